@@ -1,0 +1,46 @@
+/**
+ * The policy engine's public contract, used by the gateway.
+ *
+ * The engine loads OPA bundles (ours or `opa build -t wasm`'s), evaluates an entrypoint through
+ * `@open-policy-agent/opa-wasm`, and swaps bundles in on reload only after the new one loaded and
+ * passed its checks. It never returns a partial answer: an evaluation either yields the
+ * entrypoint's value or an EngineError.
+ */
+
+/** Stable reason ids for everything that can go wrong in the engine. */
+export type EngineErrorCode =
+  | "bundle_not_found"
+  | "bundle_corrupt"
+  | "bundle_signature_invalid"
+  | "bundle_entrypoint_missing"
+  | "policy_compile_failed"
+  | "policy_load_failed"
+  | "policy_eval_failed"
+  | "policy_undefined"
+  | "no_policy_loaded";
+
+export class EngineError extends Error {
+  constructor(readonly code: EngineErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "EngineError";
+  }
+}
+
+export type Evaluation =
+  | { ok: true; value: unknown; revision: string; durationMs: number }
+  | { ok: false; error: EngineError; revision: string | null; durationMs: number };
+
+export interface BundleInfo {
+  revision: string;
+  entrypoints: string[];
+  loadedAt: Date;
+  /** Where it came from: a path, a URL, or "embedded". */
+  source: string;
+}
+
+export interface PolicyEvaluator {
+  /** Evaluate `entrypoint` (e.g. "gateway/decision") against `input`. Never throws. */
+  evaluate(entrypoint: string, input: unknown): Evaluation;
+  /** The bundle in force, or null before the first successful load. */
+  current(): BundleInfo | null;
+}

@@ -1,0 +1,10 @@
+/**
+ * The Rego compiler's public interface: Rego source in, an OPA-ABI WebAssembly module out.
+ *
+ * Imports nothing outside src/rego. The pipeline itself (parse → check → plan → emit) is in
+ * pipeline.ts.
+ */
+export type { Diagnostic, DiagnosticCode, Location } from "./diagnostics.ts";
+export { formatDiagnostic, RegoCompileError, renderDiagnostic } from "./diagnostics.ts";
+export { compile } from "./pipeline.ts";
+export type { CompileOptions, CompileResult, SourceFile } from "./pipeline.ts";

@@ -1,0 +1,538 @@
+/**
+ * Stage 4: IR → WebAssembly following OPA's Wasm ABI.
+ *
+ * The embedded runtime module (runtime_wasm.ts, built from src/rego/runtime/) is read with
+ * binaryen; the planned funcs and plans are added as Wasm functions calling the runtime's exports
+ * (runtime_abi.ts); OPA's ABI exports are added; the runtime's internal exports are removed.
+ *
+ * Lowering: every IR block is a Wasm `block`; a statement that is undefined branches to the end of
+ * its innermost block. A ScanStmt is a loop over `rt_iter`; a NotStmt's block is followed by a
+ * branch out of the enclosing block, taken only when the inner block ran to its end.
+ */
+import binaryen from "binaryen";
+import type { Block, Func, Operand, Plan, Policy, Stmt } from "../ir/ir.ts";
+import { ABI_RUNTIME_EXPORTS, RUNTIME_FUNCTIONS, type RuntimeFunctionName } from "./runtime_abi.ts";
+import { RUNTIME_WASM } from "./runtime_wasm.ts";
+
+export interface EmitOptions {
+  strict: boolean;
+  optimize: boolean;
+}
+
+const i32 = binaryen.i32;
+const ABI_MINOR_VERSION = 2;
+const TAG = { array: 5, object: 6, set: 7 } as const;
+const utf8 = new TextEncoder();
+
+export function emitWasm(policy: Policy, opts: EmitOptions): Uint8Array {
+  const m = binaryen.readBinary(RUNTIME_WASM);
+  // What the runtime's AssemblyScript build uses; every engine the SDK runs on supports these.
+  const f = binaryen.Features;
+  m.setFeatures(f.MVP | f.MutableGlobals | f.BulkMemory | f.BulkMemoryOpt | f.SignExt | f.NontrappingFPToInt);
+  try {
+    const emitter = new ModuleEmitter(m, policy, opts);
+    emitter.emit();
+    if (opts.optimize) {
+      binaryen.setOptimizeLevel(2);
+      binaryen.setShrinkLevel(1);
+      m.optimize();
+    }
+    if (!m.validate()) throw new Error("internal error: emitted module does not validate");
+    return m.emitBinary();
+  } finally {
+    m.dispose();
+  }
+}
+
+class ModuleEmitter {
+  /** Address and byte length of each static string (policy strings, then the emitter's own). */
+  private readonly strings: { ptr: number; len: number }[] = [];
+  private readonly extraStrings = new Map<string, number>();
+  private readonly funcNames = new Set<string>();
+  private readonly hostBuiltins = new Map<string, number>();
+  private readonly rtNames = new Map<string, string>();
+  private staticText: string[];
+
+  constructor(private m: binaryen.Module, private policy: Policy, private opts: EmitOptions) {
+    this.staticText = [...policy.static.strings];
+    for (const f of policy.funcs) this.funcNames.add(f.name);
+    policy.static.builtinFuncs.forEach((b, i) => this.hostBuiltins.set(b.name, i));
+  }
+
+  emit(): void {
+    this.resolveRuntime();
+    this.addBuiltinImports();
+    // Strings needed by the ABI functions are interned before the data layout is fixed.
+    const entrypointsJson = JSON.stringify(Object.fromEntries(this.policy.plans.map((p, i) => [p.name, i])));
+    const builtinsJson = JSON.stringify(
+      Object.fromEntries(this.policy.static.builtinFuncs.map((b, i) => [b.name, i])),
+    );
+    const epIdx = this.intern(entrypointsJson);
+    const biIdx = this.intern(builtinsJson);
+    const badEp = this.intern("invalid entrypoint id");
+    // Messages used by statements are interned during lowering, so lower first, then lay out data.
+    const bodies = [
+      ...this.policy.funcs.map((f) => () => this.addFunc(f)),
+      ...this.policy.plans.map((p, i) => () => this.addPlan(p, i)),
+    ];
+    for (const b of bodies) b();
+    this.addDispatch(badEp);
+    this.addAbiExports(epIdx, biIdx);
+    this.layoutData();
+    this.stripInternalExports();
+  }
+
+  // --- runtime --------------------------------------------------------------------------------
+
+  private resolveRuntime(): void {
+    for (const name of Object.keys(RUNTIME_FUNCTIONS)) {
+      const exp = this.m.getExport(name);
+      if (!exp) throw new Error(`runtime is missing export ${name}`);
+      this.rtNames.set(name, binaryen.getExportInfo(exp).value);
+    }
+  }
+
+  /** Internal name of a runtime export (an rt_* function or a bi_* native built-in). */
+  private rt(name: string): string {
+    let internal = this.rtNames.get(name);
+    if (internal === undefined) {
+      const exp = this.m.getExport(name);
+      if (!exp) throw new Error(`runtime has no function ${name}`);
+      internal = binaryen.getExportInfo(exp).value;
+      this.rtNames.set(name, internal);
+    }
+    return internal;
+  }
+
+  private call(name: RuntimeFunctionName, args: number[]): number {
+    const result = RUNTIME_FUNCTIONS[name].result === "none" ? binaryen.none : i32;
+    return this.m.call(this.rt(name), args, result);
+  }
+
+  private addBuiltinImports(): void {
+    for (let n = 0; n <= 4; n++) {
+      const params = binaryen.createType(new Array(n + 2).fill(i32));
+      this.m.addFunctionImport(`opa_builtin${n}`, "env", `opa_builtin${n}`, params, i32);
+    }
+  }
+
+  // --- static data ----------------------------------------------------------------------------
+
+  private intern(text: string): number {
+    let idx = this.extraStrings.get(text);
+    if (idx === undefined) {
+      idx = this.staticText.length;
+      this.staticText.push(text);
+      this.extraStrings.set(text, idx);
+    }
+    return idx;
+  }
+
+  /** Expressions for a static string's address and length, resolved after layout. */
+  private strPtr(idx: number): number {
+    return this.m.global.get(`$str_ptr_${idx}`, i32);
+  }
+
+  private layoutData(): void {
+    const m = this.m;
+    const segments: binaryen.MemorySegment[] = [];
+    let end = 0;
+    // binaryen.js has these at run time; its type declarations lack them.
+    const seg = m as unknown as DataSegmentAccess;
+    for (let i = 0; i < seg.getNumDataSegments(); i++) {
+      const info = seg.getDataSegmentInfo(m.getDataSegmentByIndex(i));
+      const data = new Uint8Array(info.data);
+      segments.push({ offset: m.i32.const(info.offset), data, passive: info.passive });
+      if (!info.passive) end = Math.max(end, info.offset + data.length);
+    }
+    const start = align(end, 8);
+    const chunks: Uint8Array[] = [];
+    let cursor = start;
+    for (const text of this.staticText) {
+      const bytes = utf8.encode(text);
+      this.strings.push({ ptr: cursor, len: bytes.length });
+      const withNul = new Uint8Array(bytes.length + 1);
+      withNul.set(bytes);
+      chunks.push(withNul);
+      cursor += withNul.length;
+    }
+    const blob = new Uint8Array(cursor - start);
+    let off = 0;
+    for (const c of chunks) {
+      blob.set(c, off);
+      off += c.length;
+    }
+    if (blob.length > 0) segments.push({ offset: m.i32.const(start), data: blob, passive: false });
+    // String addresses and lengths are immutable globals, so functions could be lowered first.
+    this.strings.forEach((s, i) => {
+      m.addGlobal(`$str_ptr_${i}`, i32, false, m.i32.const(s.ptr));
+      m.addGlobal(`$str_len_${i}`, i32, false, m.i32.const(s.len));
+    });
+    const heapStart = align(cursor, 8);
+    const memName = binaryen.getExportInfo(m.getExport("memory")).value;
+    const pages = Math.max(2, Math.ceil(heapStart / 65536));
+    m.setMemory(pages, -1, null, segments, false, false, memName);
+    m.addMemoryImport(memName, "env", "memory");
+    m.addFunction("$start", binaryen.none, binaryen.none, [], this.call("rt_heap_init", [m.i32.const(heapStart)]));
+    m.setStart(m.getFunction("$start"));
+  }
+
+  private stripInternalExports(): void {
+    const keep = new Set<string>([...ABI_RUNTIME_EXPORTS, "memory"]);
+    const drop: string[] = [];
+    for (let i = 0; i < this.m.getNumExports(); i++) {
+      const name = binaryen.getExportInfo(this.m.getExportByIndex(i)).name;
+      if (!keep.has(name) && (name.startsWith("rt_") || name.startsWith("bi_"))) drop.push(name);
+    }
+    for (const name of drop) this.m.removeExport(name);
+  }
+
+  // --- ABI exports ----------------------------------------------------------------------------
+
+  private addDispatch(badEp: number): void {
+    const m = this.m;
+    // dispatch(entrypoint, input, data) → result set
+    const arms = this.policy.plans.map((_, i) =>
+      m.if(
+        m.i32.eq(m.local.get(0, i32), m.i32.const(i)),
+        m.return(m.call(`$plan_${i}`, [m.local.get(1, i32), m.local.get(2, i32)], i32)),
+      )
+    );
+    m.addFunction(
+      "$dispatch",
+      binaryen.createType([i32, i32, i32]),
+      i32,
+      [],
+      m.block(null, [
+        this.call("rt_set_strict", [m.i32.const(this.opts.strict ? 1 : 0)]),
+        ...arms,
+        this.call("rt_abort", [this.strPtr(badEp)]),
+        m.unreachable(),
+      ], i32),
+    );
+  }
+
+  private addAbiExports(epIdx: number, biIdx: number): void {
+    const m = this.m;
+    const jsonOf = (idx: number) =>
+      this.call("opa_json_parse", [this.strPtr(idx), m.global.get(`$str_len_${idx}`, i32)]);
+    m.addFunction("$entrypoints", binaryen.none, i32, [], jsonOf(epIdx));
+    m.addFunctionExport("$entrypoints", "entrypoints");
+    m.addFunction("$builtins", binaryen.none, i32, [], jsonOf(biIdx));
+    m.addFunctionExport("$builtins", "builtins");
+
+    // eval(ctx): the context API (ABI 1.0).
+    m.addFunction(
+      "$eval",
+      binaryen.createType([i32]),
+      i32,
+      [],
+      m.block(null, [
+        this.call("rt_eval_ctx_set_result", [
+          m.local.get(0, i32),
+          m.call("$dispatch", [
+            this.call("rt_eval_ctx_entrypoint", [m.local.get(0, i32)]),
+            this.call("rt_eval_ctx_input", [m.local.get(0, i32)]),
+            this.call("rt_eval_ctx_data", [m.local.get(0, i32)]),
+          ], i32),
+        ]),
+        m.i32.const(0),
+      ], i32),
+    );
+    m.addFunctionExport("$eval", "eval");
+
+    // opa_eval(reserved, entrypoint, data, input_ptr, input_len, heap_ptr, format): ABI 1.2.
+    const [ep, data, inPtr, inLen, heap, format] = [1, 2, 3, 4, 5, 6];
+    const input = 7, rs = 8;
+    m.addFunction(
+      "$opa_eval",
+      binaryen.createType([i32, i32, i32, i32, i32, i32, i32]),
+      i32,
+      [i32, i32],
+      m.block(null, [
+        this.call("opa_heap_ptr_set", [m.local.get(heap, i32)]),
+        m.if(
+          m.i32.gt_s(m.local.get(inLen, i32), m.i32.const(0)),
+          m.local.set(input, this.call("opa_json_parse", [m.local.get(inPtr, i32), m.local.get(inLen, i32)])),
+        ),
+        m.if(m.i32.eqz(m.local.get(data, i32)), m.local.set(data, this.call("rt_object", []))),
+        m.local.set(rs, m.call("$dispatch", [m.local.get(ep, i32), m.local.get(input, i32), m.local.get(data, i32)], i32)),
+        m.if(
+          m.i32.eq(m.local.get(format, i32), m.i32.const(1)),
+          m.return(this.call("opa_value_dump", [m.local.get(rs, i32)])),
+        ),
+        this.call("opa_json_dump", [m.local.get(rs, i32)]),
+      ], i32),
+    );
+    m.addFunctionExport("$opa_eval", "opa_eval");
+
+    m.addGlobal("$abi_version", i32, false, m.i32.const(1));
+    m.addGlobalExport("$abi_version", "opa_wasm_abi_version");
+    m.addGlobal("$abi_minor_version", i32, false, m.i32.const(ABI_MINOR_VERSION));
+    m.addGlobalExport("$abi_minor_version", "opa_wasm_abi_minor_version");
+  }
+
+  // --- functions ------------------------------------------------------------------------------
+
+  private addFunc(f: Func): void {
+    const fn = new FunctionLowering(this, maxLocal(f.blocks, f.params) + 1, f.params.length);
+    const body = [...f.blocks.map((b) => fn.block(b)), this.m.return(this.m.i32.const(0))];
+    this.m.addFunction(
+      f.name,
+      binaryen.createType(f.params.map(() => i32)),
+      i32,
+      fn.varTypes(),
+      this.m.block(null, body, i32),
+    );
+  }
+
+  private addPlan(p: Plan, index: number): void {
+    const fn = new FunctionLowering(this, maxLocal(p.blocks, [0, 1]) + 1, 2);
+    const rs = fn.temp();
+    fn.resultSet = rs;
+    const m = this.m;
+    const body = [
+      m.local.set(rs, this.call("rt_set", [])),
+      ...p.blocks.map((b) => fn.block(b)),
+      m.return(m.local.get(rs, i32)),
+    ];
+    m.addFunction(`$plan_${index}`, binaryen.createType([i32, i32]), i32, fn.varTypes(), m.block(null, body, i32));
+  }
+
+  // --- helpers for FunctionLowering ------------------------------------------------------------
+
+  module(): binaryen.Module {
+    return this.m;
+  }
+  rtCall(name: RuntimeFunctionName, args: number[]): number {
+    return this.call(name, args);
+  }
+  stringValue(idx: number): number {
+    return this.call("rt_string", [this.strPtr(idx), this.m.global.get(`$str_len_${idx}`, i32)]);
+  }
+  numberRef(idx: number): number {
+    return this.call("rt_number_ref", [this.strPtr(idx), this.m.global.get(`$str_len_${idx}`, i32)]);
+  }
+  abort(message: string): number {
+    return this.m.block(null, [this.call("rt_abort", [this.strPtr(this.intern(message))]), this.m.unreachable()]);
+  }
+  fileName(index: number): string {
+    return this.policy.static.files[index] ?? "";
+  }
+  callFunction(name: string, args: number[]): number {
+    const m = this.m;
+    if (this.funcNames.has(name)) return m.call(name, args, i32);
+    const host = this.hostBuiltins.get(name);
+    if (host !== undefined) {
+      if (args.length > 4) throw new Error(`host built-in ${name} takes more than 4 arguments`);
+      return m.call(`opa_builtin${args.length}`, [m.i32.const(host), m.i32.const(0), ...args], i32);
+    }
+    return m.call(this.rt(name), args, i32);
+  }
+}
+
+class FunctionLowering {
+  private labels: string[] = [];
+  private nextLabel = 0;
+  private locals: number;
+  resultSet = -1;
+
+  constructor(private e: ModuleEmitter, numLocals: number, private numParams: number) {
+    this.locals = numLocals;
+  }
+
+  temp(): number {
+    return this.locals++;
+  }
+
+  varTypes(): number[] {
+    return new Array(this.locals - this.numParams).fill(i32);
+  }
+
+  /** An IR block; with `failTo`, completing it branches there (a NotStmt's block). */
+  block(b: Block, failTo?: string): number {
+    const m = this.e.module();
+    const label = `L${this.nextLabel++}`;
+    this.labels.push(label);
+    const stmts = b.stmts.map((s) => this.stmt(s));
+    this.labels.pop();
+    if (failTo !== undefined) stmts.push(m.br(failTo));
+    return m.block(label, stmts.length ? stmts : [m.nop()]);
+  }
+
+  private get current(): string {
+    return this.labels[this.labels.length - 1];
+  }
+
+  private undefinedIf(cond: number): number {
+    return this.e.module().br(this.current, cond);
+  }
+
+  private get(l: number): number {
+    return this.e.module().local.get(l, i32);
+  }
+
+  private operand(o: Operand): number {
+    const m = this.e.module();
+    if ("local" in o) return this.get(o.local);
+    if ("bool" in o) return this.e.rtCall("rt_boolean", [m.i32.const(o.bool ? 1 : 0)]);
+    return this.e.stringValue(o.string);
+  }
+
+  private setChecked(target: number, value: number): number {
+    const m = this.e.module();
+    return m.block(null, [m.local.set(target, value), this.undefinedIf(m.i32.eqz(this.get(target)))]);
+  }
+
+  private stmt(s: Stmt): number {
+    const m = this.e.module();
+    const e = this.e;
+    switch (s.type) {
+      case "CallStmt":
+        return this.setChecked(s.result, e.callFunction(s.func, s.args.map((a) => this.operand(a))));
+      case "DotStmt":
+        return this.setChecked(s.target, e.rtCall("rt_get", [this.operand(s.source), this.operand(s.key)]));
+      case "LenStmt":
+        return m.local.set(
+          s.target,
+          e.rtCall("rt_number_int", [m.i64.extend_u(e.rtCall("rt_length", [this.operand(s.source)]))]),
+        );
+      case "ScanStmt":
+        return this.scan(s.source, s.key, s.value, s.block);
+      case "NotStmt":
+        // Undefined inside jumps past the trailing branch: the NotStmt holds. Completing the
+        // block reaches the branch out of the enclosing block: the NotStmt is undefined.
+        return this.block(s.block, this.current);
+      case "BlockStmt":
+        return m.block(null, s.blocks.map((b) => this.block(b)));
+      case "BreakStmt":
+        return m.br(this.labels[this.labels.length - 1 - s.index]);
+      case "AssignVarStmt":
+        return m.local.set(s.target, this.operand(s.source));
+      case "AssignVarOnceStmt": {
+        const tmp = this.temp();
+        return m.block(null, [
+          m.local.set(tmp, this.operand(s.source)),
+          m.if(
+            m.i32.eqz(this.get(s.target)),
+            m.local.set(s.target, this.get(tmp)),
+            m.if(
+              m.i32.eqz(e.rtCall("rt_equal", [this.get(s.target), this.get(tmp)])),
+              e.abort(this.message(s.message ?? "var assignment conflict", s.loc)),
+            ),
+          ),
+        ]);
+      }
+      case "ResetLocalStmt":
+        return m.local.set(s.target, m.i32.const(0));
+      case "MakeNullStmt":
+        return m.local.set(s.target, e.rtCall("rt_null", []));
+      case "MakeNumberIntStmt":
+        return m.local.set(s.target, e.rtCall("rt_number_int", [m.i64.const(BigInt(s.value))]));
+      case "MakeNumberRefStmt":
+        return m.local.set(s.target, e.numberRef(s.index));
+      case "MakeArrayStmt":
+        return m.local.set(s.target, e.rtCall("rt_array", [m.i32.const(s.capacity)]));
+      case "MakeObjectStmt":
+        return m.local.set(s.target, e.rtCall("rt_object", []));
+      case "MakeSetStmt":
+        return m.local.set(s.target, e.rtCall("rt_set", []));
+      case "ArrayAppendStmt":
+        return e.rtCall("rt_array_append", [this.get(s.array), this.operand(s.value)]);
+      case "ObjectInsertStmt":
+        return e.rtCall("rt_object_insert", [this.get(s.object), this.operand(s.key), this.operand(s.value)]);
+      case "ObjectInsertOnceStmt":
+        return m.if(
+          m.i32.eqz(e.rtCall("rt_object_insert_once", [this.get(s.object), this.operand(s.key), this.operand(s.value)])),
+          e.abort(this.message("object insert conflict", s.loc)),
+        );
+      case "ObjectMergeStmt":
+        return this.setChecked(s.target, e.rtCall("rt_object_merge", [this.get(s.a), this.get(s.b)]));
+      case "SetAddStmt":
+        return e.rtCall("rt_set_add", [this.get(s.set), this.operand(s.value)]);
+      case "EqualStmt":
+        return this.undefinedIf(m.i32.eqz(e.rtCall("rt_equal", [this.operand(s.a), this.operand(s.b)])));
+      case "NotEqualStmt":
+        if ("bool" in s.b && s.b.bool === false) return this.undefinedIf(e.rtCall("rt_is_false", [this.operand(s.a)]));
+        return this.undefinedIf(e.rtCall("rt_equal", [this.operand(s.a), this.operand(s.b)]));
+      case "IsArrayStmt":
+        return this.typeIs(s.source, TAG.array);
+      case "IsObjectStmt":
+        return this.typeIs(s.source, TAG.object);
+      case "IsSetStmt":
+        return this.typeIs(s.source, TAG.set);
+      case "IsDefinedStmt":
+        return this.undefinedIf(m.i32.eqz(this.get(s.source)));
+      case "IsUndefinedStmt":
+        return this.undefinedIf(m.i32.ne(this.get(s.source), m.i32.const(0)));
+      case "ResultSetAddStmt":
+        if (this.resultSet < 0) throw new Error("internal error: ResultSetAddStmt outside a plan");
+        return e.rtCall("rt_set_add", [this.get(this.resultSet), this.get(s.value)]);
+      case "ReturnLocalStmt":
+        return m.return(this.get(s.source));
+      case "NopStmt":
+        return m.nop();
+    }
+  }
+
+  private typeIs(source: Operand, tag: number): number {
+    const m = this.e.module();
+    return this.undefinedIf(m.i32.ne(this.e.rtCall("rt_type", [this.operand(source)]), m.i32.const(tag)));
+  }
+
+  private message(text: string, loc: Stmt["loc"]): string {
+    return loc ? `${this.e.fileName(loc.file)}:${loc.row}:${loc.col}: ${text}` : text;
+  }
+
+  private scan(source: number, key: number, value: number, body: Block): number {
+    const m = this.e.module();
+    const done = `S${this.nextLabel++}`;
+    const loop = `S${this.nextLabel++}`;
+    return m.block(done, [
+      m.local.set(key, m.i32.const(0)),
+      m.loop(
+        loop,
+        m.block(null, [
+          m.local.set(key, this.e.rtCall("rt_iter", [this.get(source), this.get(key)])),
+          m.br(done, m.i32.eqz(this.get(key))),
+          m.local.set(value, this.e.rtCall("rt_get", [this.get(source), this.get(key)])),
+          this.block(body),
+          m.br(loop),
+        ]),
+      ),
+    ]);
+  }
+}
+
+interface DataSegmentAccess {
+  getNumDataSegments(): number;
+  getDataSegmentInfo(ref: number): { offset: number; data: ArrayBuffer; passive: boolean };
+}
+
+function align(n: number, to: number): number {
+  return Math.ceil(n / to) * to;
+}
+
+function maxLocal(blocks: Block[], params: number[]): number {
+  let max = params.length ? Math.max(...params) : -1;
+  const visitOperand = (o: Operand) => {
+    if ("local" in o) max = Math.max(max, o.local);
+  };
+  const visit = (b: Block) => {
+    for (const s of b.stmts) {
+      for (const [k, v] of Object.entries(s)) {
+        if (k === "block") visit(v as Block);
+        else if (k === "blocks") (v as Block[]).forEach(visit);
+        else if (k === "args") (v as Operand[]).forEach(visitOperand);
+        else if (typeof v === "number" && LOCAL_FIELDS.has(k) && s.type !== "MakeNumberIntStmt") {
+          max = Math.max(max, v);
+        }
+        else if (v && typeof v === "object" && !Array.isArray(v) && k !== "loc") visitOperand(v as Operand);
+      }
+    }
+  };
+  blocks.forEach(visit);
+  return max;
+}
+
+const LOCAL_FIELDS = new Set(["result", "target", "source", "key", "value", "array", "object", "set", "a", "b"]);

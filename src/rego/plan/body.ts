@@ -1,0 +1,208 @@
+/**
+ * Bodies and expressions: `a = b`, `x == y`, bare terms, `not`, `with`, `some … in`, `every`.
+ *
+ * Each expression plans the rest of the body as its continuation, inside the innermost block
+ * it opened: an undefined result anywhere ends that block, which is "this binding failed".
+ */
+import type { Body, Every, Expr, SomeIn, Term, TermExpr, WithModifier } from "../ast.ts";
+import { type FuncBuilder, local, PlanError } from "./builder.ts";
+import type { Planner } from "./planner.ts";
+import { constantPrefix } from "./refs.ts";
+import { findNode } from "./tree.ts";
+import { planSequence, planTerm } from "./terms.ts";
+import { unifyTerms, unifyWithOperand } from "./unify.ts";
+
+type Cont = () => void;
+
+export function planBody(p: Planner, b: FuncBuilder, body: Body, k: Cont): void {
+  const step = (i: number) => {
+    if (i === body.length) return k();
+    planExpr(p, b, body[i], () => step(i + 1));
+  };
+  step(0);
+}
+
+function planExpr(p: Planner, b: FuncBuilder, e: Expr, k: Cont): void {
+  switch (e.kind) {
+    case "some":
+      return k(); // declarations only; the checker made variables unique
+    case "somein":
+      return withModifiers(p, b, e.with, (restore) => planSomeIn(p, b, e, () => restore(k)));
+    case "every":
+      return withModifiers(p, b, e.with, (restore) => planEvery(p, b, e, () => restore(k)));
+    case "term":
+      if (e.negated) {
+        const block = { stmts: [] };
+        b.emit({ type: "NotStmt", block }, e.loc);
+        b.into(block, () => withModifiers(p, b, e.with, (restore) => planTermExpr(p, b, e, () => restore(() => {}))));
+        return k();
+      }
+      return withModifiers(p, b, e.with, (restore) => planTermExpr(p, b, e, () => restore(k)));
+  }
+}
+
+function planTermExpr(p: Planner, b: FuncBuilder, e: TermExpr, k: Cont): void {
+  const t = e.term;
+  if (t.type === "call") {
+    const op = t.operator.join(".");
+    if ((op === "eq" || op === "assign") && t.args.length === 2) return unifyTerms(p, b, t.args[0], t.args[1], k);
+    if ((op === "equal" || op === "neq") && t.args.length === 2 && !overridden(b, op)) {
+      return planSequence(p, b, t.args, ([x, y]) => {
+        b.emit({ type: op === "equal" ? "EqualStmt" : "NotEqualStmt", a: x, b: y }, t.loc);
+        k();
+      });
+    }
+  }
+  planTerm(p, b, t, (v) => {
+    b.emit({ type: "NotEqualStmt", a: v, b: { bool: false } }, t.loc);
+    k();
+  });
+}
+
+function overridden(b: FuncBuilder, name: string): boolean {
+  return b.functionOverrides.some((o) => o.name === name);
+}
+
+function planSomeIn(p: Planner, b: FuncBuilder, e: SomeIn, k: Cont): void {
+  planTerm(p, b, e.collection, (c) => {
+    const source = b.newLocal();
+    b.emit({ type: "AssignVarStmt", source: c, target: source });
+    const key = b.newLocal();
+    const value = b.newLocal();
+    const block = { stmts: [] };
+    b.emit({ type: "ScanStmt", source, key, value, block }, e.loc);
+    b.into(block, () => {
+      const bindValue = () => unifyWithOperand(p, b, e.value, local(value), k);
+      if (e.key) unifyWithOperand(p, b, e.key, local(key), bindValue);
+      else bindValue();
+    });
+  });
+}
+
+/**
+ * `every k, v in xs { body }` holds when no element makes the body undefined. Planned as
+ * not { scan xs { not body; found := true }; found is defined }, with the domain required to be
+ * defined.
+ */
+function planEvery(p: Planner, b: FuncBuilder, e: Every, k: Cont): void {
+  planTerm(p, b, e.domain, (d) => {
+    const source = b.newLocal();
+    const found = b.newLocal();
+    b.emit({ type: "AssignVarStmt", source: d, target: source });
+    b.emit({ type: "ResetLocalStmt", target: found });
+    const outer = { stmts: [] };
+    b.emit({ type: "NotStmt", block: outer }, e.loc);
+    b.into(outer, () => {
+      const key = b.newLocal();
+      const value = b.newLocal();
+      const scanBody = { stmts: [] };
+      b.emit({ type: "ScanStmt", source, key, value, block: scanBody });
+      b.into(scanBody, () => {
+        if (e.key) b.vars.set(e.key.name, key);
+        b.vars.set(e.value.name, value);
+        const inner = { stmts: [] };
+        b.emit({ type: "NotStmt", block: inner });
+        b.into(inner, () => planBody(p, b, e.body, () => {}));
+        b.emit({ type: "AssignVarStmt", source: { bool: true }, target: found });
+      });
+      b.emit({ type: "IsDefinedStmt", source: found });
+    });
+    k();
+  });
+}
+
+/**
+ * Applies `with` modifiers around an expression. `fn` plans the expression and must call
+ * `restore(next)` where the expression's own planning ends, so that the continuation runs with
+ * the original input, data and functions.
+ */
+function withModifiers(
+  p: Planner,
+  b: FuncBuilder,
+  mods: WithModifier[],
+  fn: (restore: (next: Cont) => void) => void,
+): void {
+  if (mods.length === 0) return fn((next) => next());
+  const saved = {
+    input: b.input,
+    data: b.data,
+    dataOverrides: b.dataOverrides,
+    functionOverrides: b.functionOverrides,
+  };
+  const restore = (next: Cont) => {
+    const inner = { input: b.input, data: b.data, d: b.dataOverrides, f: b.functionOverrides };
+    Object.assign(b, saved);
+    next();
+    b.input = inner.input;
+    b.data = inner.data;
+    b.dataOverrides = inner.d;
+    b.functionOverrides = inner.f;
+  };
+  const apply = (i: number) => {
+    if (i === mods.length) return fn(restore);
+    const m = mods[i];
+    const target = m.target;
+    planTerm(p, b, m.value, (v) => {
+      const value = b.newLocal();
+      b.emit({ type: "AssignVarStmt", source: v, target: value });
+      applyOne(p, b, target, value, m);
+      apply(i + 1);
+    });
+  };
+  // Modifier values are evaluated with the original bindings of input and data.
+  apply(0);
+}
+
+function applyOne(p: Planner, b: FuncBuilder, target: Term, value: number, m: WithModifier): void {
+  if (target.type !== "ref" || target.head.type !== "var") throw new PlanError("invalid `with` target", m.loc);
+  const root = target.head.name;
+  const path = constantPrefix(target.path);
+  if (path.length !== target.path.length) throw new PlanError("`with` target must be a ground reference", m.loc);
+  if (root === "input") {
+    if (path.length === 0) {
+      b.input = value;
+      return;
+    }
+    const keys = pathArray(p, b, path);
+    const next = b.newLocal();
+    b.emit({ type: "CallStmt", func: "rt_upsert", args: [local(b.input), local(keys), local(value)], result: next }, m.loc);
+    b.input = next;
+    return;
+  }
+  if (root === "data") {
+    b.dataOverrides = [{ path, value }, ...b.dataOverrides];
+    if (path.length === 0) {
+      b.data = value;
+      return;
+    }
+    const keys = pathArray(p, b, path);
+    const next = b.newLocal();
+    b.emit({ type: "CallStmt", func: "rt_upsert", args: [local(b.data), local(keys), local(value)], result: next }, m.loc);
+    b.data = next;
+    return;
+  }
+  // A function or built-in replaced by another function or by a value.
+  const name = [root, ...path].join(".");
+  const fnName = functionName(p, m.value);
+  b.functionOverrides = [
+    fnName ? { name, replacement: { kind: "function", name: fnName } } : { name, replacement: { kind: "value", local: value } },
+    ...b.functionOverrides,
+  ];
+}
+
+/** The replacement is a user function when it names one (`data.pkg.f`); otherwise it is a value. */
+function functionName(p: Planner, t: Term): string[] | undefined {
+  if (t.type !== "ref" || t.head.type !== "var" || t.head.name !== "data") return undefined;
+  const path = constantPrefix(t.path);
+  if (path.length !== t.path.length) return undefined;
+  const node = findNode(p.tree, path);
+  return node?.ruleSet?.kind === "function" ? ["data", ...path] : undefined;
+}
+
+function pathArray(p: Planner, b: FuncBuilder, path: string[]): number {
+  const keys = b.newLocal();
+  b.emit({ type: "MakeArrayStmt", capacity: path.length, target: keys });
+  for (const s of path) b.emit({ type: "ArrayAppendStmt", value: { string: p.str(s) }, array: keys });
+  return keys;
+}
+

@@ -1,0 +1,143 @@
+/**
+ * Stage 3: the checked program → IR (ir/ir.ts).
+ *
+ * One Func per rule set that an entrypoint reaches (planned on demand), one per virtual document
+ * (a package or a path prefix of rules, read as a whole), one Plan per entrypoint. Bodies are
+ * planned in continuation-passing style: each expression plans the rest of the body inside the
+ * innermost block it opened (a scan body, for iteration), so that "undefined" always ends the
+ * right block. See body.ts, terms.ts, refs.ts, unify.ts and rules.ts.
+ */
+import type { Module } from "../ast.ts";
+import { type Diagnostic, diagnostic } from "../diagnostics.ts";
+import { NATIVE_BUILTINS } from "../builtins/native.ts";
+import type { Block, Func, Plan, Policy } from "../ir/ir.ts";
+import { FuncBuilder, local, PlanError } from "./builder.ts";
+import { planDataPath } from "./refs.ts";
+import { planRuleSet, planVirtualDoc } from "./rules.ts";
+import { buildRuleTree, type RuleNode, RuleTreeError } from "./tree.ts";
+
+export interface PlanResult {
+  policy?: Policy;
+  diagnostics: Diagnostic[];
+}
+
+export function planProgram(modules: Module[], entrypoints: string[]): PlanResult {
+  let tree: RuleNode;
+  try {
+    tree = buildRuleTree(modules);
+  } catch (e) {
+    if (e instanceof RuleTreeError) {
+      return { diagnostics: [diagnostic("rego_compile_error", e.message, e.rule.loc)] };
+    }
+    throw e;
+  }
+  const planner = new Planner(tree);
+  const diagnostics: Diagnostic[] = [];
+  for (const ep of entrypoints) {
+    try {
+      planner.addEntrypoint(ep);
+    } catch (e) {
+      if (!(e instanceof PlanError)) throw e;
+      diagnostics.push(diagnostic("rego_compile_error", e.message, e.location));
+    }
+  }
+  if (diagnostics.length) return { diagnostics };
+  return { policy: planner.policy(), diagnostics };
+}
+
+/** Normalises "a/b", "a.b" and "data.a.b" to ["a", "b"]. */
+export function entrypointPath(ep: string): string[] {
+  const parts = ep.split(/[/.]/).filter((p) => p.length > 0);
+  return parts[0] === "data" ? parts.slice(1) : parts;
+}
+
+export class Planner {
+  private strings: string[] = [];
+  private stringIndex = new Map<string, number>();
+  private files: string[] = [];
+  private funcs = new Map<string, Func>();
+  private planning = new Set<string>();
+  private plans: Plan[] = [];
+  private hostBuiltins: { name: string; arity: number }[] = [];
+
+  constructor(readonly tree: RuleNode) {}
+
+  str(s: string): number {
+    let i = this.stringIndex.get(s);
+    if (i === undefined) {
+      i = this.strings.length;
+      this.strings.push(s);
+      this.stringIndex.set(s, i);
+    }
+    return i;
+  }
+
+  fileIndex = (file: string): number => {
+    let i = this.files.indexOf(file);
+    if (i < 0) {
+      i = this.files.length;
+      this.files.push(file);
+    }
+    return i;
+  };
+
+  /** A new function builder; locals 0 and 1 are input and data, then `params` more. */
+  builder(root: Block, params: number): FuncBuilder {
+    return new FuncBuilder(root, 2 + params, this.fileIndex);
+  }
+
+  /** The Func computing a rule set, planned on first use. */
+  ruleSetFunc(node: RuleNode): string {
+    const name = `g.data.${node.path.join(".")}`;
+    return this.ensure(name, () => planRuleSet(this, node, name));
+  }
+
+  /** The Func computing a node's whole document: its rules' values merged with base data. */
+  virtualDocFunc(node: RuleNode): string {
+    const name = `v.data.${node.path.join(".")}`;
+    return this.ensure(name, () => planVirtualDoc(this, node, name));
+  }
+
+  private ensure(name: string, plan: () => Func): string {
+    if (this.funcs.has(name) || this.planning.has(name)) return name;
+    this.planning.add(name);
+    try {
+      this.funcs.set(name, plan());
+    } finally {
+      this.planning.delete(name);
+    }
+    return name;
+  }
+
+  /** The callee name for a built-in: a native runtime export, or a host built-in. */
+  builtin(name: string, arity: number): string {
+    const native = NATIVE_BUILTINS[name];
+    if (native && native.arity === arity) return native.export;
+    if (!this.hostBuiltins.some((b) => b.name === name)) this.hostBuiltins.push({ name, arity });
+    return name;
+  }
+
+  addEntrypoint(ep: string): void {
+    const path = entrypointPath(ep);
+    const root: Block = { stmts: [] };
+    const b = this.builder(root, 0);
+    const loc = { file: "entrypoint", row: 0, col: 0 };
+    planDataPath(this, b, path.map((p) => ({ type: "string" as const, value: p, loc })), loc, (v) => {
+      const obj = b.newLocal();
+      b.emit({ type: "MakeObjectStmt", target: obj });
+      b.emit({ type: "ObjectInsertStmt", key: { string: this.str("result") }, value: v, object: obj });
+      b.emit({ type: "ResultSetAddStmt", value: obj });
+    });
+    this.plans.push({ name: path.join("/"), blocks: [root] });
+  }
+
+  policy(): Policy {
+    return {
+      static: { strings: this.strings, files: this.files, builtinFuncs: this.hostBuiltins },
+      plans: this.plans,
+      funcs: [...this.funcs.values()],
+    };
+  }
+}
+
+export { local };

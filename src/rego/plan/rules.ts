@@ -1,0 +1,155 @@
+/**
+ * Rule sets → Funcs.
+ *
+ * - complete rules: each rule (with its `else` chain) computes a value; rules that produce
+ *   different values abort with "var assignment conflict"; `default` applies when none did;
+ * - partial sets / multi-value object rules: every body solution adds an element / a key;
+ *   a key bound to two different values aborts with "object insert conflict"; always defined;
+ * - functions: like complete rules, with the arguments unified against each rule's patterns.
+ *
+ * Virtual documents: a node's children (rule sets and nested nodes) as an object, merged with the
+ * base data at the same path.
+ */
+import type { ElseBranch, Rule, Term } from "../ast.ts";
+import type { Block, Func, Local } from "../ir/ir.ts";
+import { DATA, INPUT } from "../ir/ir.ts";
+import { type FuncBuilder, local, PlanError } from "./builder.ts";
+import { planBody } from "./body.ts";
+import type { Planner } from "./planner.ts";
+import { planTerm } from "./terms.ts";
+import type { RuleNode } from "./tree.ts";
+import { unifyWithOperand } from "./unify.ts";
+
+const FUNCTION_CONFLICT = "functions must not produce multiple outputs for same inputs";
+
+export function planRuleSet(p: Planner, node: RuleNode, name: string): Func {
+  const set = node.ruleSet!;
+  const arity = set.kind === "function" ? functionArity(set.rules.concat(set.defaults).map((r) => r.rule)) : 0;
+  const params = [INPUT, DATA, ...Array.from({ length: arity }, (_, i) => 2 + i)];
+  const main: Block = { stmts: [] };
+  const b = p.builder(main, arity);
+  const result = b.newLocal();
+
+  switch (set.kind) {
+    case "partialSet":
+      b.emit({ type: "MakeSetStmt", target: result });
+      for (const { rule } of set.rules) {
+        inBlock(b, () => planBody(p, b, rule.body, () => planTerm(p, b, rule.head.key!, (v) => {
+          b.emit({ type: "SetAddStmt", value: v, set: result });
+        })));
+      }
+      break;
+    case "partialObject":
+      b.emit({ type: "MakeObjectStmt", target: result });
+      for (const { rule } of set.rules) {
+        const ref = rule.head.ref;
+        const keyTerm = ref[ref.length - 1];
+        inBlock(b, () => planBody(p, b, rule.body, () => planTerm(p, b, keyTerm, (key) => {
+          planTerm(p, b, rule.head.value!, (value) => {
+            b.emit({ type: "ObjectInsertOnceStmt", key, value, object: result }, rule.head.loc);
+          });
+        })));
+      }
+      break;
+    case "complete":
+    case "function":
+      for (const { rule } of set.rules) planChain(p, b, rule, result, set.kind === "function", arity);
+      if (set.defaults.length > 1) {
+        throw new PlanError(`multiple default rules data.${node.path.join(".")} found`, set.defaults[1].rule.loc);
+      }
+      for (const { rule } of set.defaults) {
+        inBlock(b, () => {
+          b.emit({ type: "IsUndefinedStmt", source: result });
+          planTerm(p, b, rule.head.value!, (v) => b.emit({ type: "AssignVarStmt", source: v, target: result }));
+        });
+      }
+      break;
+  }
+  const ret: Block = { stmts: [{ type: "ReturnLocalStmt", source: result }] };
+  return { name, path: ["data", ...node.path], params, return: result, blocks: [main, ret] };
+}
+
+/** A rule and its `else` branches: the first branch that yields a value wins. */
+function planChain(p: Planner, b: FuncBuilder, rule: Rule, result: Local, isFunction: boolean, arity: number): void {
+  const value = b.newLocal();
+  b.emit({ type: "ResetLocalStmt", target: value });
+  const message = isFunction ? FUNCTION_CONFLICT : undefined;
+  const branches: ElseBranch[] = [{ value: rule.head.value, body: rule.body, loc: rule.head.loc }, ...rule.elses];
+  branches.forEach((branch, i) => {
+    inBlock(b, () => {
+      if (i > 0) b.emit({ type: "IsUndefinedStmt", source: value });
+      const afterArgs = () =>
+        planBody(p, b, branch.body, () =>
+          planTerm(p, b, branch.value ?? trueTerm(branch), (v) =>
+            b.emit({ type: "AssignVarOnceStmt", source: v, target: value, message }, branch.loc)));
+      if (isFunction) unifyArgs(p, b, rule.head.args ?? [], arity, afterArgs);
+      else afterArgs();
+    });
+  });
+  inBlock(b, () => {
+    b.emit({ type: "IsDefinedStmt", source: value });
+    b.emit({ type: "AssignVarOnceStmt", source: local(value), target: result, message }, rule.head.loc);
+  });
+}
+
+function unifyArgs(p: Planner, b: FuncBuilder, args: Term[], arity: number, k: () => void): void {
+  if (args.length !== arity) throw new PlanError("function defined with a different number of arguments", args[0]?.loc ?? { file: "", row: 0, col: 0 });
+  const step = (i: number) => {
+    if (i === args.length) return k();
+    unifyWithOperand(p, b, args[i], local(2 + i), () => step(i + 1));
+  };
+  step(0);
+}
+
+function functionArity(rules: Rule[]): number {
+  return rules[0]?.head.args?.length ?? 0;
+}
+
+function trueTerm(branch: ElseBranch): Term {
+  return { type: "boolean", value: true, loc: branch.loc };
+}
+
+/** Plans into a fresh block of its own (a BlockStmt), so "undefined" ends only that part. */
+function inBlock(b: FuncBuilder, fn: () => void): void {
+  const block: Block = { stmts: [] };
+  b.emit({ type: "BlockStmt", blocks: [block] });
+  b.into(block, fn);
+}
+
+export function planVirtualDoc(p: Planner, node: RuleNode, name: string): Func {
+  const main: Block = { stmts: [] };
+  const b = p.builder(main, 0);
+  const doc = b.newLocal();
+  b.emit({ type: "MakeObjectStmt", target: doc });
+  for (const [key, child] of [...node.children.entries()].sort(([a], [c]) => (a < c ? -1 : a > c ? 1 : 0))) {
+    if (child.ruleSet?.kind === "function") continue;
+    if (!child.ruleSet && !hasRules(child)) continue; // pure base data: comes from the merge below
+    inBlock(b, () => {
+      const v = b.newLocal();
+      const func = child.ruleSet ? p.ruleSetFunc(child) : p.virtualDocFunc(child);
+      b.emit({ type: "CallStmt", func, args: [local(b.input), local(b.data)], result: v });
+      b.emit({ type: "ObjectInsertStmt", key: { string: p.str(key) }, value: local(v), object: doc });
+    });
+  }
+  inBlock(b, () => {
+    let cur = b.data;
+    for (const key of node.path) {
+      const next = b.newLocal();
+      b.emit({ type: "DotStmt", source: local(cur), key: { string: p.str(key) }, target: next });
+      cur = next;
+    }
+    const merged = b.newLocal();
+    b.emit({ type: "ObjectMergeStmt", a: doc, b: cur, target: merged });
+    b.emit({ type: "AssignVarStmt", source: local(merged), target: doc });
+  });
+  const ret: Block = { stmts: [{ type: "ReturnLocalStmt", source: doc }] };
+  return { name, path: ["data", ...node.path], params: [INPUT, DATA], return: doc, blocks: [main, ret] };
+}
+
+function hasRules(node: RuleNode): boolean {
+  if (node.ruleSet && node.ruleSet.kind !== "function") return true;
+  for (const c of node.children.values()) if (hasRules(c)) return true;
+  return false;
+}
+
+

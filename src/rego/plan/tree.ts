@@ -1,0 +1,83 @@
+/**
+ * The rule tree: every document path that rules define, below `data`.
+ *
+ * A node either holds a rule set (all rules sharing one path, of one kind) or has children, or
+ * both when base data and rules share a prefix. Paths come from the package and the static
+ * (string) prefix of each rule's head ref; a trailing variable or term in a head ref makes the
+ * rule a multi-value object rule of the node before it.
+ */
+import { type Module, type Rule, ruleKind, type RuleKind } from "../ast.ts";
+
+export interface RuleSet {
+  kind: RuleKind;
+  rules: { rule: Rule; module: Module }[];
+  defaults: { rule: Rule; module: Module }[];
+}
+
+export interface RuleNode {
+  path: string[];
+  children: Map<string, RuleNode>;
+  ruleSet?: RuleSet;
+}
+
+export class RuleTreeError extends Error {
+  constructor(message: string, readonly rule: Rule) {
+    super(message);
+  }
+}
+
+export function buildRuleTree(modules: Module[]): RuleNode {
+  const root: RuleNode = { path: [], children: new Map() };
+  for (const module of modules) {
+    // Packages exist as (possibly empty) documents even without rules.
+    nodeAt(root, module.package);
+    for (const rule of module.rules) {
+      const { path, kind } = rulePath(module, rule);
+      const node = nodeAt(root, path);
+      node.ruleSet ??= { kind, rules: [], defaults: [] };
+      if (node.ruleSet.kind !== kind) {
+        throw new RuleTreeError(`conflicting rules data.${path.join(".")} found`, rule);
+      }
+      (rule.default ? node.ruleSet.defaults : node.ruleSet.rules).push({ rule, module });
+    }
+  }
+  return root;
+}
+
+/** The document path a rule defines, and its kind. */
+export function rulePath(module: Module, rule: Rule): { path: string[]; kind: RuleKind } {
+  const kind = ruleKind(rule.head);
+  const ref = rule.head.ref;
+  const staticLen = kind === "partialObject" ? ref.length - 1 : ref.length;
+  const names: string[] = [];
+  for (let i = 0; i < staticLen; i++) {
+    const t = ref[i];
+    if (t.type !== "string") {
+      throw new RuleTreeError("rule heads with a variable before their last element are not supported", rule);
+    }
+    names.push(t.value);
+  }
+  return { path: [...module.package, ...names], kind };
+}
+
+function nodeAt(root: RuleNode, path: string[]): RuleNode {
+  let node = root;
+  for (const name of path) {
+    let next = node.children.get(name);
+    if (!next) {
+      next = { path: [...node.path, name], children: new Map() };
+      node.children.set(name, next);
+    }
+    node = next;
+  }
+  return node;
+}
+
+export function findNode(root: RuleNode, path: string[]): RuleNode | undefined {
+  let node: RuleNode | undefined = root;
+  for (const name of path) {
+    node = node.children.get(name);
+    if (!node) return undefined;
+  }
+  return node;
+}

@@ -1,0 +1,167 @@
+/** The key CLI end to end, as a subprocess against a temporary Deno KV path. */
+import assert from "node:assert/strict";
+import { KeyVerifier } from "../keys/verifier.ts";
+import { KvKeyStore } from "../keys/kv_store.ts";
+import { resolveKeySecret } from "../keys/secret.ts";
+
+const CLI = new URL("./keys.ts", import.meta.url).pathname;
+
+async function run(args: string[], env: Record<string, string> = {}) {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--unstable-kv", CLI, ...args],
+    env: { GATEWAY_KEY_SECRET: "", ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    code: output.code,
+    stdout: new TextDecoder().decode(output.stdout),
+    stderr: new TextDecoder().decode(output.stderr),
+  };
+}
+
+async function withDb(fn: (db: string) => Promise<void>) {
+  const dir = await Deno.makeTempDir();
+  try {
+    await fn(`${dir}/keys.db`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+async function verifyWith(db: string, raw: string) {
+  const { secret } = await resolveKeySecret({ storePath: db, env: () => undefined });
+  const store = await KvKeyStore.open(db);
+  try {
+    return await new KeyVerifier({ store, secret, cacheTtlMs: 0 }).verify(raw);
+  } finally {
+    store.close();
+  }
+}
+
+Deno.test("keys CLI: create, list, show, rotate, revoke against a KV file", async () => {
+  await withDb(async (db) => {
+    const created = await run([
+      "create",
+      "--db",
+      db,
+      "--org",
+      "acme",
+      "--subject",
+      "alice",
+      "--type",
+      "human",
+      "--scopes",
+      "read, write",
+      "--plan",
+      "pro",
+      "--expires",
+      "30d",
+      "--json",
+    ]);
+    assert.equal(created.code, 0, created.stderr);
+    const out = JSON.parse(created.stdout);
+    assert.match(out.key, /^gw_live_[0-9A-Za-z]{24}_[0-9A-Za-z]{6}$/);
+    assert.equal(out.record.org, "acme");
+    assert.deepEqual(out.record.scopes, ["read", "write"]);
+    assert.equal(out.record.status, "active");
+    assert.equal(out.record.hash, undefined);
+    assert.match(created.stderr, /generated a new key HMAC secret/);
+    assert.ok(!created.stderr.includes(out.key), "the raw key never goes to stderr");
+    assert.equal((await verifyWith(db, out.key)).ok, true);
+
+    const listed = await run(["list", "--db", db, "--json"]);
+    assert.equal(listed.code, 0, listed.stderr);
+    const keys = JSON.parse(listed.stdout).keys;
+    assert.equal(keys.length, 1);
+    assert.equal(keys[0].id, out.record.id);
+    assert.ok(!listed.stdout.includes(out.key), "list never shows the raw key");
+    assert.ok(!listed.stdout.includes("hash"));
+
+    const table = await run(["list", "--db", db, "--org", "acme"]);
+    assert.match(
+      table.stdout,
+      new RegExp(`${out.record.id}\\s+acme\\s+alice\\s+human\\s+live\\s+pro\\s+active`),
+    );
+    assert.equal((await run(["list", "--db", db, "--org", "other"])).stdout.trim(), "no keys");
+
+    const rotated = await run(["rotate", out.record.id, "--db", db, "--grace", "1h", "--json"]);
+    assert.equal(rotated.code, 0, rotated.stderr);
+    const rot = JSON.parse(rotated.stdout);
+    assert.notEqual(rot.key, out.key);
+    assert.equal(rot.previous.status, "grace");
+    assert.equal((await verifyWith(db, rot.key)).ok, true);
+    assert.equal((await verifyWith(db, out.key)).ok, true, "old key valid during grace");
+
+    const revoked = await run(["revoke", rot.record.id, "--db", db]);
+    assert.equal(revoked.code, 0, revoked.stderr);
+    assert.match(revoked.stdout, /^revoked key_/);
+    assert.deepEqual(await verifyWith(db, rot.key), { ok: false, reason: "revoked" });
+
+    const shown = await run(["show", rot.record.id, "--db", db, "--json"]);
+    assert.equal(JSON.parse(shown.stdout).record.status, "revoked");
+  });
+});
+
+Deno.test("keys CLI: the plain create output prints the key once on stdout", async () => {
+  await withDb(async (db) => {
+    const created = await run([
+      "create",
+      "--db",
+      db,
+      "--org",
+      "acme",
+      "--subject",
+      "svc",
+      "--type",
+      "service",
+    ]);
+    assert.equal(created.code, 0, created.stderr);
+    const keys = created.stdout.match(/gw_live_[0-9A-Za-z]{24}_[0-9A-Za-z]{6}/g);
+    assert.equal(keys?.length, 1);
+    assert.match(created.stderr, /shown once/);
+  });
+});
+
+Deno.test("keys CLI: usage errors exit 2, operation errors exit 1 with a stable id", async () => {
+  await withDb(async (db) => {
+    assert.equal((await run([])).code, 2);
+    assert.equal((await run(["explode", "--db", db])).code, 2);
+    const missing = await run(["create", "--db", db, "--org", "acme"]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /needs --org, --subject and --type/);
+    assert.equal(
+      (await run(["create", "--db", db, "--org", "a", "--subject", "b", "--type", "robot"])).code,
+      2,
+    );
+    assert.equal(
+      (await run(["create", "--db", db, "--org", "a", "--subject", "b", "--type", "human", "--bogus"])).code,
+      2,
+    );
+    const notFound = await run(["revoke", "key_nope", "--db", db]);
+    assert.equal(notFound.code, 1);
+    assert.match(notFound.stderr, /key_not_found/);
+    const badInput = await run(["create", "--db", db, "--org", "a b", "--subject", "b", "--type", "human"]);
+    assert.equal(badInput.code, 1);
+    assert.match(badInput.stderr, /key_invalid_input/);
+  });
+});
+
+Deno.test("keys CLI: GATEWAY_KEY_SECRET is used when set (no secret file written)", async () => {
+  await withDb(async (db) => {
+    const secret = "s".repeat(48);
+    const created = await run(
+      ["create", "--db", db, "--org", "acme", "--subject", "x", "--type", "agent", "--json"],
+      { GATEWAY_KEY_SECRET: secret },
+    );
+    assert.equal(created.code, 0, created.stderr);
+    await assert.rejects(Deno.stat(`${db}.secret`), Deno.errors.NotFound);
+    const store = await KvKeyStore.open(db);
+    try {
+      const check = await new KeyVerifier({ store, secret }).verify(JSON.parse(created.stdout).key);
+      assert.equal(check.ok, true);
+    } finally {
+      store.close();
+    }
+  });
+});

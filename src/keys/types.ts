@@ -1,0 +1,40 @@
+/**
+ * API key contracts shared by the key verifier, the key stores, the key CLI, the admin API and the
+ * gateway. The raw key is never part of a record: only its keyed hash.
+ */
+
+export type IdentityType = "human" | "service" | "agent";
+
+export interface KeyRecord {
+  /** Public key id, e.g. "key_…" (not secret). */
+  id: string;
+  org: string;
+  subject: string;
+  identityType: IdentityType;
+  scopes: string[];
+  plan: string;
+  /** ISO 8601. */
+  created: string;
+  /** ISO 8601, or null for no expiry. */
+  expires: string | null;
+  /** ISO 8601 instant of revocation, or null. */
+  revoked: string | null;
+  /** After rotation: the old key stays valid until this instant. */
+  graceUntil: string | null;
+  /** "live" | "test" … */
+  env: string;
+  /** HMAC-SHA-256 of the secret, hex; never the raw key. */
+  hash: string;
+}
+
+export type KeyRejection = "missing" | "malformed" | "unknown" | "revoked" | "expired";
+
+export type KeyCheck = { ok: true; record: KeyRecord } | { ok: false; reason: KeyRejection };
+
+export interface KeyStore {
+  get(id: string): Promise<KeyRecord | null>;
+  findByHash(hash: string): Promise<KeyRecord | null>;
+  put(record: KeyRecord): Promise<void>;
+  list(filter?: { org?: string }): Promise<KeyRecord[]>;
+  close?(): void;
+}

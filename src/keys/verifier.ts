@@ -1,0 +1,129 @@
+/**
+ * Verifies raw API keys: format and checksum first (no store access when malformed), then the keyed
+ * hash is looked up — through a small cache — and the record's revoked/expired/grace state checked.
+ *
+ * Cache and revocation bound:
+ * - Entries (positive and negative lookups) are keyed by the HMAC of the key, never the raw key,
+ *   and live at most `cacheTtlMs` (default 1000 ms); the cache holds at most `cacheMaxEntries`
+ *   (default 10 000) entries, evicting the oldest first.
+ * - Only the record is cached; revoked/expired/grace are evaluated against the clock on every call.
+ * - A put on the same store (or a store on the same change channel) in this process — revoke,
+ *   rotate, create — drops the entry synchronously, so it takes effect on the very next request.
+ * - A change made by another process (e.g. the CLI on the shared Deno KV file) takes effect within
+ *   `cacheTtlMs`. Set `cacheTtlMs: 0` to disable caching.
+ */
+import { subscribeKeyChanges } from "./changes.ts";
+import { parseRawKey } from "./format.ts";
+import { constantTimeEqual, KeyHasher } from "./hash.ts";
+import { keyStatus } from "./status.ts";
+import type { KeyCheck, KeyRecord, KeyStore } from "./types.ts";
+
+export interface KeyVerifierOptions {
+  store: KeyStore;
+  secret: Uint8Array | string;
+  now?: () => Date;
+  cacheTtlMs?: number;
+  cacheMaxEntries?: number;
+}
+
+interface CacheEntry {
+  record: KeyRecord | null;
+  at: number;
+}
+
+export class KeyVerifier {
+  readonly #store: KeyStore;
+  readonly #hasher: KeyHasher;
+  readonly #now: () => Date;
+  readonly #ttl: number;
+  readonly #max: number;
+  readonly #cache = new Map<string, CacheEntry>();
+  readonly #inflight = new Map<string, Promise<KeyRecord | null>>();
+  readonly #unsubscribe: () => void;
+  /** Bumped on every invalidation; a lookup that straddles one is not cached. */
+  #generation = 0;
+
+  constructor(opts: KeyVerifierOptions) {
+    this.#store = opts.store;
+    this.#hasher = new KeyHasher(opts.secret);
+    this.#now = opts.now ?? (() => new Date());
+    this.#ttl = opts.cacheTtlMs ?? 1000;
+    this.#max = opts.cacheMaxEntries ?? 10_000;
+    this.#unsubscribe = subscribeKeyChanges(this.#store, (record) => this.invalidate(record.hash));
+  }
+
+  /** Parses (format + checksum, no store access if malformed), hashes, looks up, checks revoked/expired/grace. */
+  async verify(rawKey: string | null | undefined): Promise<KeyCheck> {
+    if (rawKey === null || rawKey === undefined || rawKey === "") return { ok: false, reason: "missing" };
+    const parsed = parseRawKey(rawKey);
+    if (parsed === null) return { ok: false, reason: "malformed" };
+    const hash = this.#hasher.hash(rawKey);
+    const now = this.#now();
+    const record = await this.#lookup(hash, now.getTime());
+    if (record === null || record.env !== parsed.env || !constantTimeEqual(record.hash, hash)) {
+      return { ok: false, reason: "unknown" };
+    }
+    switch (keyStatus(record, now)) {
+      case "revoked":
+      case "rotated":
+        return { ok: false, reason: "revoked" };
+      case "expired":
+        return { ok: false, reason: "expired" };
+      default:
+        return { ok: true, record };
+    }
+  }
+
+  /** Drops the cached lookup for a key hash (called automatically on store changes in this process). */
+  invalidate(hash: string): void {
+    this.#generation++;
+    this.#cache.delete(hash);
+    this.#inflight.delete(hash); // later lookups must not join a fetch that started before the change
+  }
+
+  /** Stops listening to store changes. */
+  close(): void {
+    this.#unsubscribe();
+    this.#cache.clear();
+  }
+
+  async #lookup(hash: string, t: number): Promise<KeyRecord | null> {
+    if (this.#ttl > 0) {
+      const hit = this.#cache.get(hash);
+      if (hit && t - hit.at < this.#ttl) return hit.record;
+    }
+    const pending = this.#inflight.get(hash);
+    if (pending) return await pending;
+    const generation = this.#generation;
+    const promise = this.#store.findByHash(hash);
+    this.#inflight.set(hash, promise);
+    try {
+      const record = await promise;
+      if (this.#ttl > 0 && generation === this.#generation) this.#remember(hash, record, t);
+      return record;
+    } finally {
+      if (this.#inflight.get(hash) === promise) this.#inflight.delete(hash);
+    }
+  }
+
+  #remember(hash: string, record: KeyRecord | null, t: number): void {
+    this.#cache.delete(hash);
+    this.#cache.set(hash, { record, at: t });
+    while (this.#cache.size > this.#max) {
+      const oldest = this.#cache.keys().next().value as string;
+      this.#cache.delete(oldest);
+    }
+  }
+}
+
+/** The API key of a request: `Authorization: Bearer …` first, then `X-API-Key`; null when absent. */
+export function extractApiKey(headers: Headers): string | null {
+  const auth = headers.get("authorization");
+  if (auth !== null) {
+    const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(auth);
+    if (match) return match[1];
+  }
+  const header = headers.get("x-api-key");
+  if (header !== null && header.trim() !== "") return header.trim();
+  return null;
+}

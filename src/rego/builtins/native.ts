@@ -1,0 +1,91 @@
+/**
+ * Built-ins implemented natively by the Wasm runtime (src/rego/runtime/assembly/). Each is exported
+ * as `bi_<name with dots as underscores>`, takes `arity` value addresses (i32) and returns a value
+ * address (0 = undefined). Errors go through `rt_builtin_error` with OPA's messages. Everything not
+ * listed here is provided by the host through opa_builtinN.
+ */
+const NATIVE: [name: string, arity: number][] = [
+  // comparison
+  ["equal", 2],
+  ["neq", 2],
+  ["lt", 2],
+  ["lte", 2],
+  ["gt", 2],
+  ["gte", 2],
+  // arithmetic and sets
+  ["plus", 2],
+  ["minus", 2],
+  ["mul", 2],
+  ["div", 2],
+  ["rem", 2],
+  ["abs", 1],
+  ["round", 1],
+  ["ceil", 1],
+  ["floor", 1],
+  ["numbers.range", 2],
+  ["and", 2],
+  ["or", 2],
+  // aggregates and membership
+  ["count", 1],
+  ["sum", 1],
+  ["product", 1],
+  ["max", 1],
+  ["min", 1],
+  ["sort", 1],
+  ["internal.member_2", 2],
+  ["internal.member_3", 3],
+  // types
+  ["is_number", 1],
+  ["is_string", 1],
+  ["is_boolean", 1],
+  ["is_array", 1],
+  ["is_set", 1],
+  ["is_object", 1],
+  ["is_null", 1],
+  ["type_name", 1],
+  ["to_number", 1],
+  // strings
+  ["concat", 2],
+  ["contains", 2],
+  ["endswith", 2],
+  ["startswith", 2],
+  ["indexof", 2],
+  ["lower", 1],
+  ["upper", 1],
+  ["replace", 3],
+  ["split", 2],
+  ["substring", 3],
+  ["trim", 2],
+  ["trim_left", 2],
+  ["trim_right", 2],
+  ["trim_prefix", 2],
+  ["trim_suffix", 2],
+  ["trim_space", 1],
+  ["strings.replace_n", 2],
+  ["strings.reverse", 1],
+  ["strings.count", 2],
+  ["strings.any_prefix_match", 2],
+  ["strings.any_suffix_match", 2],
+  ["format_int", 2],
+  // objects, arrays, sets, bits
+  ["object.get", 3],
+  ["object.keys", 1],
+  ["object.remove", 2],
+  ["object.filter", 2],
+  ["object.union", 2],
+  ["array.concat", 2],
+  ["array.slice", 3],
+  ["array.reverse", 1],
+  ["intersection", 1],
+  ["union", 1],
+  ["bits.and", 2],
+  ["bits.or", 2],
+  ["bits.xor", 2],
+  ["bits.negate", 1],
+  ["bits.lsh", 2],
+  ["bits.rsh", 2],
+];
+
+export const NATIVE_BUILTINS: Record<string, { export: string; arity: number }> = Object.fromEntries(
+  NATIVE.map(([name, arity]) => [name, { export: "bi_" + name.replaceAll(".", "_"), arity }]),
+);

@@ -1,0 +1,180 @@
+// Shortest round-trip decimal digits of an f64 (free-format algorithm of Steele & White /
+// Burger & Dybvig, on exact big integers), formatted like JavaScript's Number#toString.
+import { bn, bnSetU64, bnShl, bnMulPow10, bnMulSmall, bnAdd, bnSub, bnCmp, bnCopy, bnDivSmall, bnIsZero } from "./bignum";
+import { pushByte } from "./heap";
+
+const DIGITS: usize = memory.data(24);
+
+/**
+ * Writes the shortest digits of the positive finite v into DIGITS; returns the count and sets
+ * `decimalPoint` so that v = 0.d1d2...dn × 10^decimalPoint.
+ */
+let decimalPoint: i32 = 0;
+
+function shortestDigits(v: f64): i32 {
+  const bits = reinterpret<u64>(v);
+  const be = <i32>((bits >> 52) & 0x7ff);
+  let f: u64 = bits & 0xfffffffffffff;
+  let e: i32;
+  if (be == 0) {
+    e = -1074;
+  } else {
+    f |= 0x10000000000000;
+    e = be - 1075;
+  }
+  const even = (f & 1) == 0;
+  const R = bn(0), S = bn(1), MP = bn(2), MM = bn(3), T = bn(4);
+  const unequal = f == 0x10000000000000 && be > 1;
+  if (e >= 0) {
+    if (!unequal) {
+      bnSetU64(R, f); bnShl(R, <u32>e + 1);
+      bnSetU64(S, 2);
+      bnSetU64(MP, 1); bnShl(MP, <u32>e);
+      bnSetU64(MM, 1); bnShl(MM, <u32>e);
+    } else {
+      bnSetU64(R, f); bnShl(R, <u32>e + 2);
+      bnSetU64(S, 4);
+      bnSetU64(MP, 1); bnShl(MP, <u32>e + 1);
+      bnSetU64(MM, 1); bnShl(MM, <u32>e);
+    }
+  } else {
+    if (!unequal) {
+      bnSetU64(R, f); bnShl(R, 1);
+      bnSetU64(S, 1); bnShl(S, <u32>(1 - e));
+      bnSetU64(MP, 1);
+      bnSetU64(MM, 1);
+    } else {
+      bnSetU64(R, f); bnShl(R, 2);
+      bnSetU64(S, 1); bnShl(S, <u32>(2 - e));
+      bnSetU64(MP, 2);
+      bnSetU64(MM, 1);
+    }
+  }
+  let k = <i32>Math.ceil(Math.log10(v) - 1e-10);
+  if (k >= 0) {
+    bnMulPow10(S, <u32>k);
+  } else {
+    bnMulPow10(R, <u32>-k);
+    bnMulPow10(MP, <u32>-k);
+    bnMulPow10(MM, <u32>-k);
+  }
+  // Fix the estimate: we need (r + m+) / s < 1 (or <= 1 when the high bound is exclusive).
+  bnAdd(T, R, MP);
+  const c0 = bnCmp(T, S);
+  if (even ? c0 >= 0 : c0 > 0) {
+    bnMulSmall(S, 10);
+    k++;
+  }
+  let n: i32 = 0;
+  while (true) {
+    bnMulSmall(R, 10);
+    bnMulSmall(MP, 10);
+    bnMulSmall(MM, 10);
+    let d: u32 = 0;
+    while (bnCmp(R, S) >= 0) {
+      bnSub(R, S);
+      d++;
+    }
+    const cl = bnCmp(R, MM);
+    const tc1 = even ? cl <= 0 : cl < 0;
+    bnAdd(T, R, MP);
+    const ch = bnCmp(T, S);
+    const tc2 = even ? ch >= 0 : ch > 0;
+    if (!tc1 && !tc2) {
+      store<u8>(DIGITS + n++, <u8>(48 + d));
+      if (n >= 20) break;
+      continue;
+    }
+    if (tc1 && tc2) {
+      bnCopy(T, R);
+      bnShl(T, 1);
+      const c = bnCmp(T, S);
+      if (c > 0 || (c == 0 && (d & 1) == 1)) d++; // ties go to the even digit, as in JavaScript
+    } else if (tc2) {
+      d++;
+    }
+    store<u8>(DIGITS + n++, <u8>(48 + d));
+    break;
+  }
+  decimalPoint = k;
+  return n;
+}
+
+/** Appends the JavaScript Number#toString form of a finite f64 at the heap top. */
+export function pushF64(v: f64): void {
+  if (v == 0) {
+    pushByte(48);
+    return;
+  }
+  if (v < 0) {
+    pushByte(45);
+    v = -v;
+  }
+  if (v < 1e21 && v == Math.floor(v) && v >= 9223372036854775808.0) {
+    pushIntegralF64(v);
+    return;
+  }
+  const n = shortestDigits(v);
+  const k = decimalPoint;
+  if (n <= k && k <= 21) {
+    for (let i = 0; i < n; i++) pushByte(load<u8>(DIGITS + i));
+    for (let i = n; i < k; i++) pushByte(48);
+  } else if (0 < k && k <= 21) {
+    for (let i = 0; i < k; i++) pushByte(load<u8>(DIGITS + i));
+    pushByte(46);
+    for (let i = k; i < n; i++) pushByte(load<u8>(DIGITS + i));
+  } else if (-6 < k && k <= 0) {
+    pushByte(48);
+    pushByte(46);
+    for (let i = k; i < 0; i++) pushByte(48);
+    for (let i = 0; i < n; i++) pushByte(load<u8>(DIGITS + i));
+  } else {
+    pushByte(load<u8>(DIGITS));
+    if (n > 1) {
+      pushByte(46);
+      for (let i = 1; i < n; i++) pushByte(load<u8>(DIGITS + i));
+    }
+    pushByte(101);
+    let x = k - 1;
+    if (x < 0) {
+      pushByte(45);
+      x = -x;
+    } else {
+      pushByte(43);
+    }
+    pushUint(<u64>x);
+  }
+}
+
+/** Appends the exact decimal digits of an integral f64 with 2^63 <= |v| < 1e21 (positive). */
+function pushIntegralF64(v: f64): void {
+  const bits = reinterpret<u64>(v);
+  const e = <i32>((bits >> 52) & 0x7ff) - 1075;
+  const A = bn(5);
+  bnSetU64(A, (bits & 0xfffffffffffff) | 0x10000000000000);
+  if (e > 0) bnShl(A, <u32>e);
+  let n = 0;
+  while (!bnIsZero(A)) store<u8>(DIGITS + n++, <u8>(48 + bnDivSmall(A, 10)));
+  while (n > 0) pushByte(load<u8>(DIGITS + --n));
+}
+
+/** Appends a decimal unsigned integer. */
+export function pushUint(x: u64): void {
+  const buf = DIGITS;
+  let n = 0;
+  do {
+    store<u8>(buf + n++, <u8>(48 + <u32>(x % 10)));
+    x /= 10;
+  } while (x != 0);
+  while (n > 0) pushByte(load<u8>(buf + --n));
+}
+
+/** Appends a decimal signed integer. */
+export function pushInt(x: i64): void {
+  if (x < 0) {
+    pushByte(45);
+    pushUint(<u64>(-(x + 1)) + 1);
+  } else {
+    pushUint(<u64>x);
+  }
+}

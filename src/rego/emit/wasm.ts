@@ -24,7 +24,7 @@ const ABI_MINOR_VERSION = 2;
 const TAG = { array: 5, object: 6, set: 7 } as const;
 const utf8 = new TextEncoder();
 
-export function emitWasm(policy: Policy, opts: EmitOptions): Uint8Array {
+export function emitWasm(policy: Policy, opts: EmitOptions): Uint8Array<ArrayBuffer> {
   const m = binaryen.readBinary(RUNTIME_WASM);
   // What the runtime's AssemblyScript build uses; every engine the SDK runs on supports these.
   const f = binaryen.Features;
@@ -38,7 +38,7 @@ export function emitWasm(policy: Policy, opts: EmitOptions): Uint8Array {
       m.optimize();
     }
     if (!m.validate()) throw new Error("internal error: emitted module does not validate");
-    return m.emitBinary();
+    return new Uint8Array(m.emitBinary());
   } finally {
     m.dispose();
   }

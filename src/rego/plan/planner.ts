@@ -128,7 +128,7 @@ export class Planner {
       b.emit({ type: "ObjectInsertStmt", key: { string: this.str("result") }, value: v, object: obj });
       b.emit({ type: "ResultSetAddStmt", value: obj });
     });
-    this.plans.push({ name: path.join("/"), blocks: [root] });
+    this.plans.push({ name: path.length ? path.join("/") : "data", blocks: [root] });
   }
 
   policy(): Policy {

@@ -1,0 +1,326 @@
+/**
+ * Terms and operators: scalars, vars, refs, calls, arrays, objects, sets, comprehensions, and the
+ * infix operators by precedence (GRAMMAR.md, "Terms" and "Operators").
+ *
+ * Infix operators become calls to the built-ins they stand for (ast.ts, CallTerm).
+ */
+import type { CallTerm, Location, NumberTerm, RefTerm, Term } from "../ast.ts";
+import { parseBodyUntil } from "./parse_body.ts";
+import { ParseAbort, type ParserState } from "./parser_state.ts";
+
+interface BinaryOp {
+  prec: number;
+  builtin: string;
+}
+
+/** Precedence, higher binds tighter. `in` (1) is handled by parseInfix; `:=`/`=` by the body. */
+const BINARY_OPS: Record<string, BinaryOp> = {
+  "==": { prec: 2, builtin: "equal" },
+  "!=": { prec: 2, builtin: "neq" },
+  "<": { prec: 2, builtin: "lt" },
+  "<=": { prec: 2, builtin: "lte" },
+  ">": { prec: 2, builtin: "gt" },
+  ">=": { prec: 2, builtin: "gte" },
+  "|": { prec: 3, builtin: "or" },
+  "&": { prec: 4, builtin: "and" },
+  "+": { prec: 5, builtin: "plus" },
+  "-": { prec: 5, builtin: "minus" },
+  "*": { prec: 6, builtin: "mul" },
+  "/": { prec: 6, builtin: "div" },
+  "%": { prec: 6, builtin: "rem" },
+};
+
+const RELATION_PREC = 2;
+
+/** The documents a bare name refers to as a whole: `input` alone is the ref `input`. */
+const ROOT_DOCUMENTS = new Set(["data", "input"]);
+
+export function call(builtin: string, args: Term[], loc: Location): CallTerm {
+  return { type: "call", operator: builtin.split("."), args, loc };
+}
+
+/**
+ * infix-expr: a relation-level expression, optionally `key, value in collection` (when `keyVal`),
+ * followed by any number of `in collection`. `lhs`, when given, is an already parsed first term.
+ */
+export function parseInfix(st: ParserState, keyVal: boolean, lhs?: Term): Term {
+  st.enter();
+  let left = parseBinary(st, RELATION_PREC, lhs);
+  if (keyVal && st.atPunct(",")) {
+    // `k, v in xs`; without the `in`, the `,` is left for the caller to reject (as OPA does).
+    const keyValue = st.attempt(() => {
+      st.next();
+      const value = parseBinary(st, RELATION_PREC);
+      st.expectKeyword("in");
+      return value;
+    });
+    if (keyValue !== undefined) {
+      const collection = parseBinary(st, RELATION_PREC);
+      left = call("internal.member_3", [left, keyValue, collection], left.loc);
+    }
+  }
+  while (st.atKeyword("in")) {
+    st.next();
+    const collection = parseBinary(st, RELATION_PREC);
+    left = call("internal.member_2", [left, collection], left.loc);
+  }
+  st.leave();
+  return left;
+}
+
+/** Precedence climbing over BINARY_OPS; all operators are left-associative. */
+function parseBinary(st: ParserState, minPrec: number, lhs?: Term): Term {
+  let left = lhs ?? parseTerm(st);
+  while (true) {
+    const t = st.tok;
+    const op = t.kind === "punct" ? BINARY_OPS[t.text] : undefined;
+    if (op === undefined || op.prec < minPrec) return left;
+    st.next();
+    st.enter();
+    const right = parseBinary(st, op.prec + 1);
+    st.leave();
+    left = call(op.builtin, [left, right], left.loc);
+  }
+}
+
+/** term: a unary minus, a scalar, a var, a composite or a parenthesised expression, then a ref tail. */
+export function parseTerm(st: ParserState): Term {
+  // Memoised by position (as OPA's term cache): the grammar's few fallbacks re-read terms, and
+  // without this, nested fallbacks would take exponential time.
+  const key = `${st.pos}:${st.wildcards}`;
+  const hit = st.termCache.get(key);
+  if (hit !== undefined) {
+    st.step();
+    st.pos = hit.end;
+    st.wildcards = hit.wildcards;
+    return hit.term;
+  }
+  const term = parseTermUncached(st);
+  st.termCache.set(key, { term, end: st.pos, wildcards: st.wildcards });
+  return term;
+}
+
+function parseTermUncached(st: ParserState): Term {
+  st.enter();
+  const t = st.tok;
+  let term: Term;
+  if (t.kind === "number") {
+    st.next();
+    term = { type: "number", text: t.text, loc: st.loc(t) };
+  } else if (t.kind === "string") {
+    st.next();
+    term = st.stringTerm(t.value ?? "", t);
+  } else if (t.kind === "ident") {
+    term = parseName(st);
+  } else if (t.kind === "punct" && t.text === "-") {
+    term = parseUnaryMinus(st);
+  } else if (t.kind === "punct" && t.text === "[") {
+    term = parseArray(st);
+  } else if (t.kind === "punct" && t.text === "{") {
+    term = parseBraces(st);
+  } else if (t.kind === "punct" && t.text === "(") {
+    st.next();
+    term = parseInfix(st, true);
+    st.expectPunct(")", " to close the `(` at " + `${t.row}:${t.col}`);
+  } else {
+    st.fail(`expected a term but found ${st.describe(t)}`);
+  }
+  const result = parseRefTail(st, term);
+  st.leave();
+  return result;
+}
+
+/** `-1.5` is a number literal; `-x` is `minus(0, x)`. */
+function parseUnaryMinus(st: ParserState): Term {
+  const minus = st.next();
+  const t = st.tok;
+  if (t.kind === "number") {
+    st.next();
+    const n: NumberTerm = { type: "number", text: "-" + t.text, loc: st.loc(minus) };
+    return n;
+  }
+  const zero: NumberTerm = { type: "number", text: "0", loc: st.loc(minus) };
+  return call("minus", [zero, parseTerm(st)], st.loc(minus));
+}
+
+function parseName(st: ParserState): Term {
+  const t = st.tok;
+  if (st.isKeyword(t)) {
+    if (t.text === "true" || t.text === "false") {
+      st.next();
+      return { type: "boolean", value: t.text === "true", loc: st.loc(t) };
+    }
+    if (t.text === "null") {
+      st.next();
+      return { type: "null", loc: st.loc(t) };
+    }
+    // `contains` is a keyword only in rule heads; elsewhere it names the built-in.
+    if (!st.isKeywordRef() && t.text !== "contains") st.fail(`expected a term but found ${st.describe(t)}`);
+  }
+  st.next();
+  // `set()` is the empty set.
+  if (
+    t.text === "set" && st.atPunct("(") && !st.tok.ws && st.peek().kind === "punct" && st.peek().text === ")"
+  ) {
+    st.next();
+    st.next();
+    return { type: "set", items: [], loc: st.loc(t) };
+  }
+  return st.varTerm(t);
+}
+
+/** ref-tail: `.name`, `[term]` and `(args)` directly after a term, without whitespace. */
+function parseRefTail(st: ParserState, head: Term): Term {
+  let cur = head;
+  let path: Term[] = [];
+  while (st.tok.kind === "punct" && !st.tok.ws) {
+    const t = st.tok;
+    if (t.text === ".") {
+      st.next();
+      const name = st.tok;
+      if (name.kind !== "ident" || name.ws) {
+        st.fail(`expected a name after \`.\` but found ${st.describe(name)}`);
+      }
+      st.next();
+      path.push(st.stringTerm(name.text, name));
+    } else if (t.text === "[") {
+      st.next();
+      path.push(parseInfix(st, true));
+      st.expectPunct("]", ` to close the \`[\` at ${t.row}:${t.col}`);
+    } else if (t.text === "(") {
+      const operator = functionName(st, cur, path);
+      st.next();
+      const args = parseTermList(st, ")", t);
+      cur = { type: "call", operator, args, loc: cur.loc };
+      path = [];
+    } else {
+      break;
+    }
+  }
+  return makeRef(st, cur, path);
+}
+
+/** A call's operator: a name and a dotted path of names (`data.lib.f`, `strings.replace_n`). */
+function functionName(st: ParserState, head: Term, path: Term[]): string[] {
+  const names: string[] = [];
+  if (head.type === "var" && !head.name.startsWith("$")) {
+    names.push(head.name);
+  } else if (head.type === "ref" && head.head.type === "var" && head.path.length === 0) {
+    names.push(head.head.name); // a bare root document, `input(…)`: the checker rejects it
+  } else {
+    st.fail(`expected a function name before \`(\` but found a ${head.type} term`, head.loc);
+  }
+  for (const p of path) {
+    if (p.type !== "string") st.fail("a function name may contain only names (`a.b.f`)", p.loc);
+    names.push(p.value);
+  }
+  return names;
+}
+
+function makeRef(st: ParserState, head: Term, path: Term[]): Term {
+  if (path.length === 0) {
+    if (head.type === "var" && ROOT_DOCUMENTS.has(head.name)) {
+      return { type: "ref", head, path: [], loc: head.loc };
+    }
+    return head;
+  }
+  if (head.type === "ref") {
+    return { type: "ref", head: head.head, path: [...head.path, ...path], loc: head.loc };
+  }
+  switch (head.type) {
+    case "var":
+    case "array":
+    case "object":
+    case "set":
+    case "arraycompr":
+    case "setcompr":
+    case "objectcompr":
+    case "call":
+      return { type: "ref", head, path, loc: head.loc } satisfies RefTerm;
+    default:
+      st.fail(`a ${head.type} cannot be indexed: a ref must start with a name or a collection`, head.loc);
+  }
+}
+
+/** term-list: infix expressions separated by `,` up to `close` (a trailing `,` is allowed). */
+export function parseTermList(st: ParserState, close: string, open: { row: number; col: number }): Term[] {
+  const items: Term[] = [];
+  while (!st.atPunct(close)) {
+    items.push(parseInfix(st, false));
+    if (!st.accept(",")) break;
+  }
+  closeWith(st, close, open);
+  return items;
+}
+
+function closeWith(st: ParserState, close: string, open: { row: number; col: number }): void {
+  if (st.atPunct(close)) {
+    st.next();
+    return;
+  }
+  const what = st.tok.kind === "eof" ? "" : "`,` or ";
+  st.fail(`expected ${what}\`${close}\` but found ${st.describe()} (opened at ${open.row}:${open.col})`);
+}
+
+/** array: `[ ]`, `[ term-list ]` or the comprehension `[ term | body ]`. */
+function parseArray(st: ParserState): Term {
+  const open = st.next();
+  const loc = st.loc(open);
+  if (st.accept("]")) return { type: "array", items: [], loc };
+  const afterOpen = st.save();
+  const first = parseTerm(st);
+  if (st.atPunct("|")) {
+    try {
+      st.next();
+      const body = parseBodyUntil(st, "]", open);
+      st.next();
+      return { type: "arraycompr", term: first, body, loc };
+    } catch (e) {
+      // As OPA: `[x | y, 5]` is an array when the comprehension body fails at a `,`.
+      if (!(e instanceof ParseAbort) || st.exhausted || !st.atPunct(",")) throw e;
+    }
+    st.restore(afterOpen);
+    return { type: "array", items: parseTermList(st, "]", open), loc };
+  }
+  const items = [parseInfix(st, false, first)];
+  if (st.accept(",")) items.push(...parseTermList(st, "]", open));
+  else closeWith(st, "]", open);
+  return { type: "array", items, loc };
+}
+
+/** `{}` (empty object), objects, sets and set/object comprehensions. */
+function parseBraces(st: ParserState): Term {
+  const open = st.next();
+  const loc = st.loc(open);
+  if (st.accept("}")) return { type: "object", items: [], loc };
+  const first = parseTerm(st);
+  if (st.atPunct("|")) {
+    st.next();
+    const body = parseBodyUntil(st, "}", open);
+    st.next();
+    return { type: "setcompr", term: first, body, loc };
+  }
+  const key = parseInfix(st, false, first);
+  if (!st.accept(":")) {
+    const items = [key];
+    if (st.accept(",")) items.push(...parseTermList(st, "}", open));
+    else closeWith(st, "}", open);
+    return { type: "set", items, loc };
+  }
+  const firstValue = parseTerm(st);
+  if (st.atPunct("|")) {
+    st.next();
+    const body = parseBodyUntil(st, "}", open);
+    st.next();
+    return { type: "objectcompr", key, value: firstValue, body, loc };
+  }
+  const items: [Term, Term][] = [[key, parseInfix(st, false, firstValue)]];
+  while (st.accept(",")) {
+    if (st.atPunct("}")) break;
+    const k = parseInfix(st, false);
+    st.expectPunct(":", " after an object key");
+    items.push([k, parseInfix(st, false)]);
+  }
+  closeWith(st, "}", open);
+  return { type: "object", items, loc };
+}

@@ -7,12 +7,19 @@
  *   3. plan    (plan/)   AST → IR (ir/), OPA's intermediate representation
  *   4. emit    (emit/)   IR → WebAssembly following OPA's ABI, over the embedded runtime
  */
-import type { Diagnostic } from "./diagnostics.ts";
+import type { Module } from "./ast.ts";
+import { check } from "./check/index.ts";
+import { type Diagnostic, MAX_ERRORS, sortDiagnostics } from "./diagnostics.ts";
+import { emitWasm } from "./emit/wasm.ts";
+import { parseModule } from "./parse/index.ts";
+import { planProgram } from "./plan/planner.ts";
 
 export interface SourceFile {
   /** Shown in diagnostics and in `file:row:col` abort messages. */
   path: string;
   text: string;
+  /** This file's Rego version, overriding CompileOptions.regoVersion (a bundle's per-file setting). */
+  regoVersion?: 0 | 1;
 }
 
 export interface CompileOptions {
@@ -20,6 +27,8 @@ export interface CompileOptions {
   entrypoints: string[];
   /** Rego version of modules that do not say otherwise. Default 1. */
   regoVersion?: 0 | 1;
+  /** Rego v0 modules get the future keywords (in, every, if, contains) without importing them. */
+  futureKeywords?: boolean;
   /** Built-in errors abort evaluation (OPA's strict-builtin-errors). Default false. */
   strict?: boolean;
   /** Run binaryen's optimiser on the module. Default false (faster compiles). */
@@ -36,6 +45,40 @@ export interface CompileResult {
   hostBuiltins: string[];
 }
 
-export function compile(_sources: SourceFile[], _options: CompileOptions): CompileResult {
-  throw new Error("compile: not yet wired (pipeline under construction)");
+export function compile(sources: SourceFile[], options: CompileOptions): CompileResult {
+  const failed = (diagnostics: Diagnostic[]): CompileResult => ({
+    diagnostics: sortDiagnostics(diagnostics).slice(0, MAX_ERRORS),
+    entrypoints: {},
+    hostBuiltins: [],
+  });
+
+  // 1. parse
+  const modules: Module[] = [];
+  const parseErrors: Diagnostic[] = [];
+  for (const src of sources) {
+    const { module, diagnostics } = parseModule(src.text, src.path, {
+      regoVersion: src.regoVersion ?? options.regoVersion ?? 1,
+      allFutureKeywords: options.futureKeywords ?? false,
+    });
+    parseErrors.push(...diagnostics);
+    if (module) modules.push(module);
+  }
+  if (parseErrors.length) return failed(parseErrors);
+
+  // 2. check
+  const checked = check(modules);
+  if (!checked.program || checked.diagnostics.length) return failed(checked.diagnostics);
+
+  // 3. plan
+  const planned = planProgram(checked.program.modules, options.entrypoints);
+  if (!planned.policy || planned.diagnostics.length) return failed(planned.diagnostics);
+
+  // 4. emit
+  const wasm = emitWasm(planned.policy, { strict: options.strict ?? false, optimize: options.optimize ?? false });
+  return {
+    wasm,
+    diagnostics: [],
+    entrypoints: Object.fromEntries(planned.policy.plans.map((p, i) => [p.name, i])),
+    hostBuiltins: planned.policy.static.builtinFuncs.map((b) => b.name),
+  };
 }

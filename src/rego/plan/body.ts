@@ -89,6 +89,7 @@ function planEvery(p: Planner, b: FuncBuilder, e: Every, k: Cont): void {
     const source = b.newLocal();
     const found = b.newLocal();
     b.emit({ type: "AssignVarStmt", source: d, target: source });
+    requireCollection(b, source);
     b.emit({ type: "ResetLocalStmt", target: found });
     const outer = { stmts: [] };
     b.emit({ type: "NotStmt", block: outer }, e.loc);
@@ -109,6 +110,17 @@ function planEvery(p: Planner, b: FuncBuilder, e: Every, k: Cont): void {
     });
     k();
   });
+}
+
+/** Undefined unless `source` holds an array, an object or a set. */
+function requireCollection(b: FuncBuilder, source: number): void {
+  const ok = b.newLocal();
+  b.emit({ type: "ResetLocalStmt", target: ok });
+  const checks = (["IsArrayStmt", "IsObjectStmt", "IsSetStmt"] as const).map((type) => ({
+    stmts: [{ type, source: local(source) }, { type: "AssignVarStmt" as const, source: { bool: true }, target: ok }],
+  }));
+  b.emit({ type: "BlockStmt", blocks: checks });
+  b.emit({ type: "IsDefinedStmt", source: ok });
 }
 
 /**
@@ -141,11 +153,19 @@ function withModifiers(
   const apply = (i: number) => {
     if (i === mods.length) return fn(restore);
     const m = mods[i];
-    const target = m.target;
+    // A function replaced by another function: nothing to evaluate.
+    const replacement = isFunctionTarget(p, m.target) ? functionName(p, m.value) : undefined;
+    if (replacement) {
+      b.functionOverrides = [
+        { name: targetName(m.target), replacement: { kind: "function", name: replacement } },
+        ...b.functionOverrides,
+      ];
+      return apply(i + 1);
+    }
     planTerm(p, b, m.value, (v) => {
       const value = b.newLocal();
       b.emit({ type: "AssignVarStmt", source: v, target: value });
-      applyOne(p, b, target, value, m);
+      applyOne(p, b, m.target, value, m);
       apply(i + 1);
     });
   };
@@ -169,7 +189,7 @@ function applyOne(p: Planner, b: FuncBuilder, target: Term, value: number, m: Wi
     b.input = next;
     return;
   }
-  if (root === "data") {
+  if (root === "data" && findNode(p.tree, path)?.ruleSet?.kind !== "function") {
     b.dataOverrides = [{ path, value }, ...b.dataOverrides];
     if (path.length === 0) {
       b.data = value;
@@ -181,13 +201,22 @@ function applyOne(p: Planner, b: FuncBuilder, target: Term, value: number, m: Wi
     b.data = next;
     return;
   }
-  // A function or built-in replaced by another function or by a value.
-  const name = [root, ...path].join(".");
-  const fnName = functionName(p, m.value);
-  b.functionOverrides = [
-    fnName ? { name, replacement: { kind: "function", name: fnName } } : { name, replacement: { kind: "value", local: value } },
-    ...b.functionOverrides,
-  ];
+  // A function or built-in replaced by a value.
+  b.functionOverrides = [{ name: [root, ...path].join("."), replacement: { kind: "value", local: value } }, ...b.functionOverrides];
+}
+
+/** `with` targets a user function (`data.pkg.f`) or a built-in (`count`, `time.now_ns`). */
+function isFunctionTarget(p: Planner, target: Term): boolean {
+  if (target.type !== "ref" || target.head.type !== "var") return false;
+  const root = target.head.name;
+  if (root === "input") return false;
+  if (root !== "data") return true;
+  return findNode(p.tree, constantPrefix(target.path))?.ruleSet?.kind === "function";
+}
+
+function targetName(target: Term): string {
+  const t = target as Extract<Term, { type: "ref" }>;
+  return [(t.head as { name: string }).name, ...constantPrefix(t.path)].join(".");
 }
 
 /** The replacement is a user function when it names one (`data.pkg.f`); otherwise it is a value. */

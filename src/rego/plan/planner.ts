@@ -10,10 +10,11 @@
 import type { Module } from "../ast.ts";
 import { type Diagnostic, diagnostic } from "../diagnostics.ts";
 import { NATIVE_BUILTINS } from "../builtins/native.ts";
-import type { Block, Func, Plan, Policy } from "../ir/ir.ts";
+import type { Block, Func, Operand, Plan, Policy } from "../ir/ir.ts";
 import { FuncBuilder, local, PlanError } from "./builder.ts";
 import { planDataPath } from "./refs.ts";
 import { planRuleSet, planVirtualDoc } from "./rules.ts";
+import { specialisation } from "./specialise.ts";
 import { buildRuleTree, type RuleNode, RuleTreeError } from "./tree.ts";
 
 export interface PlanResult {
@@ -86,16 +87,21 @@ export class Planner {
     return new FuncBuilder(root, 2 + params, this.fileIndex);
   }
 
-  /** The Func computing a rule set, planned on first use. */
-  ruleSetFunc(node: RuleNode): string {
-    const name = `g.data.${node.path.join(".")}`;
-    return this.ensure(name, () => planRuleSet(this, node, name));
-  }
-
-  /** The Func computing a node's whole document: its rules' values merged with base data. */
-  virtualDocFunc(node: RuleNode): string {
-    const name = `v.data.${node.path.join(".")}`;
-    return this.ensure(name, () => planVirtualDoc(this, node, name));
+  /**
+   * The call that computes a rule set (or, with `virtual`, a node's whole document: its rules'
+   * values merged with base data), planned on first use.
+   *
+   * Under `with` replacements of functions or of rule values, the callee and everything it calls
+   * must see them too: the Func is specialised for those replacements (one copy per distinct set),
+   * and replacement values are passed as extra arguments.
+   */
+  callee(b: FuncBuilder, node: RuleNode, virtual = false): { func: string; args: Operand[] } {
+    const spec = specialisation(this, b);
+    const base = `${virtual ? "v" : "g"}.data.${node.path.join(".")}`;
+    const name = spec.entries.length ? `${base}#${JSON.stringify(spec.entries)}` : base;
+    const plan = virtual ? planVirtualDoc : planRuleSet;
+    this.ensure(name, () => plan(this, node, name, spec.entries));
+    return { func: name, args: [local(b.input), local(b.data), ...spec.values.map(local)] };
   }
 
   private ensure(name: string, plan: () => Func): string {

@@ -12,7 +12,7 @@ import type { Local, Operand } from "../ir/ir.ts";
 import { type FuncBuilder, local, PlanError } from "./builder.ts";
 import type { Planner } from "./planner.ts";
 import { planTerm } from "./terms.ts";
-import type { RuleNode } from "./tree.ts";
+import { findNode, type RuleNode } from "./tree.ts";
 import { unifyWithOperand } from "./unify.ts";
 
 export type ValueCont = (v: Operand) => void;
@@ -64,7 +64,9 @@ export function planPath(p: Planner, b: FuncBuilder, source: Local, path: Term[]
 }
 
 /** `data` followed by `path`, resolved against the rule tree and `with data…` overrides. */
-export function planDataPath(p: Planner, b: FuncBuilder, path: Term[], loc: Location, k: ValueCont): void {
+export function planDataPath(p: Planner, b: FuncBuilder, rawPath: Term[], loc: Location, k: ValueCont): void {
+  // Under `data`, numbers index as strings: `data[1]` is `data["1"]`.
+  const path = rawPath.map((t): Term => t.type === "number" ? { type: "string", value: t.text, loc: t.loc } : t);
   const consts = constantPrefix(path);
   for (const o of b.dataOverrides) {
     // The reference reads inside (or exactly) a replaced document: start from the replacement.
@@ -75,10 +77,7 @@ export function planDataPath(p: Planner, b: FuncBuilder, path: Term[], loc: Loca
   let node: RuleNode = p.tree;
   let i = 0;
   while (i < path.length) {
-    if (node.ruleSet) {
-      if (node.ruleSet.kind === "function") throw new PlanError(`function data.${node.path.join(".")} used as a value`, loc);
-      return callRuleSet(p, b, node, path, i, loc, k);
-    }
+    if (node.ruleSet) return callRuleSet(p, b, node, path, i, loc, k);
     const name = consts[i];
     if (name === undefined) break; // a variable or computed key: iterate over the whole document
     const child = node.children.get(name);
@@ -89,13 +88,11 @@ export function planDataPath(p: Planner, b: FuncBuilder, path: Term[], loc: Loca
     node = child;
     i++;
   }
-  if (node.ruleSet) {
-    if (node.ruleSet.kind === "function") throw new PlanError(`function data.${node.path.join(".")} used as a value`, loc);
-    return callRuleSet(p, b, node, path, i, loc, k);
-  }
+  if (node.ruleSet) return callRuleSet(p, b, node, path, i, loc, k);
   if (node === p.tree && node.children.size === 0) return planPath(p, b, b.data, path, 0, k);
   const doc = b.newLocal();
-  b.emit({ type: "CallStmt", func: p.virtualDocFunc(node), args: [local(b.input), local(b.data)], result: doc }, loc);
+  const callee = p.callee(b, node, true);
+  b.emit({ type: "CallStmt", func: callee.func, args: callee.args, result: doc }, loc);
   applyNestedOverrides(p, b, node.path, doc);
   planPath(p, b, doc, path, i, k);
 }
@@ -109,8 +106,18 @@ function callRuleSet(
   loc: Location,
   k: ValueCont,
 ): void {
+  const set = node.ruleSet!;
+  const fnName = ["data", ...node.path].join(".");
+  if (set.kind === "function" && (set.rules[0] ?? set.defaults[0]).rule.head.args!.length > 0) {
+    throw new PlanError(`function ${fnName} used as a value`, loc);
+  }
+  // A function without arguments reads as its value; `with` may have replaced it.
+  const override = set.kind === "function" ? b.functionOverrides.find((o) => o.name === fnName) : undefined;
+  if (override?.replacement.kind === "value") return planPath(p, b, override.replacement.local, path, i, k);
+  const target = override ? findNode(p.tree, override.replacement.name.slice(1)) ?? node : node;
   const result = b.newLocal();
-  b.emit({ type: "CallStmt", func: p.ruleSetFunc(node), args: [local(b.input), local(b.data)], result }, loc);
+  const callee = p.callee(b, target);
+  b.emit({ type: "CallStmt", func: callee.func, args: callee.args, result }, loc);
   planPath(p, b, result, path, i, k);
 }
 

@@ -11,23 +11,26 @@
  * base data at the same path.
  */
 import type { ElseBranch, Rule, Term } from "../ast.ts";
-import type { Block, Func, Local } from "../ir/ir.ts";
+import type { Block, Func, Local, Operand } from "../ir/ir.ts";
 import { DATA, INPUT } from "../ir/ir.ts";
 import { type FuncBuilder, local, PlanError } from "./builder.ts";
 import { planBody } from "./body.ts";
 import type { Planner } from "./planner.ts";
-import { planTerm } from "./terms.ts";
-import type { RuleNode } from "./tree.ts";
+import { planSequence, planTerm } from "./terms.ts";
+import { applySpecialisation, type SpecEntry, specValueCount } from "./specialise.ts";
+import { type RuleNode, staticPrefixLength } from "./tree.ts";
 import { unifyWithOperand } from "./unify.ts";
 
 const FUNCTION_CONFLICT = "functions must not produce multiple outputs for same inputs";
 
-export function planRuleSet(p: Planner, node: RuleNode, name: string): Func {
+export function planRuleSet(p: Planner, node: RuleNode, name: string, spec: SpecEntry[]): Func {
   const set = node.ruleSet!;
   const arity = set.kind === "function" ? functionArity(set.rules.concat(set.defaults).map((r) => r.rule)) : 0;
-  const params = [INPUT, DATA, ...Array.from({ length: arity }, (_, i) => 2 + i)];
+  const extra = specValueCount(spec);
+  const params = [INPUT, DATA, ...Array.from({ length: arity + extra }, (_, i) => 2 + i)];
   const main: Block = { stmts: [] };
-  const b = p.builder(main, arity);
+  const b = p.builder(main, arity + extra);
+  applySpecialisation(b, spec, 2 + arity);
   const result = b.newLocal();
 
   switch (set.kind) {
@@ -41,15 +44,7 @@ export function planRuleSet(p: Planner, node: RuleNode, name: string): Func {
       break;
     case "partialObject":
       b.emit({ type: "MakeObjectStmt", target: result });
-      for (const { rule } of set.rules) {
-        const ref = rule.head.ref;
-        const keyTerm = ref[ref.length - 1];
-        inBlock(b, () => planBody(p, b, rule.body, () => planTerm(p, b, keyTerm, (key) => {
-          planTerm(p, b, rule.head.value!, (value) => {
-            b.emit({ type: "ObjectInsertOnceStmt", key, value, object: result }, rule.head.loc);
-          });
-        })));
-      }
+      for (const { rule } of set.rules) planObjectRule(p, b, rule, result);
       break;
     case "complete":
     case "function":
@@ -67,6 +62,48 @@ export function planRuleSet(p: Planner, node: RuleNode, name: string): Func {
   }
   const ret: Block = { stmts: [{ type: "ReturnLocalStmt", source: result }] };
   return { name, path: ["data", ...node.path], params, return: result, blocks: [main, ret] };
+}
+
+/**
+ * One rule of an object built from its solutions: the head ref's computed keys address a place
+ * in nested objects (created on the way); the value goes there once (a different value for the
+ * same place aborts), or, for `contains`, the element is added to the set there.
+ */
+function planObjectRule(p: Planner, b: FuncBuilder, rule: Rule, result: Local): void {
+  const keys = rule.head.ref.slice(staticPrefixLength(rule));
+  const isSet = rule.head.key !== undefined && rule.head.value === undefined;
+  inBlock(b, () =>
+    planBody(p, b, rule.body, () =>
+      planSequence(p, b, keys, (keyOps) => {
+        let cur = result;
+        for (let j = 0; j < keyOps.length - 1; j++) cur = dotOrCreate(b, cur, keyOps[j], "MakeObjectStmt");
+        const last = keyOps[keyOps.length - 1];
+        if (isSet) {
+          const target = dotOrCreate(b, cur, last, "MakeSetStmt");
+          planTerm(p, b, rule.head.key!, (v) => b.emit({ type: "SetAddStmt", value: v, set: target }));
+        } else {
+          planTerm(p, b, rule.head.value!, (value) =>
+            b.emit({ type: "ObjectInsertOnceStmt", key: last, value, object: cur }, rule.head.loc));
+        }
+      })));
+}
+
+/** `obj[key]`, inserting a new empty object or set there when it is missing. */
+function dotOrCreate(
+  b: FuncBuilder,
+  obj: Local,
+  key: Operand,
+  make: "MakeObjectStmt" | "MakeSetStmt",
+): Local {
+  const target = b.newLocal();
+  b.emit({ type: "ResetLocalStmt", target });
+  inBlock(b, () => b.emit({ type: "DotStmt", source: local(obj), key, target }));
+  inBlock(b, () => {
+    b.emit({ type: "IsUndefinedStmt", source: target });
+    b.emit({ type: make, target });
+    b.emit({ type: "ObjectInsertStmt", key, value: local(target), object: obj });
+  });
+  return target;
 }
 
 /** A rule and its `else` branches: the first branch that yields a value wins. */
@@ -116,9 +153,11 @@ function inBlock(b: FuncBuilder, fn: () => void): void {
   b.into(block, fn);
 }
 
-export function planVirtualDoc(p: Planner, node: RuleNode, name: string): Func {
+export function planVirtualDoc(p: Planner, node: RuleNode, name: string, spec: SpecEntry[]): Func {
   const main: Block = { stmts: [] };
-  const b = p.builder(main, 0);
+  const extra = specValueCount(spec);
+  const b = p.builder(main, extra);
+  applySpecialisation(b, spec, 2);
   const doc = b.newLocal();
   b.emit({ type: "MakeObjectStmt", target: doc });
   for (const [key, child] of [...node.children.entries()].sort(([a], [c]) => (a < c ? -1 : a > c ? 1 : 0))) {
@@ -126,8 +165,8 @@ export function planVirtualDoc(p: Planner, node: RuleNode, name: string): Func {
     if (!child.ruleSet && !hasRules(child)) continue; // pure base data: comes from the merge below
     inBlock(b, () => {
       const v = b.newLocal();
-      const func = child.ruleSet ? p.ruleSetFunc(child) : p.virtualDocFunc(child);
-      b.emit({ type: "CallStmt", func, args: [local(b.input), local(b.data)], result: v });
+      const { func, args } = p.callee(b, child, !child.ruleSet);
+      b.emit({ type: "CallStmt", func, args, result: v });
       b.emit({ type: "ObjectInsertStmt", key: { string: p.str(key) }, value: local(v), object: doc });
     });
   }
@@ -143,7 +182,8 @@ export function planVirtualDoc(p: Planner, node: RuleNode, name: string): Func {
     b.emit({ type: "AssignVarStmt", source: local(merged), target: doc });
   });
   const ret: Block = { stmts: [{ type: "ReturnLocalStmt", source: doc }] };
-  return { name, path: ["data", ...node.path], params: [INPUT, DATA], return: doc, blocks: [main, ret] };
+  const params = [INPUT, DATA, ...Array.from({ length: extra }, (_, i) => 2 + i)];
+  return { name, path: ["data", ...node.path], params, return: doc, blocks: [main, ret] };
 }
 
 function hasRules(node: RuleNode): boolean {

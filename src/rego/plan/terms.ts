@@ -6,7 +6,7 @@ import type { Operand } from "../ir/ir.ts";
 import { type FuncBuilder, local, PlanError } from "./builder.ts";
 import { planBody } from "./body.ts";
 import type { Planner } from "./planner.ts";
-import { planDataPath, planRef, toLocal, type ValueCont } from "./refs.ts";
+import { planDataPath, planRef, type ValueCont } from "./refs.ts";
 import { findNode } from "./tree.ts";
 
 const SMALL_INT = /^-?(0|[1-9][0-9]{0,8})$/;
@@ -128,12 +128,9 @@ export function planCall(p: Planner, b: FuncBuilder, t: CallTerm, k: ValueCont):
       if (!node?.ruleSet || node.ruleSet.kind !== "function") {
         throw new PlanError(`undefined function ${operator.join(".")}`, t.loc);
       }
-      b.emit({
-        type: "CallStmt",
-        func: p.ruleSetFunc(node),
-        args: [local(b.input), local(b.data), ...args.map((a) => local(toLocal(b, a)))],
-        result,
-      }, t.loc);
+      const callee = p.callee(b, node);
+      const [input, data, ...extra] = callee.args;
+      b.emit({ type: "CallStmt", func: callee.func, args: [input, data, ...args, ...extra], result }, t.loc);
     } else {
       const fname = operator.join(".");
       if (fname === "print" || fname === "trace") {

@@ -9,6 +9,11 @@
 import { type Module, type Rule, ruleKind, type RuleKind } from "../ast.ts";
 
 export interface RuleSet {
+  /**
+   * complete, function; partialSet (`p contains x`); partialObject: any rule whose head ref has
+   * dynamic elements (`p[k] := v`, `p[a][b] := v`, `p[a][b] contains x`, `a[x].b := v`): the
+   * node is an object built from every body solution.
+   */
   kind: RuleKind;
   rules: { rule: Rule; module: Module }[];
   defaults: { rule: Rule; module: Module }[];
@@ -44,20 +49,21 @@ export function buildRuleTree(modules: Module[]): RuleNode {
   return root;
 }
 
-/** The document path a rule defines, and its kind. */
+/** The document path a rule defines (its head ref's leading strings), and its kind. */
 export function rulePath(module: Module, rule: Rule): { path: string[]; kind: RuleKind } {
-  const kind = ruleKind(rule.head);
   const ref = rule.head.ref;
-  const staticLen = kind === "partialObject" ? ref.length - 1 : ref.length;
-  const names: string[] = [];
-  for (let i = 0; i < staticLen; i++) {
-    const t = ref[i];
-    if (t.type !== "string") {
-      throw new RuleTreeError("rule heads with a variable before their last element are not supported", rule);
-    }
-    names.push(t.value);
-  }
+  const staticLen = staticPrefixLength(rule);
+  const names = ref.slice(0, staticLen).map((t) => (t as { value: string }).value);
+  const kind = rule.head.args !== undefined ? "function" : staticLen < ref.length ? "partialObject" : ruleKind(rule.head);
   return { path: [...module.package, ...names], kind };
+}
+
+/** How many leading elements of the head ref are strings (the rest are computed keys). */
+export function staticPrefixLength(rule: Rule): number {
+  const ref = rule.head.ref;
+  let i = 0;
+  while (i < ref.length && ref[i].type === "string") i++;
+  return i;
 }
 
 function nodeAt(root: RuleNode, path: string[]): RuleNode {

@@ -64,6 +64,9 @@ function overridden(b: FuncBuilder, name: string): boolean {
 }
 
 function planSomeIn(p: Planner, b: FuncBuilder, e: SomeIn, k: Cont): void {
+  if (["null", "boolean", "number", "string"].includes(e.collection.type)) {
+    throw new PlanError(`\`some … in\` expects an array, set or object, not a ${e.collection.type}`, e.collection.loc);
+  }
   planTerm(p, b, e.collection, (c) => {
     const source = b.newLocal();
     b.emit({ type: "AssignVarStmt", source: c, target: source });

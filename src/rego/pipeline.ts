@@ -37,7 +37,7 @@ export interface CompileOptions {
 
 export interface CompileResult {
   /** The module; absent when diagnostics hold an error. */
-  wasm?: Uint8Array;
+  wasm?: Uint8Array<ArrayBuffer>;
   diagnostics: Diagnostic[];
   /** Entrypoint name (slash form, "pkg/rule") → id, as the module's `entrypoints()` reports. */
   entrypoints: Record<string, number>;
@@ -46,6 +46,17 @@ export interface CompileResult {
 }
 
 export function compile(sources: SourceFile[], options: CompileOptions): CompileResult {
+  try {
+    return runPipeline(sources, options);
+  } catch (e) {
+    // A defect in a stage must still surface as a diagnostic, never as an exception or a module.
+    const location = { file: sources[0]?.path ?? "", row: 1, col: 1 };
+    const message = `internal compiler error: ${e instanceof Error ? e.message : String(e)}`;
+    return { diagnostics: [{ code: "rego_compile_error", message, location }], entrypoints: {}, hostBuiltins: [] };
+  }
+}
+
+function runPipeline(sources: SourceFile[], options: CompileOptions): CompileResult {
   const failed = (diagnostics: Diagnostic[]): CompileResult => ({
     diagnostics: sortDiagnostics(diagnostics).slice(0, MAX_ERRORS),
     entrypoints: {},

@@ -1,0 +1,17 @@
+/** array.* built-ins. */
+import type { HostBuiltin } from "./host_builtin.ts";
+import { arr, num } from "./operands.ts";
+
+export const ARRAY_BUILTINS: Record<string, HostBuiltin> = {
+  "array.concat": (a, b) => [...arr("array.concat", a, 1), ...arr("array.concat", b, 2)],
+  "array.slice": (a, start, stop) => {
+    const items = arr("array.slice", a, 1);
+    let from = Math.trunc(num("array.slice", start, 2));
+    let to = Math.trunc(num("array.slice", stop, 3));
+    if (from < 0) from = 0;
+    if (to > items.length) to = items.length;
+    if (from >= to) return [];
+    return items.slice(from, to);
+  },
+  "array.reverse": (a) => [...arr("array.reverse", a, 1)].reverse(),
+};

@@ -1,0 +1,87 @@
+/**
+ * The host built-in library: built-ins that compiled policies call through `opa_builtinN`,
+ * implemented in TypeScript and handed to `@open-policy-agent/opa-wasm` as custom built-ins.
+ *
+ * Calling convention (the SDK's): arguments are JSON values (sets arrive as arrays, numbers as
+ * JS numbers), the result is loaded back as JSON (`undefined` → undefined). So a set built here
+ * comes back to the policy as an array (sorted, without duplicates), and numbers beyond 2^53 are
+ * not exact. Errors throw BuiltinError with OPA's wording; the engine decides whether that makes
+ * the call undefined (default) or aborts the evaluation (strict).
+ *
+ * The engine must call `beginEvaluation()` before each evaluation: `time.now_ns`, `rand.intn` and
+ * `uuid.rfc4122` then answer the same within that evaluation, as in OPA.
+ *
+ * Precedence: the SDK (v1.10) implements these itself and ignores custom built-ins of the same
+ * name: `json.is_valid`, `sprintf` (sprintf-js, not Go's fmt), `regex.split` (JS regex syntax),
+ * `yaml.is_valid`, `yaml.marshal`, `yaml.unmarshal`. Ours (Go/RE2 semantics) are still listed in
+ * HOST_BUILTINS for an engine that routes around the SDK's table; see SDK_BUILTINS.
+ */
+import { AGGREGATE_BUILTINS } from "./aggregates.ts";
+import { ARRAY_BUILTINS } from "./arrays.ts";
+import { CONVERSION_BUILTINS } from "./conversions.ts";
+import { CRYPTO_BUILTINS } from "./crypto.ts";
+import { ENCODING_BUILTINS } from "./encoding.ts";
+import { GLOB_BUILTINS } from "./glob.ts";
+import { GRAPH_BUILTINS } from "./graph.ts";
+import type { HostBuiltin } from "./host_builtin.ts";
+import { JSON_PATH_BUILTINS } from "./json_paths.ts";
+import { JWT_BUILTINS } from "./jwt.ts";
+import { NET_BUILTINS } from "./net.ts";
+import { NUMBER_BUILTINS, resetRandoms } from "./numbers.ts";
+import { OBJECT_BUILTINS } from "./objects.ts";
+import { OPA_BUILTINS } from "./opa.ts";
+import { REGEX_BUILTINS } from "./regex.ts";
+import { SEMVER_BUILTINS } from "./semver.ts";
+import { SERIALIZATION_BUILTINS } from "./serialization.ts";
+import { SET_BUILTINS } from "./sets.ts";
+import { STRING_BUILTINS } from "./strings.ts";
+import { resetClock, TIME_BUILTINS } from "./time.ts";
+import { TYPE_BUILTINS } from "./types.ts";
+import { UNITS_BUILTINS } from "./units.ts";
+import { resetUuids, UUID_BUILTINS } from "./uuid.ts";
+
+export { BuiltinError } from "./errors.ts";
+export type { HostBuiltin } from "./host_builtin.ts";
+
+/** Built-ins the SDK implements itself; they take precedence over custom ones of that name. */
+export const SDK_BUILTINS: readonly string[] = [
+  "json.is_valid",
+  "sprintf",
+  "regex.split",
+  "yaml.is_valid",
+  "yaml.marshal",
+  "yaml.unmarshal",
+];
+
+/** OPA name → implementation. */
+export const HOST_BUILTINS: Record<string, HostBuiltin> = Object.freeze({
+  ...AGGREGATE_BUILTINS,
+  ...ARRAY_BUILTINS,
+  ...CONVERSION_BUILTINS,
+  ...CRYPTO_BUILTINS,
+  ...ENCODING_BUILTINS,
+  ...GLOB_BUILTINS,
+  ...GRAPH_BUILTINS,
+  ...JSON_PATH_BUILTINS,
+  ...JWT_BUILTINS,
+  ...NET_BUILTINS,
+  ...NUMBER_BUILTINS,
+  ...OBJECT_BUILTINS,
+  ...OPA_BUILTINS,
+  ...REGEX_BUILTINS,
+  ...SEMVER_BUILTINS,
+  ...SERIALIZATION_BUILTINS,
+  ...SET_BUILTINS,
+  ...STRING_BUILTINS,
+  ...TIME_BUILTINS,
+  ...TYPE_BUILTINS,
+  ...UNITS_BUILTINS,
+  ...UUID_BUILTINS,
+});
+
+/** Call at the start of each evaluation: fixes time.now_ns and resets per-evaluation caches. */
+export function beginEvaluation(): void {
+  resetClock();
+  resetRandoms();
+  resetUuids();
+}

@@ -1,0 +1,27 @@
+import assert from "node:assert/strict";
+import { planQuery, splitStatements, wrapperModule } from "./query.ts";
+
+Deno.test("query: references become entrypoints; data becomes one per top-level package", () => {
+  assert.deepEqual(planQuery("data.test", []), { kind: "ref", entrypoint: "test" });
+  assert.deepEqual(planQuery(" data.a.b_c ", []), { kind: "ref", entrypoint: "a/b_c" });
+  assert.deepEqual(planQuery("data", ["package b.x\np = 1", "# c\npackage a", "package b"]), {
+    kind: "data",
+    entrypoints: ["a", "b"],
+  });
+});
+
+Deno.test("query: statements split at top-level ; and newlines only", () => {
+  assert.deepEqual(splitStatements('a = [1;2]\nb := "x;\\"y"; c'), ["a = [1;2]", 'b := "x;\\"y"', "c"]);
+});
+
+Deno.test("query: the wrapper collects bindings, a single value, or several values", () => {
+  assert.match(wrapperModule('x := split("a", "")'), /\[__r \| x := split\("a", ""\); __r := \{"x": x\}\]/);
+  assert.match(wrapperModule("1 == 2"), /\[__r \| __e0 := \(1 == 2\); __r := __e0\]/);
+  assert.match(wrapperModule("1 = 2"), /\[__r \| 1 = 2; __r := true\]/);
+  assert.match(
+    wrapperModule("true; [1][_]"),
+    /__e0 := \(true\); __e1 := \(\[1\]\[_\]\); __e0 != false; __e1 != false; __r := \[__e0, __e1\]/,
+  );
+  assert.match(wrapperModule("a = 1\ntrue"), /a = 1; __e0 := \(true\); __e0 != false; __r := \{"a": a\}/);
+  assert.match(wrapperModule("x != 1"), /__e0 := \(x != 1\)/);
+});

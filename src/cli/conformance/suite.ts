@@ -1,0 +1,40 @@
+/** Running whole folders of case files, shared by the CLI and test/conformance.test.ts. */
+import { fileURLToPath } from "node:url";
+import type { HostBuiltins } from "../../engine/builtin_adapter.ts";
+import { type CaseResult, loadCaseFiles } from "./cases.ts";
+import { runCase } from "./run_case.ts";
+
+/** `../shared/conformance` relative to the repository root. */
+export const DEFAULT_SUITE = fileURLToPath(new URL("../../../../shared/conformance", import.meta.url));
+
+export interface FileReport {
+  file: string;
+  results: CaseResult[];
+}
+
+export async function runSuite(dirs: string[], builtins: HostBuiltins): Promise<FileReport[]> {
+  const reports: FileReport[] = [];
+  for (const dir of dirs) {
+    try {
+      if (!(await Deno.stat(dir)).isDirectory) throw new Error("not a directory");
+    } catch (e) {
+      throw new Error(
+        `conformance folder ${dir} is missing (${(e as Error).message}); it must sit beside the repo`,
+      );
+    }
+    for (const { file, cases } of await loadCaseFiles(dir)) {
+      const results: CaseResult[] = [];
+      for (const c of cases) results.push(await runCase(file, c, builtins));
+      reports.push({ file, results });
+    }
+  }
+  return reports;
+}
+
+export function counts(results: CaseResult[]): { passed: number; failed: number; skipped: number } {
+  return {
+    passed: results.filter((r) => r.status === "pass").length,
+    failed: results.filter((r) => r.status === "fail").length,
+    skipped: results.filter((r) => r.status === "skip").length,
+  };
+}

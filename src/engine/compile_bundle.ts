@@ -1,0 +1,44 @@
+/**
+ * Compiling Rego sources (a bundle without policy.wasm, or a directory) with the project's compiler.
+ *
+ * `*_test.rego` files are left out of the module, as they hold tests rather than policy.
+ */
+import { compile, formatDiagnostic, type SourceFile } from "../rego/mod.ts";
+import { normalizeEntrypoint } from "./bundle/bundle.ts";
+import { EngineError } from "./types.ts";
+
+export interface CompileRequest {
+  sources: SourceFile[];
+  entrypoints: string[];
+  regoVersion?: 0 | 1;
+  strict: boolean;
+}
+
+export function isTestFile(path: string): boolean {
+  return path.endsWith("_test.rego");
+}
+
+export function compilePolicy(request: CompileRequest): Uint8Array {
+  const sources = request.sources.filter((s) => !isTestFile(s.path));
+  if (sources.length === 0) {
+    throw new EngineError("policy_compile_failed", "there are no .rego sources to compile");
+  }
+  if (request.entrypoints.length === 0) {
+    throw new EngineError("policy_compile_failed", "no entrypoints: list them in the manifest or pass them");
+  }
+  let result;
+  try {
+    result = compile(sources, {
+      entrypoints: request.entrypoints.map(normalizeEntrypoint),
+      regoVersion: request.regoVersion ?? 1,
+      strict: request.strict,
+    });
+  } catch (e) {
+    throw new EngineError("policy_compile_failed", `compiler failed: ${(e as Error).message}`, { cause: e });
+  }
+  if (result.wasm === undefined) {
+    const message = result.diagnostics.map(formatDiagnostic).join("\n") || "compilation produced no module";
+    throw new EngineError("policy_compile_failed", message);
+  }
+  return result.wasm;
+}

@@ -1,0 +1,201 @@
+/**
+ * Hot reload: fetch a candidate from the source, load it completely (see load.ts), and only then
+ * put it in force with one assignment. On failure the bundle in force stays, the error is kept for
+ * /readyz and metrics, and it is logged once (a broken version that stays broken is not re-logged).
+ *
+ * Triggers: `reload()` (explicit), file-system events (Deno.watchFs, debounced) and a poll timer,
+ * which is the fallback where watching is not possible (remote sources, some file systems).
+ * Reloads never overlap: a trigger during a reload schedules one more run after it.
+ */
+import type { PolicyEngine } from "../engine.ts";
+import { loadBundle, type LoadOptions } from "../load.ts";
+import { EngineError } from "../types.ts";
+import { type Clock, systemClock, type TimerId } from "./clock.ts";
+import type { BundleSource } from "./source.ts";
+
+export type ReloadOutcome = "activated" | "unchanged" | "failed";
+
+export interface ReloadStatus {
+  /** A bundle is in force. */
+  ready: boolean;
+  revision: string | null;
+  /** The last attempt's error, cleared by the next success or unchanged fetch of a good bundle. */
+  lastError: EngineError | null;
+  lastAttemptAt: Date | null;
+  lastSuccessAt: Date | null;
+  activations: number;
+  failures: number;
+}
+
+export interface LogEntry {
+  level: "info" | "error";
+  event: "bundle_activated" | "bundle_rejected";
+  source: string;
+  revision?: string;
+  code?: string;
+  message?: string;
+}
+
+export interface ManagerOptions extends LoadOptions {
+  /** Poll period; 0 disables polling. Default 30 s. */
+  pollIntervalMs?: number;
+  /** Quiet period after a file-system event before reloading. Default 200 ms. */
+  debounceMs?: number;
+  /** Watch local sources with Deno.watchFs. Default true. */
+  watch?: boolean;
+  clock?: Clock;
+  log?: (entry: LogEntry) => void;
+}
+
+export class BundleManager {
+  readonly #clock: Clock;
+  readonly #log: (entry: LogEntry) => void;
+  #seenVersion: string | undefined;
+  #status: ReloadStatus = {
+    ready: false,
+    revision: null,
+    lastError: null,
+    lastAttemptAt: null,
+    lastSuccessAt: null,
+    activations: 0,
+    failures: 0,
+  };
+  #running: Promise<ReloadOutcome> | null = null;
+  #queued: Promise<ReloadOutcome> | null = null;
+  #pollTimer: TimerId | undefined;
+  #debounceTimer: TimerId | undefined;
+  #watcher: Deno.FsWatcher | undefined;
+  #stopped = false;
+
+  constructor(
+    private readonly engine: PolicyEngine,
+    private readonly source: BundleSource,
+    private readonly options: ManagerOptions = {},
+  ) {
+    this.#clock = options.clock ?? systemClock;
+    this.#log = options.log ?? ((entry) => console.error(JSON.stringify(entry)));
+  }
+
+  status(): ReloadStatus {
+    return { ...this.#status };
+  }
+
+  /** Runs one reload now, or once more after the one in progress. */
+  reload(): Promise<ReloadOutcome> {
+    if (this.#running === null) {
+      this.#running = this.#attempt().finally(() => {
+        this.#running = null;
+      });
+      return this.#running;
+    }
+    this.#queued ??= this.#running.then(() => {
+      this.#queued = null;
+      return this.reload();
+    });
+    return this.#queued;
+  }
+
+  /** Loads the first bundle, then watches and polls. Resolves after the first attempt. */
+  async start(): Promise<ReloadOutcome> {
+    this.#stopped = false;
+    const outcome = await this.reload();
+    if (this.options.watch !== false && this.source.watchPaths !== undefined) {
+      this.#watch(this.source.watchPaths);
+    }
+    this.#schedulePoll();
+    return outcome;
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    if (this.#pollTimer !== undefined) this.#clock.clearTimeout(this.#pollTimer);
+    if (this.#debounceTimer !== undefined) this.#clock.clearTimeout(this.#debounceTimer);
+    this.#pollTimer = this.#debounceTimer = undefined;
+    this.#watcher?.close();
+    this.#watcher = undefined;
+  }
+
+  /** A file-system event: reload once things have been quiet for the debounce period. */
+  notifyChange(): void {
+    if (this.#stopped) return;
+    if (this.#debounceTimer !== undefined) this.#clock.clearTimeout(this.#debounceTimer);
+    this.#debounceTimer = this.#clock.setTimeout(() => {
+      this.#debounceTimer = undefined;
+      void this.reload();
+    }, this.options.debounceMs ?? 200);
+  }
+
+  async #attempt(): Promise<ReloadOutcome> {
+    this.#status.lastAttemptAt = this.#clock.now();
+    try {
+      const snapshot = await this.source.fetch(this.#seenVersion);
+      if (snapshot === null) return "unchanged";
+      this.#seenVersion = snapshot.version;
+      const loaded = await loadBundle(snapshot, {
+        ...this.options,
+        source: this.source.location,
+        now: () => this.#clock.now(),
+      });
+      this.engine.activate(loaded);
+      this.#status = {
+        ...this.#status,
+        ready: true,
+        revision: loaded.info.revision,
+        lastError: null,
+        lastSuccessAt: this.#clock.now(),
+        activations: this.#status.activations + 1,
+      };
+      this.#log({
+        level: "info",
+        event: "bundle_activated",
+        source: this.source.location,
+        revision: loaded.info.revision,
+      });
+      return "activated";
+    } catch (e) {
+      const error = e instanceof EngineError
+        ? e
+        : new EngineError("policy_load_failed", `unexpected failure: ${(e as Error)?.message ?? e}`, {
+          cause: e,
+        });
+      const repeated = this.#status.lastError?.code === error.code &&
+        this.#status.lastError.message === error.message;
+      this.#status = { ...this.#status, lastError: error, failures: this.#status.failures + 1 };
+      if (!repeated) {
+        this.#log({
+          level: "error",
+          event: "bundle_rejected",
+          source: this.source.location,
+          code: error.code,
+          message: error.message,
+        });
+      }
+      return "failed";
+    }
+  }
+
+  #schedulePoll(): void {
+    const interval = this.options.pollIntervalMs ?? 30_000;
+    if (this.#stopped || interval <= 0) return;
+    this.#pollTimer = this.#clock.setTimeout(() => {
+      this.#pollTimer = undefined;
+      void this.reload().finally(() => this.#schedulePoll());
+    }, interval);
+  }
+
+  #watch(paths: string[]): void {
+    try {
+      this.#watcher = Deno.watchFs(paths, { recursive: true });
+    } catch {
+      return; // polling remains
+    }
+    const watcher = this.#watcher;
+    (async () => {
+      try {
+        for await (const _event of watcher) this.notifyChange();
+      } catch {
+        // watcher closed or failed: polling remains
+      }
+    })();
+  }
+}

@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { ConfigError } from "./errors.ts";
+import { loadConfig, parseConfig } from "./load.ts";
+
+Deno.test("no file: the embedded defaults", async () => {
+  const { config, file } = await loadConfig({ env: () => undefined, path: "" });
+  assert.equal(file, null);
+  assert.equal(config.server.port, 8080);
+  assert.equal(config.policy.entrypoint, "gateway/decision");
+  assert.deepEqual(config.routes, []);
+  assert.equal(config.jwt.alg, "EdDSA");
+});
+
+Deno.test("a YAML file is read and validated", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/gw.yaml`;
+    await Deno.writeTextFile(
+      path,
+      "server:\n  port: 9000\nroutes:\n  - id: orders\n    prefix: /orders\n    upstream: http://127.0.0.1:7000\n",
+    );
+    const { config, file } = await loadConfig({ path });
+    assert.equal(file, path);
+    assert.equal(config.server.port, 9000);
+    assert.equal(config.routes[0].upstream, "http://127.0.0.1:7000");
+    const viaEnv = await loadConfig({ env: (n) => (n === "GATEWAY_CONFIG" ? path : undefined) });
+    assert.equal(viaEnv.config.server.port, 9000);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("every problem is reported with its path", () => {
+  try {
+    parseConfig({
+      server: { port: "80" },
+      routes: [{ id: "a", prefix: "x", upstream: "ftp://h" }, { id: "a", prefix: "/", upstream: "http://h" }],
+      input: { headers: ["X-API-Key"] },
+      typo: true,
+    }, "gw.yaml");
+    assert.fail("should throw");
+  } catch (e) {
+    assert.ok(e instanceof ConfigError);
+    const text = e.message;
+    for (
+      const expected of [
+        "gw.yaml",
+        "server.port:",
+        "routes.0.prefix:",
+        "routes.0.upstream:",
+        "routes: route ids must be unique",
+        "input.headers.0: credentials never go into the policy input",
+        'Unrecognized key: "typo"',
+      ]
+    ) assert.ok(text.includes(expected), `${expected} in ${text}`);
+  }
+});
+
+Deno.test("unreadable or unparsable files are ConfigErrors", async () => {
+  await assert.rejects(loadConfig({ path: "/nonexistent/gw.yaml" }), ConfigError);
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/bad.json`, "{ nope");
+    await assert.rejects(loadConfig({ path: `${dir}/bad.json` }), /not valid JSON/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

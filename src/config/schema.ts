@@ -1,0 +1,85 @@
+/**
+ * The gateway's configuration file (YAML or JSON), checked with zod. Every field has a default, so
+ * an empty file (or none) is a working demo configuration. Secrets never go in this file: they
+ * come from environment variables (see env.ts).
+ */
+import { z } from "zod";
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const FORBIDDEN_INPUT_HEADERS = new Set(["authorization", "x-api-key", "proxy-authorization", "cookie"]);
+const ms = (def: number) => z.number().int().positive().default(def);
+
+const routeSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "an id of letters, digits, . _ -"),
+  prefix: z.string().startsWith("/", 'a path prefix starts with "/"'),
+  hosts: z.array(z.string().min(1)).optional(),
+  methods: z.array(z.string().regex(/^[A-Za-z]+$/)).optional(),
+  upstream: z.url({ protocol: /^https?$/, error: "an http(s) URL" }),
+  stripPrefix: z.boolean().optional(),
+  audience: z.string().min(1).optional(),
+}).strict();
+
+export const configSchema = z.object({
+  server: z.object({
+    hostname: z.string().default("127.0.0.1"),
+    port: z.number().int().min(0).max(65535).default(8080),
+  }).strict().prefault({}),
+  policy: z.object({
+    /** A .tar.gz bundle, a directory of .rego files, or an http(s) URL. Default: build/bundle.tar.gz when
+     * it exists, else the policies/ directory compiled at start. */
+    bundle: z.string().min(1).optional(),
+    entrypoint: z.string().min(1).default("gateway/decision"),
+    watch: z.boolean().default(true),
+    pollSeconds: z.number().int().min(0).default(30),
+    /** Require bundles signed with this algorithm; the key comes from $GATEWAY_BUNDLE_KEY. */
+    verifyAlg: z.enum(["HS256", "RS256", "ES256", "EdDSA"]).optional(),
+  }).strict().prefault({}),
+  keys: z.object({
+    /** Deno KV file of the key store (":memory:" for none). GATEWAY_KEYS_DB overrides. */
+    db: z.string().min(1).optional(),
+    cacheTtlMs: z.number().int().min(0).default(1000),
+  }).strict().prefault({}),
+  jwt: z.object({
+    issuer: z.string().min(1).default("policy-gateway"),
+    ttlSeconds: z.number().int().min(5).max(3600).default(60),
+    alg: z.enum(["EdDSA", "ES256", "RS256"]).default("EdDSA"),
+    /** Header that carries the token to the upstream. */
+    header: z.string().regex(HEADER_NAME).default("Authorization"),
+    /** Scheme before the token ("Bearer"); "" for the bare token. */
+    scheme: z.string().regex(/^[A-Za-z-]*$/).default("Bearer"),
+  }).strict().prefault({}),
+  upstream: z.object({
+    /** Until the upstream's response head arrives (connect + first byte). */
+    connectTimeoutMs: ms(5_000),
+    /** The whole exchange, streamed response body included. */
+    timeoutMs: ms(30_000),
+  }).strict().prefault({}),
+  limits: z.object({
+    maxUrlLength: z.number().int().min(64).default(8192),
+    maxHeaderCount: z.number().int().min(8).default(100),
+    maxHeaderBytes: z.number().int().min(1024).default(32 * 1024),
+    maxBodyBytes: z.number().int().min(0).default(10 * 1024 * 1024),
+  }).strict().prefault({}),
+  input: z.object({
+    /** Request headers copied into the policy input (lower-cased). Credentials are refused. */
+    headers: z.array(
+      z.string().regex(HEADER_NAME).transform((h) => h.toLowerCase()).refine(
+        (h) => !FORBIDDEN_INPUT_HEADERS.has(h),
+        "credentials never go into the policy input",
+      ),
+    ).default(["user-agent", "content-type", "accept"]),
+  }).strict().prefault({}),
+  /** Empty: the built-in demo upstream is started and every path routes to it. */
+  routes: z.array(routeSchema).default([]).refine(
+    (routes) => new Set(routes.map((r) => r.id)).size === routes.length,
+    "route ids must be unique",
+  ),
+  log: z.object({
+    level: z.enum(["debug", "info", "warning", "error"]).default("info"),
+    /** Write the decision log (one JSON line per request) to stdout. */
+    decisions: z.boolean().default(true),
+  }).strict().prefault({}),
+}).strict();
+
+export type GatewayConfig = z.infer<typeof configSchema>;
+export type RouteConfigInput = z.infer<typeof routeSchema>;

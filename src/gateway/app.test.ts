@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import { FakeEvaluator } from "./testing/fakes.ts";
+import { fakeGateway } from "./testing/gateway.ts";
+
+const KEY = { authorization: "Bearer good" };
+
+Deno.test("pipeline: allowed request reaches the upstream with a JWT and without the key", async () => {
+  const g = fakeGateway();
+  const res = await g.app.request("/orders/7", { headers: { ...KEY, "x-request-id": "client-req-0001" } });
+  assert.equal(res.status, 200);
+  assert.equal(await res.text(), "upstream saw /orders/7");
+  assert.equal(res.headers.get("x-request-id"), "client-req-0001");
+  assert.equal(res.headers.get("ratelimit-limit"), "2");
+  const req = g.upstream.requests[0];
+  assert.equal(req.headers.get("authorization"), "Bearer jwt-for-alice");
+  assert.equal(req.headers.get("x-request-id"), "client-req-0001");
+});
+
+Deno.test("pipeline: 401 / 403 / 404 / 429 never reach the upstream", async () => {
+  const g = fakeGateway();
+  assert.equal((await g.app.request("/orders")).status, 401);
+  assert.equal((await g.app.request("/orders", { headers: { "x-api-key": "malformed_key" } })).status, 401);
+  assert.equal((await g.app.request("/orders", { headers: { "x-api-key": "revoked_key" } })).status, 401);
+  assert.equal((await g.app.request("/orders", { headers: { "x-api-key": "weak" } })).status, 403);
+  assert.equal((await g.app.request("/nothing-here", { headers: KEY })).status, 404);
+  assert.equal(g.upstream.requests.length, 0);
+  assert.equal((await g.app.request("/orders", { headers: KEY })).status, 200);
+  assert.equal((await g.app.request("/orders", { headers: KEY })).status, 200);
+  const limited = await g.app.request("/orders", { headers: KEY });
+  assert.equal(limited.status, 429);
+  assert.ok(limited.headers.get("retry-after"));
+  assert.equal(g.upstream.requests.length, 2);
+});
+
+Deno.test("pipeline: a malformed decision is a 503 and is never forwarded", async () => {
+  const g = fakeGateway({ evaluator: new FakeEvaluator(() => ({ value: { allow: "true" } })) });
+  const res = await g.app.request("/orders", { headers: KEY });
+  assert.equal(res.status, 503);
+  assert.equal((await res.json()).reason, "policy_malformed");
+  assert.equal(g.upstream.requests.length, 0);
+});
+
+Deno.test("decision log: one line per request with ids and outcome, never the key or the token", async () => {
+  const g = fakeGateway();
+  await g.app.request("/orders/1?token=abc", { headers: KEY });
+  await g.app.request("/orders/1", { headers: { "x-api-key": "weak" } });
+  await g.app.request("/orders/1", { headers: { "x-api-key": "malformed_key" } });
+  assert.equal(g.lines.length, 3);
+  const [ok, denied, bad] = g.lines;
+  assert.equal(ok.decision, "allow");
+  assert.equal(ok.status, 200);
+  assert.equal(ok.reason, "scope_ok");
+  assert.equal(ok.route, "orders");
+  assert.equal(ok.key_id, "key_test1");
+  assert.equal(ok.org, "acme");
+  assert.equal(ok.identity_type, "human");
+  assert.equal(ok.revision, "rev-1");
+  assert.equal(ok.jti, "jti-1");
+  assert.equal(ok.path, "/orders/1");
+  assert.deepEqual(ok.rate_limit, { key: "sub:alice", limit: 2, remaining: 1, allowed: true });
+  assert.ok(ok.latency_ms >= 0);
+  assert.equal(denied.decision, "deny");
+  assert.equal(denied.reason, "scope_missing");
+  assert.equal(bad.reason, "key_malformed");
+  assert.equal(bad.key_id, null);
+  const all = JSON.stringify(g.lines);
+  for (const secret of ["good", "malformed_key", "jwt-for-alice", "token=abc"]) {
+    assert.equal(all.includes(secret), false, secret);
+  }
+});
+
+Deno.test("metrics: requests by route/decision/status, policy latency, rate-limit rejections", async () => {
+  const g = fakeGateway();
+  for (let i = 0; i < 3; i++) await g.app.request("/orders", { headers: KEY });
+  await g.app.request("/orders", { headers: { "x-api-key": "weak" } });
+  const text = await (await g.app.request("/metrics")).text();
+  assert.match(text, /gateway_requests_total\{route="orders",decision="allow",status="200"\} 2/);
+  assert.match(text, /gateway_requests_total\{route="orders",decision="deny",status="429"\} 1/);
+  assert.match(text, /gateway_requests_total\{route="orders",decision="deny",status="403"\} 1/);
+  assert.match(text, /gateway_rate_limit_rejections_total\{route="orders"\} 1/);
+  assert.match(text, /gateway_policy_eval_duration_seconds_count\{result="ok"\} 4/);
+  assert.match(text, /gateway_request_duration_seconds_bucket/);
+});
+
+Deno.test("ops: /healthz, /readyz with the revision, 503 before a bundle, JWKS", async () => {
+  const g = fakeGateway();
+  assert.deepEqual(await (await g.app.request("/healthz")).json(), { status: "ok" });
+  const ready = await g.app.request("/readyz");
+  assert.equal(ready.status, 200);
+  assert.equal((await ready.json()).revision, "rev-1");
+  const jwks = await (await g.app.request("/.well-known/jwks.json")).json();
+  assert.equal(jwks.keys[0].kid, "k1");
+  const cold = fakeGateway({
+    policyStatus: { current: () => null, lastReloadError: () => "bundle_corrupt: bad gzip" },
+  });
+  const notReady = await cold.app.request("/readyz");
+  assert.equal(notReady.status, 503);
+  assert.equal((await notReady.json()).last_reload_error, "bundle_corrupt: bad gzip");
+  assert.equal(g.lines.length, 0, "ops endpoints are not in the decision log");
+});
+
+Deno.test("an unexpected exception is a 500 with the JSON error shape", async () => {
+  const g = fakeGateway({
+    verifier: { verify: () => Promise.reject(new Error("boom")) },
+  });
+  const res = await g.app.request("/orders", { headers: KEY });
+  assert.equal(res.status, 500);
+  const body = await res.json();
+  assert.equal(body.reason, "internal_error");
+  assert.equal(body.request_id, res.headers.get("x-request-id"));
+  assert.equal(g.lines[0].detail, "boom");
+});

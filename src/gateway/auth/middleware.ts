@@ -1,0 +1,38 @@
+/**
+ * Authenticates the caller by API key (Authorization: Bearer … or X-API-Key) with KEYS' verifier.
+ * Every failure is a 401 whose reason says which check failed and nothing about the key itself.
+ */
+import type { MiddlewareHandler } from "hono";
+import type { KeyCheck, KeyRejection } from "../../keys/types.ts";
+import type { GatewayEnv } from "../context.ts";
+import { errorResponse } from "../errors/respond.ts";
+import type { ReasonId } from "../errors/reasons.ts";
+
+/** What the middleware needs of KEYS' KeyVerifier (structural, so tests can pass a fake). */
+export interface KeyChecker {
+  verify(rawKey: string | null | undefined): Promise<KeyCheck>;
+}
+
+export interface AuthOptions {
+  verifier: KeyChecker;
+  /** KEYS' extractApiKey. */
+  extract: (headers: Headers) => string | null;
+}
+
+const REJECTIONS: Record<KeyRejection, ReasonId> = {
+  missing: "key_missing",
+  malformed: "key_malformed",
+  unknown: "key_unknown",
+  revoked: "key_revoked",
+  expired: "key_expired",
+};
+
+export function auth(opts: AuthOptions): MiddlewareHandler<GatewayEnv> {
+  const { verifier, extract } = opts;
+  return async function authenticate(c, next) {
+    const check = await verifier.verify(extract(c.req.raw.headers));
+    if (!check.ok) return errorResponse(c, REJECTIONS[check.reason] ?? "key_unknown");
+    c.get("state").key = check.record;
+    await next();
+  };
+}

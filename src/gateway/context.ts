@@ -1,0 +1,62 @@
+/**
+ * The per-request state shared by the pipeline's middlewares, and Hono's environment type.
+ * One mutable object per request (set once by the observe middleware) rather than many `c.set`s:
+ * each stage fills in its part, and the decision log reads it at the end.
+ */
+import type { KeyRecord } from "../keys/types.ts";
+import type { RateLimitOutcome } from "./ratelimit/types.ts";
+import type { CompiledRoute } from "./routes/table.ts";
+import type { Decision } from "./decision/schema.ts";
+
+export type DecisionKind = "allow" | "deny" | "error";
+
+export interface RequestState {
+  requestId: string;
+  /** performance.now() at arrival. */
+  startedAt: number;
+  route: CompiledRoute | null;
+  key: KeyRecord | null;
+  decision: Decision | null;
+  /** allow / deny / error, once known. */
+  outcome: DecisionKind | null;
+  /** Stable reason id of the answer (a gateway reason or the policy's). */
+  reason: string | null;
+  /** Internal detail for the log only (e.g. the engine's error), never sent to the caller. */
+  detail: string | null;
+  /** The most restrictive rate-limit outcome of this request. */
+  rateLimit: RateLimitOutcome | null;
+  revision: string | null;
+  policyMs: number | null;
+  jti: string | null;
+  upstreamStatus: number | null;
+  /** The request's header fields, read once (by the limits stage) and reused by the proxy. */
+  headerPairs: [string, string][] | null;
+}
+
+export function newRequestState(requestId: string, startedAt: number): RequestState {
+  return {
+    requestId,
+    startedAt,
+    route: null,
+    key: null,
+    decision: null,
+    outcome: null,
+    reason: null,
+    detail: null,
+    rateLimit: null,
+    revision: null,
+    policyMs: null,
+    jti: null,
+    upstreamStatus: null,
+    headerPairs: null,
+  };
+}
+
+/** What Deno.serve hands to `app.fetch` as its second argument (absent under `app.request`). */
+export interface ServeBindings {
+  remoteAddr?: { hostname: string; port: number; transport: string };
+  /** Settles once the response has been delivered; rejects when the client went away. */
+  completed?: Promise<void>;
+}
+
+export type GatewayEnv = { Variables: { state: RequestState }; Bindings: ServeBindings };

@@ -1,0 +1,88 @@
+import assert from "node:assert/strict";
+import { RouteTable } from "../routes/table.ts";
+import { FakeEvaluator, keyRecord } from "../testing/fakes.ts";
+import { errorBody, harness } from "../testing/harness.ts";
+import { decision } from "./middleware.ts";
+
+const route =
+  new RouteTable([{ id: "orders", prefix: "/orders", upstream: "http://orders.internal" }]).routes[0];
+const preset = { key: keyRecord(), route };
+
+function run(evaluator: FakeEvaluator, init?: RequestInit, path = "/orders/1?x=1") {
+  const h = harness(
+    [decision({ evaluator, headerAllowList: ["User-Agent"], now: () => new Date(0) })],
+    preset,
+  );
+  return { res: h.app.request(path, init), states: h.states };
+}
+
+Deno.test("allow passes on with the parsed decision in the state", async () => {
+  const ev = new FakeEvaluator(() => ({
+    value: { allow: true, reason: "scope_ok", claims: { tier: "gold" } },
+  }));
+  const { res, states } = run(ev);
+  const r = await res;
+  assert.equal(r.status, 200);
+  assert.equal(states[0].outcome, "allow");
+  assert.equal(states[0].reason, "scope_ok");
+  assert.deepEqual(states[0].decision?.claims, { tier: "gold" });
+  assert.equal(states[0].revision, "rev-1");
+});
+
+Deno.test("the evaluator sees the input document", async () => {
+  const ev = new FakeEvaluator(() => ({ value: { allow: true, reason: "" } }));
+  await run(ev, { headers: { "user-agent": "ua/1", "x-other": "no" } }).res;
+  const input = ev.inputs[0] as any;
+  assert.equal(input.version, 1);
+  assert.equal(input.identity.subject, "alice");
+  assert.equal(input.request.path, "/orders/1");
+  assert.deepEqual({ ...input.request.query }, { x: ["1"] });
+  assert.deepEqual({ ...input.request.headers }, { "user-agent": "ua/1" });
+  assert.equal(input.route.id, "orders");
+  assert.equal(input.request.time, "1970-01-01T00:00:00.000Z");
+});
+
+Deno.test("deny → 403 with the policy's reason id", async () => {
+  const ev = new FakeEvaluator(() => ({ value: { allow: false, reason: "scope_missing" } }));
+  const r = await run(ev).res;
+  assert.equal(r.status, 403);
+  const body = await errorBody(r);
+  assert.equal(body.error, "forbidden");
+  assert.equal(body.reason, "scope_missing");
+});
+
+Deno.test("a deny reason that is not an id is reported as policy_denied", async () => {
+  const ev = new FakeEvaluator(() => ({ value: { allow: false, reason: "Denied because <secret stuff>" } }));
+  const r = await run(ev).res;
+  assert.equal(r.status, 403);
+  assert.equal((await errorBody(r)).reason, "policy_denied");
+});
+
+Deno.test("engine errors, undefined and malformed decisions fail closed with 503", async () => {
+  const cases: Array<[FakeEvaluator, string]> = [
+    [new FakeEvaluator(() => ({ error: "policy_eval_failed" })), "policy_error"],
+    [new FakeEvaluator(() => ({ error: "policy_undefined" })), "policy_undefined"],
+    [new FakeEvaluator(() => ({ error: "no_policy_loaded" }), null), "no_policy_loaded"],
+    [new FakeEvaluator(() => ({ value: { allow: "yes", reason: "x" } })), "policy_malformed"],
+    [new FakeEvaluator(() => ({ value: true })), "policy_malformed"],
+    [new FakeEvaluator(() => ({ value: { allow: true } })), "policy_malformed"],
+    [
+      new FakeEvaluator(() => ({
+        value: { allow: true, reason: "", rate_limits: [{ key: "k", limit: 1, window: "1y" }] },
+      })),
+      "policy_malformed",
+    ],
+    [
+      new FakeEvaluator(() => ({ value: { allow: true, reason: "", headers: { "x-a": "1\r\nx-b: 2" } } })),
+      "policy_malformed",
+    ],
+  ];
+  for (const [ev, reason] of cases) {
+    const { res, states } = run(ev);
+    const r = await res;
+    assert.equal(r.status, 503, reason);
+    assert.equal((await errorBody(r)).reason, reason);
+    assert.equal(states[0].outcome, "error");
+    assert.ok(states[0].detail, "the log gets a detail");
+  }
+});

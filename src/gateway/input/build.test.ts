@@ -1,0 +1,96 @@
+import assert from "node:assert/strict";
+import Ajv from "ajv";
+import { fileURLToPath } from "node:url";
+import { keyRecord } from "../testing/fakes.ts";
+import { RouteTable } from "../routes/table.ts";
+import { buildInput, type InputParts } from "./build.ts";
+
+const schemaPath = fileURLToPath(new URL("../../../schema/input.v1.json", import.meta.url));
+const schema = JSON.parse(await Deno.readTextFile(schemaPath));
+// deno-lint-ignore no-explicit-any
+const ajv = new (Ajv as any)({ allErrors: true, strict: true });
+ajv.addFormat("date-time", (s: string) => !Number.isNaN(Date.parse(s)) && /T.*(Z|[+-]\d\d:\d\d)$/.test(s));
+const validate = ajv.compile(schema);
+
+const route =
+  new RouteTable([{ id: "orders", prefix: "/orders", upstream: "http://orders.internal" }]).routes[0];
+
+function parts(over: Partial<InputParts> = {}): InputParts {
+  return {
+    key: keyRecord(),
+    route,
+    requestId: "req-12345678",
+    method: "GET",
+    path: "/orders/42",
+    host: "api.example.com",
+    search: "?a=1&b=2&a=3",
+    headers: new Headers({
+      "user-agent": "t/1",
+      authorization: "Bearer secret",
+      "x-api-key": "secret",
+      accept: "*/*",
+    }),
+    headerAllowList: ["user-agent", "accept", "x-missing"],
+    clientAddress: "127.0.0.1",
+    now: new Date("2025-06-01T12:00:00Z"),
+    ...over,
+  };
+}
+
+function assertValid(doc: unknown) {
+  const ok = validate(doc);
+  assert.ok(ok, JSON.stringify(validate.errors));
+}
+
+Deno.test("a built input validates against schema/input.v1.json", () => {
+  assertValid(buildInput(parts()));
+  assertValid(buildInput(parts({ search: "", key: keyRecord({ identityType: "agent", scopes: [] }) })));
+});
+
+Deno.test("the schema rejects what the gateway must never produce", () => {
+  const doc = structuredClone(buildInput(parts()));
+  assert.ok(validate(doc));
+  (doc.request.headers as Record<string, string>).authorization = "Bearer x";
+  assert.equal(validate(doc), false);
+  const bad = structuredClone(buildInput(parts())) as any;
+  bad.version = 2;
+  assert.equal(validate(bad), false);
+  const extra = structuredClone(buildInput(parts())) as any;
+  extra.identity.hash = "abc";
+  assert.equal(validate(extra), false);
+});
+
+Deno.test("input carries identity, request and route; query values are lists", () => {
+  const doc = buildInput(parts());
+  assert.equal(doc.version, 1);
+  assert.deepEqual(doc.identity, {
+    key_id: "key_test1",
+    org: "acme",
+    subject: "alice",
+    type: "human",
+    scopes: ["orders:read"],
+    plan: "pro",
+    env: "test",
+  });
+  assert.deepEqual({ ...doc.request.query }, { a: ["1", "3"], b: ["2"] });
+  assert.deepEqual(doc.route, { id: "orders", upstream: "http://orders.internal", prefix: "/orders" });
+  assert.equal(doc.request.time, "2025-06-01T12:00:00.000Z");
+  assert.equal(doc.request.client.address, "127.0.0.1");
+});
+
+Deno.test("only allow-listed headers reach the input, never the key", () => {
+  const doc = buildInput(parts());
+  assert.deepEqual({ ...doc.request.headers }, { "user-agent": "t/1", accept: "*/*" });
+  const withKeyAllowed = buildInput(parts({ headerAllowList: ["user-agent"] }));
+  assert.equal(JSON.stringify(withKeyAllowed).includes("secret"), false);
+});
+
+Deno.test("query keys like __proto__ are plain keys", () => {
+  const doc = buildInput(parts({ search: "?__proto__=x&constructor=y" }));
+  const q = JSON.parse(JSON.stringify(doc.request.query));
+  assert.deepEqual(Object.keys(q), ["__proto__", "constructor"]);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(q, "__proto__")?.value, ["x"]);
+  assert.deepEqual(q.constructor, ["y"]);
+  assert.equal(Object.getPrototypeOf({}).polluted, undefined);
+  assertValid(JSON.parse(JSON.stringify(doc)));
+});

@@ -1,0 +1,40 @@
+/**
+ * Refuses hostile requests before any work: a URL too long (414), too many or too large headers
+ * (431), a declared body over the limit (413). Bodies without a length are counted while streamed
+ * (see body_limit.ts).
+ */
+import type { MiddlewareHandler } from "hono";
+import type { GatewayEnv } from "../context.ts";
+import { errorResponse } from "../errors/respond.ts";
+
+export interface RequestLimits {
+  maxUrlLength: number;
+  maxHeaderCount: number;
+  /** Sum of names and values of all headers. */
+  maxHeaderBytes: number;
+  maxBodyBytes: number;
+}
+
+export const DEFAULT_LIMITS: RequestLimits = {
+  maxUrlLength: 8192,
+  maxHeaderCount: 100,
+  maxHeaderBytes: 32 * 1024,
+  maxBodyBytes: 10 * 1024 * 1024,
+};
+
+export function requestLimits(limits: RequestLimits): MiddlewareHandler<GatewayEnv> {
+  const { maxUrlLength, maxHeaderCount, maxHeaderBytes, maxBodyBytes } = limits;
+  return async function enforceRequestLimits(c, next) {
+    const raw = c.req.raw;
+    if (raw.url.length > maxUrlLength) return errorResponse(c, "uri_too_long");
+    // Reading the fields is the costly part; the proxy reuses this list instead of reading again.
+    const pairs = [...raw.headers];
+    let bytes = 0;
+    for (const [name, value] of pairs) bytes += name.length + value.length;
+    if (pairs.length > maxHeaderCount || bytes > maxHeaderBytes) return errorResponse(c, "headers_too_large");
+    c.get("state").headerPairs = pairs;
+    const length = raw.headers.get("content-length");
+    if (length !== null && !(Number(length) <= maxBodyBytes)) return errorResponse(c, "request_too_large");
+    await next();
+  };
+}

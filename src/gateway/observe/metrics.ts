@@ -1,0 +1,87 @@
+/**
+ * Prometheus metrics (prom-client), in a registry of their own per gateway so tests and several
+ * instances do not share counters. Label values are bounded: route ids come from the
+ * configuration, decisions and statuses from small fixed sets.
+ */
+import client from "prom-client";
+
+export interface BundleStatus {
+  /** Successful and failed bundle reloads so far. */
+  reloads(): { ok: number; failed: number };
+}
+
+export class GatewayMetrics {
+  readonly registry = new client.Registry();
+  readonly requests: client.Counter<"route" | "decision" | "status">;
+  readonly latency: client.Histogram<"route">;
+  readonly policyEval: client.Histogram<"result">;
+  readonly rateLimitRejections: client.Counter<"route">;
+  readonly keyLookups: client.Counter<"kind">;
+
+  constructor(bundle?: BundleStatus) {
+    const registers = [this.registry];
+    this.requests = new client.Counter({
+      name: "gateway_requests_total",
+      help: "Requests answered, by route, decision (allow, deny, error) and HTTP status.",
+      labelNames: ["route", "decision", "status"],
+      registers,
+    });
+    this.latency = new client.Histogram({
+      name: "gateway_request_duration_seconds",
+      help: "Time from arrival to the response head, by route.",
+      labelNames: ["route"],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+      registers,
+    });
+    this.policyEval = new client.Histogram({
+      name: "gateway_policy_eval_duration_seconds",
+      help: "Policy evaluation time, by result (ok, error).",
+      labelNames: ["result"],
+      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05],
+      registers,
+    });
+    this.rateLimitRejections = new client.Counter({
+      name: "gateway_rate_limit_rejections_total",
+      help: "Requests refused by a rate limit, by route.",
+      labelNames: ["route"],
+      registers,
+    });
+    this.keyLookups = new client.Counter({
+      name: "gateway_key_store_lookups_total",
+      help: "Key store reads (findByHash, get), by kind.",
+      labelNames: ["kind"],
+      registers,
+    });
+    if (bundle) {
+      new client.Counter({
+        name: "gateway_bundle_reloads_total",
+        help: "Policy bundle reloads, by result (ok, failed).",
+        labelNames: ["result"],
+        registers,
+        collect() {
+          const r = bundle.reloads();
+          this.reset();
+          this.inc({ result: "ok" }, r.ok);
+          this.inc({ result: "failed" }, r.failed);
+        },
+      });
+    }
+  }
+
+  observePolicy(durationMs: number, ok: boolean): void {
+    this.policyEval.observe({ result: ok ? "ok" : "error" }, durationMs / 1000);
+  }
+
+  observeRequest(route: string, decision: string, status: number, seconds: number): void {
+    this.requests.inc({ route, decision, status: String(status) });
+    this.latency.observe({ route }, seconds);
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

@@ -1,0 +1,200 @@
+import assert from "node:assert/strict";
+import { decisionSchema } from "../decision/schema.ts";
+import { RouteTable } from "../routes/table.ts";
+import { FakeSigner, FakeUpstream, keyRecord } from "../testing/fakes.ts";
+import { errorBody, harness } from "../testing/harness.ts";
+import { proxy } from "./forward.ts";
+import { HeaderRules } from "./headers.ts";
+
+const rules = new HeaderRules({ jwtHeader: "authorization", jwtPrefix: "Bearer ", via: "1.1 gw" });
+const decision = decisionSchema.parse({
+  allow: true,
+  reason: "ok",
+  permissions: ["orders:read"],
+  claims: { tier: "gold" },
+  headers: { "x-tenant": "acme" },
+});
+
+function gateway(
+  upstream: string,
+  opts: { fetch?: typeof fetch; connectMs?: number; overallMs?: number; maxBodyBytes?: number } = {},
+) {
+  const route = new RouteTable([{ id: "r", prefix: "/api", upstream, stripPrefix: true }]).routes[0];
+  const signer = new FakeSigner();
+  const h = harness(
+    [],
+    { key: keyRecord(), route, decision, revision: "rev-9" },
+    proxy({
+      signer,
+      headers: rules,
+      connectMs: opts.connectMs ?? 2000,
+      overallMs: opts.overallMs ?? 5000,
+      maxBodyBytes: opts.maxBodyBytes ?? 1 << 20,
+      fetch: opts.fetch,
+    }),
+  );
+  return { ...h, signer };
+}
+
+Deno.test("forwards to the upstream with the JWT and the policy headers; signs the stable payload", async () => {
+  const up = new FakeUpstream(() =>
+    new Response("hello", { status: 201, headers: { "x-up": "1", connection: "close" } })
+  );
+  const { app, signer, states } = gateway("http://up.internal/base", { fetch: up.fetch });
+  const res = await app.request("/api/orders?x=1", {
+    headers: { "x-api-key": "raw-key", accept: "text/plain" },
+  });
+  assert.equal(res.status, 201);
+  assert.equal(await res.text(), "hello");
+  assert.equal(res.headers.get("x-up"), "1");
+  assert.equal(res.headers.get("connection"), null);
+  const req = up.requests[0];
+  assert.equal(req.url, "http://up.internal/base/orders?x=1");
+  assert.equal(req.headers.get("authorization"), "Bearer jwt-for-alice");
+  assert.equal(req.headers.get("x-api-key"), null);
+  assert.equal(req.headers.get("x-tenant"), "acme");
+  assert.equal(req.headers.get("x-request-id"), states[0].requestId);
+  assert.deepEqual(signer.signed[0], {
+    payload: {
+      org: "acme",
+      identity_type: "human",
+      key_id: "key_test1",
+      permissions: ["orders:read"],
+      claims: { tier: "gold" },
+      bundle_revision: "rev-9",
+    },
+    subject: "alice",
+    audience: "http://up.internal",
+  });
+  assert.equal(states[0].jti, "jti-1");
+  assert.equal(states[0].upstreamStatus, 201);
+});
+
+Deno.test("redirects are passed through, not followed", async () => {
+  const up = new FakeUpstream(() => new Response(null, { status: 302, headers: { location: "/elsewhere" } }));
+  const { app } = gateway("http://up.internal", { fetch: up.fetch });
+  const res = await app.request("/api/x");
+  assert.equal(res.status, 302);
+  assert.equal(res.headers.get("location"), "/elsewhere");
+});
+
+Deno.test("upstream refusing connections → 502 upstream_unreachable", async () => {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  const { app } = gateway(`http://127.0.0.1:${port}`);
+  const res = await app.request("/api/x");
+  assert.equal(res.status, 502);
+  assert.equal((await errorBody(res)).reason, "upstream_unreachable");
+});
+
+Deno.test("an upstream that never answers → 504 upstream_timeout", async () => {
+  const release = Promise.withResolvers<void>();
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async () => {
+    await release.promise;
+    return new Response("late");
+  });
+  try {
+    const { app } = gateway(`http://127.0.0.1:${server.addr.port}`, { connectMs: 50 });
+    const res = await app.request("/api/x");
+    assert.equal(res.status, 504);
+    assert.equal((await errorBody(res)).reason, "upstream_timeout");
+  } finally {
+    release.resolve();
+    await server.shutdown();
+  }
+});
+
+Deno.test("bodies stream both ways through a real upstream", async () => {
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+    // Echo the request body back as it arrives.
+    return new Response(req.body, { headers: { "content-type": "application/octet-stream" } });
+  });
+  try {
+    const { app } = gateway(`http://127.0.0.1:${server.addr.port}`, { maxBodyBytes: 16 << 20 });
+    const size = 3 * 1024 * 1024;
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (sent >= size) return c.close();
+        const chunk = new Uint8Array(64 * 1024).fill(sent / 65536 % 251);
+        sent += chunk.byteLength;
+        c.enqueue(chunk);
+      },
+    });
+    const res = await app.request("/api/echo", { method: "POST", body, duplex: "half" } as RequestInit);
+    assert.equal(res.status, 200);
+    let received = 0;
+    for await (const chunk of res.body!) received += chunk.byteLength;
+    assert.equal(received, size);
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("a streamed body without a length over the limit → 413, upstream gets no full body", async () => {
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    await req.arrayBuffer();
+    return new Response("took it");
+  });
+  try {
+    const { app } = gateway(`http://127.0.0.1:${server.addr.port}`, { maxBodyBytes: 1000 });
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new Uint8Array(800));
+        c.enqueue(new Uint8Array(800));
+        c.close();
+      },
+    });
+    const res = await app.request("/api/up", { method: "POST", body, duplex: "half" } as RequestInit);
+    assert.equal(res.status, 413);
+    assert.equal((await errorBody(res)).reason, "request_too_large");
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("a signing failure → 500 internal_error, nothing forwarded", async () => {
+  const up = new FakeUpstream();
+  const { app, signer } = gateway("http://up.internal", { fetch: up.fetch });
+  signer.sign = () => Promise.reject(new Error("no key"));
+  const res = await app.request("/api/x");
+  assert.equal(res.status, 500);
+  assert.equal(up.requests.length, 0);
+});
+
+Deno.test("streaming is chunk by chunk: each echoed chunk returns before the next one is sent", async () => {
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    (req) => new Response(req.body),
+  );
+  try {
+    const { app } = gateway(`http://127.0.0.1:${server.addr.port}`);
+    const outgoing = new TransformStream<Uint8Array, Uint8Array>();
+    const writer = outgoing.writable.getWriter();
+    const resP = app.request(
+      "/api/echo",
+      { method: "POST", body: outgoing.readable, duplex: "half" } as RequestInit,
+    );
+    await writer.write(new Uint8Array([1, 2, 3]));
+    const res = await resP;
+    assert.equal(res.status, 200);
+    const reader = res.body!.getReader();
+    // If either direction buffered the whole body, this read would never complete: the request
+    // body is still open.
+    for (let round = 0; round < 3; round++) {
+      let got = 0;
+      while (got < 3) {
+        const { value, done } = await reader.read();
+        assert.equal(done, false);
+        got += value!.byteLength;
+      }
+      if (round < 2) await writer.write(new Uint8Array([4, 5, 6]));
+    }
+    await writer.close();
+    const end = await reader.read();
+    assert.equal(end.done, true);
+  } finally {
+    await server.shutdown();
+  }
+});

@@ -1,0 +1,103 @@
+import assert from "node:assert/strict";
+import { HeaderRules, type UpstreamRequestFacts } from "./headers.ts";
+
+const rules = new HeaderRules({ jwtHeader: "Authorization", jwtPrefix: "Bearer ", via: "1.1 gw" });
+function up(incoming: Headers, facts: Partial<UpstreamRequestFacts> = {}, r = rules): Headers {
+  return new Headers(r.upstream([...incoming], { ...base, ...facts }));
+}
+
+const base = {
+  token: "TOKEN",
+  requestId: "rid-12345678",
+  clientAddress: "10.0.0.1",
+  host: "api.example.com",
+  proto: "http",
+  contentLength: null,
+};
+
+Deno.test("upstream: caller credentials removed, JWT, request id, forwarding and Via set", () => {
+  const h = up(
+    new Headers({
+      authorization: "Bearer gw_live_secret",
+      "x-api-key": "gw_live_secret",
+      "x-request-id": "caller-chosen",
+      "x-forwarded-for": "6.6.6.6",
+      accept: "application/json",
+      host: "api.example.com",
+    }),
+  );
+  assert.equal(h.get("authorization"), "Bearer TOKEN");
+  assert.equal(h.get("x-api-key"), null);
+  assert.equal(h.get("x-request-id"), "rid-12345678");
+  assert.equal(h.get("x-forwarded-for"), "10.0.0.1");
+  assert.equal(h.get("x-forwarded-host"), "api.example.com");
+  assert.equal(h.get("via"), "1.1 gw");
+  assert.equal(h.get("accept"), "application/json");
+  assert.equal(h.get("host"), null);
+  assert.equal([...h.values()].some((v) => v.includes("gw_live_secret")), false);
+});
+
+Deno.test("upstream: hop-by-hop fields and those named by Connection are dropped", () => {
+  const h = up(
+    new Headers({
+      connection: "keep-alive, X-Secret-Hop",
+      "keep-alive": "timeout=5",
+      "x-secret-hop": "1",
+      te: "trailers",
+      upgrade: "websocket",
+      "proxy-authorization": "Basic abc",
+      "x-kept": "1",
+    }),
+  );
+  for (const name of ["connection", "keep-alive", "x-secret-hop", "te", "upgrade", "proxy-authorization"]) {
+    assert.equal(h.get(name), null, name);
+  }
+  assert.equal(h.get("x-kept"), "1");
+});
+
+Deno.test("upstream: a custom JWT header; the caller cannot forge it; Authorization still stripped", () => {
+  const custom = new HeaderRules({ jwtHeader: "X-Gateway-JWT", jwtPrefix: "", via: "1.1 gw" });
+  const h = up(new Headers({ "x-gateway-jwt": "forged", authorization: "Bearer k" }), {}, custom);
+  assert.equal(h.get("x-gateway-jwt"), "TOKEN");
+  assert.equal(h.get("authorization"), null);
+});
+
+Deno.test("upstream: policy headers are added but cannot override gateway-owned fields", () => {
+  const h = up(new Headers({ "x-tenant": "caller" }), {
+    policyHeaders: {
+      "X-Tenant": "acme",
+      Authorization: "Bearer evil",
+      "X-Request-Id": "evil",
+      Connection: "close",
+    },
+  });
+  assert.equal(h.get("x-tenant"), "acme");
+  assert.equal(h.get("authorization"), "Bearer TOKEN");
+  assert.equal(h.get("x-request-id"), "rid-12345678");
+  assert.equal(h.get("connection"), null);
+});
+
+Deno.test("upstream: content-length kept only when the gateway passes it", () => {
+  assert.equal(up(new Headers({ "content-length": "5" })).get("content-length"), null);
+  assert.equal(up(new Headers(), { contentLength: "5" }).get("content-length"), "5");
+});
+
+Deno.test("downstream: hop-by-hop dropped, set-cookie kept separately", () => {
+  const up = new Headers([
+    ["connection", "x-internal"],
+    ["x-internal", "1"],
+    ["transfer-encoding", "chunked"],
+    [
+      "set-cookie",
+      "a=1",
+    ],
+    ["set-cookie", "b=2"],
+    ["content-type", "text/plain"],
+  ]);
+  const h = rules.downstream(up);
+  assert.equal(h.get("connection"), null);
+  assert.equal(h.get("x-internal"), null);
+  assert.equal(h.get("transfer-encoding"), null);
+  assert.deepEqual(h.getSetCookie(), ["a=1", "b=2"]);
+  assert.equal(h.get("content-type"), "text/plain");
+});

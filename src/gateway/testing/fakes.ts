@@ -1,0 +1,122 @@
+/**
+ * Test doubles for the gateway's collaborators (engine, key verifier, signer, limiter, upstream
+ * fetch), so each middleware can be tested with Hono's `app.request` alone. Test-only.
+ */
+import {
+  EngineError,
+  type EngineErrorCode,
+  type Evaluation,
+  type PolicyEvaluator,
+} from "../../engine/types.ts";
+import type { KeyCheck, KeyRecord, KeyRejection } from "../../keys/types.ts";
+import type { RateLimiter, RateLimitOutcome, RateLimitRule } from "../ratelimit/types.ts";
+
+export function keyRecord(over: Partial<KeyRecord> = {}): KeyRecord {
+  return {
+    id: "key_test1",
+    org: "acme",
+    subject: "alice",
+    identityType: "human",
+    scopes: ["orders:read"],
+    plan: "pro",
+    created: "2025-01-01T00:00:00.000Z",
+    expires: null,
+    revoked: null,
+    graceUntil: null,
+    env: "test",
+    hash: "00",
+    ...over,
+  };
+}
+
+/** Evaluates with a function of the input; records every input it saw. */
+export class FakeEvaluator implements PolicyEvaluator {
+  readonly inputs: unknown[] = [];
+  constructor(
+    public answer: (input: any) => { value: unknown } | { error: EngineErrorCode },
+    public revision: string | null = "rev-1",
+  ) {}
+
+  evaluate(_entrypoint: string, input: unknown): Evaluation {
+    this.inputs.push(input);
+    const a = this.answer(input);
+    if ("error" in a) {
+      return {
+        ok: false,
+        error: new EngineError(a.error, `fake ${a.error}`),
+        revision: this.revision,
+        durationMs: 0.01,
+      };
+    }
+    return { ok: true, value: a.value, revision: this.revision ?? "", durationMs: 0.01 };
+  }
+
+  current() {
+    return this.revision === null
+      ? null
+      : { revision: this.revision, entrypoints: ["gateway/decision"], loadedAt: new Date(0), source: "fake" };
+  }
+}
+
+/** Keys: "good" → the record; "bad-*" → malformed; anything else by the table. */
+export class FakeVerifier {
+  calls = 0;
+  constructor(readonly table: Record<string, KeyRecord | KeyRejection> = {}) {}
+
+  verify(raw: string | null | undefined): Promise<KeyCheck> {
+    this.calls++;
+    if (!raw) return Promise.resolve({ ok: false, reason: "missing" });
+    const hit = this.table[raw];
+    if (hit === undefined) return Promise.resolve({ ok: false, reason: "unknown" });
+    if (typeof hit === "string") return Promise.resolve({ ok: false, reason: hit });
+    return Promise.resolve({ ok: true, record: hit });
+  }
+}
+
+export function extractKey(headers: Headers): string | null {
+  const auth = headers.get("authorization");
+  if (auth?.startsWith("Bearer ")) return auth.slice(7);
+  return headers.get("x-api-key");
+}
+
+export class FakeSigner {
+  signed: Array<{ payload: Record<string, unknown>; subject: string; audience: string }> = [];
+  sign(payload: Record<string, unknown>, opts: { subject: string; audience: string }) {
+    this.signed.push({ payload, ...opts });
+    return Promise.resolve({ token: `jwt-for-${opts.subject}`, jti: "jti-1", exp: 0 });
+  }
+  jwks() {
+    return { keys: [{ kty: "OKP", crv: "Ed25519", x: "AA", kid: "k1" } as JsonWebKey] };
+  }
+}
+
+/** Counts per key; allows `limit` units per key, forever. */
+export class FakeLimiter implements RateLimiter {
+  readonly used = new Map<string, number>();
+  fail = false;
+  consume(rule: RateLimitRule): Promise<RateLimitOutcome> {
+    if (this.fail) return Promise.reject(new Error("limiter down"));
+    const used = (this.used.get(rule.key) ?? 0) + rule.cost;
+    const allowed = used <= rule.limit;
+    if (allowed) this.used.set(rule.key, used);
+    return Promise.resolve({
+      allowed,
+      limit: rule.limit,
+      remaining: allowed ? rule.limit - used : 0,
+      resetSeconds: rule.windowSeconds,
+      retryAfterSeconds: allowed ? 0 : rule.windowSeconds,
+      key: rule.key,
+    });
+  }
+}
+
+/** An upstream as a fetch function: records requests, answers with `respond`. */
+export class FakeUpstream {
+  readonly requests: Request[] = [];
+  constructor(public respond: (req: Request) => Response | Promise<Response> = () => new Response("ok")) {}
+  fetch: typeof fetch = (input, init) => {
+    const req = new Request(input as string, init);
+    this.requests.push(req);
+    return Promise.resolve(this.respond(req));
+  };
+}

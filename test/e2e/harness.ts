@@ -1,0 +1,181 @@
+/**
+ * End-to-end plumbing: free ports, the gateway and the upstream as separate processes
+ * (Deno.Command), bounded waits on /readyz, and keys written to the gateway's Deno KV store before
+ * it starts. Every process is killed in `close()`; tests call it in `finally`.
+ */
+import { fileURLToPath } from "node:url";
+import { stringify as toYaml } from "yaml";
+import { createKey, revokeKey } from "../../src/keys/manage.ts";
+import { KvKeyStore } from "../../src/keys/kv_store.ts";
+import type { IdentityType } from "../../src/keys/types.ts";
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const KEY_SECRET = "e2e-secret-e2e-secret-e2e-secret-0123456789";
+const READY_TIMEOUT_MS = 90_000;
+
+export function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+export interface Proc {
+  child: Deno.ChildProcess;
+  /** Everything written to stderr so far (for failure messages). */
+  stderr(): string;
+  /** Every stdout line so far. */
+  stdoutLines(): string[];
+  kill(): Promise<void>;
+}
+
+function spawn(args: string[], env: Record<string, string>): Proc {
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: ROOT,
+    env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let err = "";
+  const out: string[] = [];
+  const pumps = [
+    (async () => {
+      for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) err += chunk;
+    })(),
+    (async () => {
+      let buf = "";
+      for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+        buf += chunk;
+        let i;
+        while ((i = buf.indexOf("\n")) !== -1) {
+          out.push(buf.slice(0, i));
+          buf = buf.slice(i + 1);
+        }
+      }
+    })(),
+  ];
+  return {
+    child,
+    stderr: () => err,
+    stdoutLines: () => out,
+    async kill() {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // already gone
+      }
+      await child.status;
+      await Promise.allSettled(pumps);
+    },
+  };
+}
+
+/** Starts the echo upstream and waits for its port. */
+export async function startUpstream(): Promise<{ proc: Proc; url: string }> {
+  const proc = spawn(["run", "--allow-net", `${ROOT}test/e2e/fixtures/upstream_server.ts`], {});
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const line = proc.stdoutLines()[0];
+    if (line) return { proc, url: `http://127.0.0.1:${JSON.parse(line).port}` };
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  await proc.kill();
+  throw new Error(`upstream did not start: ${proc.stderr()}`);
+}
+
+export interface TestKeys {
+  reader: string;
+  noScope: string;
+  agent: string;
+  revoked: string;
+  expired: string;
+}
+
+/** Creates the test keys in a fresh KV store at `dbPath`. */
+export async function seedKeys(dbPath: string): Promise<TestKeys> {
+  const store = await KvKeyStore.open(dbPath);
+  try {
+    const ctx = { store, secret: KEY_SECRET };
+    const make = async (subject: string, identityType: IdentityType, scopes: string[]) =>
+      (await createKey(ctx, { org: "acme", subject, identityType, scopes, env: "test" })).rawKey;
+    const reader = await make("alice", "human", ["orders:read", "down:read", "stream:write"]);
+    const noScope = await make("bob", "human", ["billing:read"]);
+    const agent = await make("bot-1", "agent", ["orders:read"]);
+    const revokedIssued = await createKey(ctx, {
+      org: "acme",
+      subject: "carol",
+      identityType: "human",
+      scopes: ["orders:read"],
+      env: "test",
+    });
+    await revokeKey(ctx, revokedIssued.record.id);
+    const past = new Date(Date.now() - 3600_000);
+    const expired = await createKey(
+      { ...ctx, now: () => past },
+      {
+        org: "acme",
+        subject: "dave",
+        identityType: "human",
+        scopes: ["orders:read"],
+        env: "test",
+        expires: new Date(past.getTime() + 1000).toISOString(),
+      },
+    );
+    return { reader, noScope, agent, revoked: revokedIssued.rawKey, expired: expired.rawKey };
+  } finally {
+    store.close();
+  }
+}
+
+export interface GatewayProc {
+  proc: Proc;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Writes a config file, starts `src/main.ts` on a free port and waits (bounded) for /readyz 200. */
+export async function startGateway(
+  opts: { dir: string; config: Record<string, unknown> },
+): Promise<GatewayProc> {
+  const port = freePort();
+  const config = { ...opts.config, server: { hostname: "127.0.0.1", port } };
+  const configPath = `${opts.dir}/gateway.yaml`;
+  await Deno.writeTextFile(configPath, toYaml(config));
+  const proc = spawn(
+    ["run", "-A", "--unstable-kv", `${ROOT}src/main.ts`, "--config", configPath],
+    {
+      GATEWAY_KEYS_DB: `${opts.dir}/keys.db`,
+      GATEWAY_KEY_SECRET: KEY_SECRET,
+      NO_COLOR: "1",
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let last = "";
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/readyz`);
+      last = await res.text();
+      if (res.status === 200) return { proc, url, close: () => proc.kill() };
+    } catch {
+      // not listening yet
+    }
+    const status = await Promise.race([proc.child.status, new Promise((r) => setTimeout(r, 100, null))]);
+    if (status !== null) break;
+  }
+  await proc.kill();
+  throw new Error(
+    `gateway not ready within ${READY_TIMEOUT_MS} ms; last /readyz: ${last}\nstderr:\n${proc.stderr()}`,
+  );
+}
+
+/** The value of one sample of a Prometheus metric, or 0 when absent. */
+export async function metricValue(url: string, sample: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  for (const line of text.split("\n")) {
+    if (line.startsWith(sample + " ")) return Number(line.slice(sample.length + 1));
+  }
+  return 0;
+}

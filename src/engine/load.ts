@@ -3,6 +3,7 @@
  * sources → instantiate with the SDK → setData → check entrypoints → smoke evaluation. Only a
  * candidate that passed every step is returned; every failure is an EngineError.
  */
+import { createHash } from "node:crypto";
 import type { FileMap } from "./bundle/archive.ts";
 import { type Bundle, isStrict, normalizeEntrypoint } from "./bundle/bundle.ts";
 import { bundleFromFiles, readBundle, type ReadOptions } from "./bundle/read.ts";
@@ -60,13 +61,27 @@ export async function loadBundle(input: BundleInput, options: LoadOptions = {}):
   if (options.smokeTest !== false) smokeTest(policy, entrypoints);
   return {
     info: {
-      revision: bundle.manifest.revision,
+      revision: bundle.manifest.revision || contentRevision(bundle),
       entrypoints,
       loadedAt: (options.now ?? (() => new Date()))(),
       source: options.source ?? "embedded",
     },
     policy,
   };
+}
+
+/**
+ * A bundle without a manifest revision (a directory of sources, a bare bundle) is named by its
+ * content, so that logs, JWTs and /readyz still tell which policy decided.
+ */
+function contentRevision(bundle: Bundle): string {
+  const h = createHash("sha256");
+  for (const src of [...bundle.sources].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    h.update(src.path).update("\0").update(src.text).update("\0");
+  }
+  h.update(JSON.stringify(bundle.data));
+  if (bundle.wasm) h.update(bundle.wasm);
+  return `sha256:${h.digest("hex").slice(0, 16)}`;
 }
 
 function declaredEntrypoints(bundle: Bundle): string[] {

@@ -35,7 +35,8 @@ Deno.test("policies/gateway.rego compiled here evaluates in Node with the stock 
         process.stdout.write(JSON.stringify(out));
       })().catch((e) => { console.error(e); process.exit(1); });
     `;
-    const out = await new Deno.Command("node", { args: ["-e", script], stdout: "piped", stderr: "piped" }).output();
+    const out = await new Deno.Command("node", { args: ["-e", script], stdout: "piped", stderr: "piped" })
+      .output();
     assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
     const got = JSON.parse(new TextDecoder().decode(out.stdout));
     assert.deepEqual(got.entrypoints, { "gateway/decision": 0 });

@@ -23,8 +23,41 @@ r { not deny["x"] }
 t = count(input.list) + 1`,
 ];
 
-const PIECES = ["{", "}", "[", "]", "(", ")", ":=", "=", "==", " if ", " contains ", " some ", " in ", " every ", " not ",
-  " with ", " as ", "input", "data.p", "x", "_", "1", '"s"', ",", ";", "\n", "|", "&", "+", "-", ".", "set()", "default "];
+const PIECES = [
+  "{",
+  "}",
+  "[",
+  "]",
+  "(",
+  ")",
+  ":=",
+  "=",
+  "==",
+  " if ",
+  " contains ",
+  " some ",
+  " in ",
+  " every ",
+  " not ",
+  " with ",
+  " as ",
+  "input",
+  "data.p",
+  "x",
+  "_",
+  "1",
+  '"s"',
+  ",",
+  ";",
+  "\n",
+  "|",
+  "&",
+  "+",
+  "-",
+  ".",
+  "set()",
+  "default ",
+];
 
 /** A small deterministic generator (xorshift32), so failures reproduce. */
 function rng(seed: number) {
@@ -55,7 +88,8 @@ function mutate(text: string, r: (n: number) => number): string {
         {
           const b = r(out.length + 1);
           const [lo, hi] = at < b ? [at, b] : [b, at];
-          out = out.slice(0, lo) + out.slice(hi, hi + 5) + out.slice(lo + 5, hi) + out.slice(lo, lo + 5) + out.slice(hi + 5);
+          out = out.slice(0, lo) + out.slice(hi, hi + 5) + out.slice(lo + 5, hi) + out.slice(lo, lo + 5) +
+            out.slice(hi + 5);
         }
         break;
       default: // truncate
@@ -71,7 +105,10 @@ Deno.test("compile() on 4,000 mutated policies: diagnostics or a valid module, n
   let rejected = 0;
   for (let i = 0; i < 4000; i++) {
     const text = mutate(SEEDS[i % SEEDS.length], r);
-    const result = compile([{ path: "fuzz.rego", text }], { entrypoints: ["p/allow", "q/t"], regoVersion: i % 3 === 0 ? 0 : 1 });
+    const result = compile([{ path: "fuzz.rego", text }], {
+      entrypoints: ["p/allow", "q/t"],
+      regoVersion: i % 3 === 0 ? 0 : 1,
+    });
     if (result.wasm) {
       modules++;
       assert.ok(WebAssembly.validate(result.wasm), `invalid module for input #${i}:\n${text}`);

@@ -37,7 +37,9 @@ for (const [file, entrypoints] of Object.entries(cases)) {
     const expected = await Deno.readTextFile(goldenUrl);
     if (actual !== expected) {
       await Deno.writeTextFile(actualUrl, actual);
-      assert.fail(`IR differs from ${goldenUrl.pathname}; see ${actualUrl.pathname} (UPDATE_GOLDEN=1 to accept)`);
+      assert.fail(
+        `IR differs from ${goldenUrl.pathname}; see ${actualUrl.pathname} (UPDATE_GOLDEN=1 to accept)`,
+      );
     }
     await Deno.remove(actualUrl).catch(() => {});
   });

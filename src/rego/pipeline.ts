@@ -52,7 +52,11 @@ export function compile(sources: SourceFile[], options: CompileOptions): Compile
     // A defect in a stage must still surface as a diagnostic, never as an exception or a module.
     const location = { file: sources[0]?.path ?? "", row: 1, col: 1 };
     const message = `internal compiler error: ${e instanceof Error ? e.message : String(e)}`;
-    return { diagnostics: [{ code: "rego_compile_error", message, location }], entrypoints: {}, hostBuiltins: [] };
+    return {
+      diagnostics: [{ code: "rego_compile_error", message, location }],
+      entrypoints: {},
+      hostBuiltins: [],
+    };
   }
 }
 
@@ -85,7 +89,10 @@ function runPipeline(sources: SourceFile[], options: CompileOptions): CompileRes
   if (!planned.policy || planned.diagnostics.length) return failed(planned.diagnostics);
 
   // 4. emit
-  const wasm = emitWasm(planned.policy, { strict: options.strict ?? false, optimize: options.optimize ?? false });
+  const wasm = emitWasm(planned.policy, {
+    strict: options.strict ?? false,
+    optimize: options.optimize ?? false,
+  });
   return {
     wasm,
     diagnostics: [],

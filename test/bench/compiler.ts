@@ -32,7 +32,14 @@ decision := {"allow": allow, "reason": reason, "claims": {"org": input.identity.
 function largePolicy(rules: number): string {
   const lines = ["package bench.routes", "", "import rego.v1", ""];
   for (let i = 0; i < rules; i++) {
-    lines.push(`route_${i} if {`, `  input.request.path == "/r/${i}"`, `  input.request.method in {"GET", "POST"}`, `  count(input.identity.scopes) > ${i % 5}`, `}`, "");
+    lines.push(
+      `route_${i} if {`,
+      `  input.request.path == "/r/${i}"`,
+      `  input.request.method in {"GET", "POST"}`,
+      `  count(input.identity.scopes) > ${i % 5}`,
+      `}`,
+      "",
+    );
   }
   return lines.join("\n");
 }
@@ -41,7 +48,13 @@ function input1k(): unknown {
   const headers: Record<string, string> = {};
   for (let i = 0; i < 15; i++) headers[`x-header-${i}`] = "v".repeat(40);
   return {
-    identity: { type: "service", org: "acme", subject: "svc-billing", scopes: ["read", "write"], roles: ["admin"] },
+    identity: {
+      type: "service",
+      org: "acme",
+      subject: "svc-billing",
+      scopes: ["read", "write"],
+      roles: ["admin"],
+    },
     request: { method: "GET", path: "/api/orders/123", headers, query: { page: "1" } },
   };
 }
@@ -57,7 +70,12 @@ function timeCompile(sources: SourceFile[], entrypoints: string[], runs: number)
     wasm = r.wasm;
   }
   times.sort((a, b) => a - b);
-  return { medianMs: times[Math.floor(times.length / 2)], firstMs: times[0], size: wasm!.length, wasm: wasm! };
+  return {
+    medianMs: times[Math.floor(times.length / 2)],
+    firstMs: times[0],
+    size: wasm!.length,
+    wasm: wasm!,
+  };
 }
 
 export async function run(): Promise<Record<string, number>> {
@@ -67,8 +85,12 @@ export async function run(): Promise<Record<string, number>> {
   const coldMs = performance.now() - t0;
 
   const small = timeCompile([{ path: "small.rego", text: SMALL }], ["bench/decision"], 15);
-  const summary = `package bench\nimport rego.v1\nallowed contains name if {\n  some name, true in data.bench.routes\n}\n`;
-  const large = timeCompile([{ path: "large.rego", text: largePolicy(200) }, { path: "summary.rego", text: summary }], [
+  const summary =
+    `package bench\nimport rego.v1\nallowed contains name if {\n  some name, true in data.bench.routes\n}\n`;
+  const large = timeCompile([{ path: "large.rego", text: largePolicy(200) }, {
+    path: "summary.rego",
+    text: summary,
+  }], [
     "bench/allowed",
   ], 5);
 
@@ -93,9 +115,15 @@ export async function run(): Promise<Record<string, number>> {
   console.log("compiler:");
   console.log(`  compile (first, incl. binaryen start-up) ${results.compile_cold_ms} ms`);
   console.log(`  compile small policy                   ${results.compile_small_ms} ms   (target < 200 ms)`);
-  console.log(`  compile 200-rule policy                ${results.compile_200_rules_ms} ms   (target < 2000 ms)`);
-  console.log(`  module size small / 200 rules          ${results.module_small_bytes} / ${results.module_200_rules_bytes} bytes`);
-  console.log(`  decision, ${inputBytes}-byte input            ${results.eval_per_decision_us} µs   (target < 50 µs)`);
+  console.log(
+    `  compile 200-rule policy                ${results.compile_200_rules_ms} ms   (target < 2000 ms)`,
+  );
+  console.log(
+    `  module size small / 200 rules          ${results.module_small_bytes} / ${results.module_200_rules_bytes} bytes`,
+  );
+  console.log(
+    `  decision, ${inputBytes}-byte input            ${results.eval_per_decision_us} µs   (target < 50 µs)`,
+  );
   return results;
 }
 

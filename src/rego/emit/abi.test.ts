@@ -63,7 +63,10 @@ Deno.test("ABI versions and the entrypoints/builtins documents", () => {
   const abi = instantiate();
   assert.equal((abi.exports.opa_wasm_abi_version as WebAssembly.Global).value, 1);
   assert.ok((abi.exports.opa_wasm_abi_minor_version as WebAssembly.Global).value >= 2);
-  assert.deepEqual(readJson(abi, abi.call("opa_json_dump", abi.call("entrypoints"))), { "t/allow": 0, "t/conflict": 1 });
+  assert.deepEqual(readJson(abi, abi.call("opa_json_dump", abi.call("entrypoints"))), {
+    "t/allow": 0,
+    "t/conflict": 1,
+  });
   assert.deepEqual(readJson(abi, abi.call("opa_json_dump", abi.call("builtins"))), {});
 });
 
@@ -93,7 +96,9 @@ Deno.test("context API (ABI 1.0): eval_ctx_new/set_input/set_data/set_entrypoint
     abi.call("opa_eval_ctx_set_data", ctx, data);
     abi.call("opa_eval_ctx_set_entrypoint", ctx, 0);
     assert.equal(abi.call("eval", ctx), 0);
-    assert.deepEqual(readJson(abi, abi.call("opa_json_dump", abi.call("opa_eval_ctx_get_result", ctx))), [{ result: want }]);
+    assert.deepEqual(readJson(abi, abi.call("opa_json_dump", abi.call("opa_eval_ctx_get_result", ctx))), [{
+      result: want,
+    }]);
   }
 });
 
@@ -103,5 +108,8 @@ Deno.test("a conflict aborts through env.opa_abort with file:row:col", () => {
   const heap = abi.call("opa_heap_ptr_get");
   const bytes = new TextEncoder().encode('{"xs":[1,2]}');
   new Uint8Array(abi.memory.buffer).set(bytes, heap);
-  assert.throws(() => abi.call("opa_eval", 0, 1, data, heap, bytes.length, heap + bytes.length, 0), /abort: t\.rego:5:1: var assignment conflict/);
+  assert.throws(
+    () => abi.call("opa_eval", 0, 1, data, heap, bytes.length, heap + bytes.length, 0),
+    /abort: t\.rego:5:1: var assignment conflict/,
+  );
 });

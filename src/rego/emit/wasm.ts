@@ -173,7 +173,13 @@ class ModuleEmitter {
     const pages = Math.max(2, Math.ceil(heapStart / 65536));
     m.setMemory(pages, -1, null, segments, false, false, memName);
     m.addMemoryImport(memName, "env", "memory");
-    m.addFunction("$start", binaryen.none, binaryen.none, [], this.call("rt_heap_init", [m.i32.const(heapStart)]));
+    m.addFunction(
+      "$start",
+      binaryen.none,
+      binaryen.none,
+      [],
+      this.call("rt_heap_init", [m.i32.const(heapStart)]),
+    );
     m.setStart(m.getFunction("$start"));
   }
 
@@ -256,7 +262,10 @@ class ModuleEmitter {
           m.local.set(input, this.call("opa_json_parse", [m.local.get(inPtr, i32), m.local.get(inLen, i32)])),
         ),
         m.if(m.i32.eqz(m.local.get(data, i32)), m.local.set(data, this.call("rt_object", []))),
-        m.local.set(rs, m.call("$dispatch", [m.local.get(ep, i32), m.local.get(input, i32), m.local.get(data, i32)], i32)),
+        m.local.set(
+          rs,
+          m.call("$dispatch", [m.local.get(ep, i32), m.local.get(input, i32), m.local.get(data, i32)], i32),
+        ),
         m.if(
           m.i32.eq(m.local.get(format, i32), m.i32.const(1)),
           m.return(this.call("opa_value_dump", [m.local.get(rs, i32)])),
@@ -296,7 +305,13 @@ class ModuleEmitter {
       ...p.blocks.map((b) => fn.block(b)),
       m.return(m.local.get(rs, i32)),
     ];
-    m.addFunction(`$plan_${index}`, binaryen.createType([i32, i32]), i32, fn.varTypes(), m.block(null, body, i32));
+    m.addFunction(
+      `$plan_${index}`,
+      binaryen.createType([i32, i32]),
+      i32,
+      fn.varTypes(),
+      m.block(null, body, i32),
+    );
   }
 
   // --- helpers for FunctionLowering ------------------------------------------------------------
@@ -314,7 +329,10 @@ class ModuleEmitter {
     return this.call("rt_number_ref", [this.strPtr(idx), this.m.global.get(`$str_len_${idx}`, i32)]);
   }
   abort(message: string): number {
-    return this.m.block(null, [this.call("rt_abort", [this.strPtr(this.intern(message))]), this.m.unreachable()]);
+    return this.m.block(null, [
+      this.call("rt_abort", [this.strPtr(this.intern(message))]),
+      this.m.unreachable(),
+    ]);
   }
   fileName(index: number): string {
     return this.policy.static.files[index] ?? "";
@@ -443,7 +461,13 @@ class FunctionLowering {
         return e.rtCall("rt_object_insert", [this.get(s.object), this.operand(s.key), this.operand(s.value)]);
       case "ObjectInsertOnceStmt":
         return m.if(
-          m.i32.eqz(e.rtCall("rt_object_insert_once", [this.get(s.object), this.operand(s.key), this.operand(s.value)])),
+          m.i32.eqz(
+            e.rtCall("rt_object_insert_once", [
+              this.get(s.object),
+              this.operand(s.key),
+              this.operand(s.value),
+            ]),
+          ),
           e.abort(this.message("object insert conflict", s.loc)),
         );
       case "ObjectMergeStmt":
@@ -453,7 +477,9 @@ class FunctionLowering {
       case "EqualStmt":
         return this.undefinedIf(m.i32.eqz(e.rtCall("rt_equal", [this.operand(s.a), this.operand(s.b)])));
       case "NotEqualStmt":
-        if ("bool" in s.b && s.b.bool === false) return this.undefinedIf(e.rtCall("rt_is_false", [this.operand(s.a)]));
+        if ("bool" in s.b && s.b.bool === false) {
+          return this.undefinedIf(e.rtCall("rt_is_false", [this.operand(s.a)]));
+        }
         return this.undefinedIf(e.rtCall("rt_equal", [this.operand(s.a), this.operand(s.b)]));
       case "IsArrayStmt":
         return this.typeIs(s.source, TAG.array);
@@ -526,8 +552,7 @@ function maxLocal(blocks: Block[], params: number[]): number {
         else if (k === "args") (v as Operand[]).forEach(visitOperand);
         else if (typeof v === "number" && LOCAL_FIELDS.has(k) && s.type !== "MakeNumberIntStmt") {
           max = Math.max(max, v);
-        }
-        else if (v && typeof v === "object" && !Array.isArray(v) && k !== "loc") visitOperand(v as Operand);
+        } else if (v && typeof v === "object" && !Array.isArray(v) && k !== "loc") visitOperand(v as Operand);
       }
     }
   };
@@ -535,4 +560,15 @@ function maxLocal(blocks: Block[], params: number[]): number {
   return max;
 }
 
-const LOCAL_FIELDS = new Set(["result", "target", "source", "key", "value", "array", "object", "set", "a", "b"]);
+const LOCAL_FIELDS = new Set([
+  "result",
+  "target",
+  "source",
+  "key",
+  "value",
+  "array",
+  "object",
+  "set",
+  "a",
+  "b",
+]);

@@ -34,7 +34,10 @@ function planExpr(p: Planner, b: FuncBuilder, e: Expr, k: Cont): void {
       if (e.negated) {
         const block = { stmts: [] };
         b.emit({ type: "NotStmt", block }, e.loc);
-        b.into(block, () => withModifiers(p, b, e.with, (restore) => planTermExpr(p, b, e, () => restore(() => {}))));
+        b.into(
+          block,
+          () => withModifiers(p, b, e.with, (restore) => planTermExpr(p, b, e, () => restore(() => {}))),
+        );
         return k();
       }
       return withModifiers(p, b, e.with, (restore) => planTermExpr(p, b, e, () => restore(k)));
@@ -45,7 +48,9 @@ function planTermExpr(p: Planner, b: FuncBuilder, e: TermExpr, k: Cont): void {
   const t = e.term;
   if (t.type === "call") {
     const op = t.operator.join(".");
-    if ((op === "eq" || op === "assign") && t.args.length === 2) return unifyTerms(p, b, t.args[0], t.args[1], k);
+    if ((op === "eq" || op === "assign") && t.args.length === 2) {
+      return unifyTerms(p, b, t.args[0], t.args[1], k);
+    }
     if ((op === "equal" || op === "neq") && t.args.length === 2 && !overridden(b, op)) {
       return planSequence(p, b, t.args, ([x, y]) => {
         b.emit({ type: op === "equal" ? "EqualStmt" : "NotEqualStmt", a: x, b: y }, t.loc);
@@ -65,7 +70,10 @@ function overridden(b: FuncBuilder, name: string): boolean {
 
 function planSomeIn(p: Planner, b: FuncBuilder, e: SomeIn, k: Cont): void {
   if (["null", "boolean", "number", "string"].includes(e.collection.type)) {
-    throw new PlanError(`\`some … in\` expects an array, set or object, not a ${e.collection.type}`, e.collection.loc);
+    throw new PlanError(
+      `\`some … in\` expects an array, set or object, not a ${e.collection.type}`,
+      e.collection.loc,
+    );
   }
   planTerm(p, b, e.collection, (c) => {
     const source = b.newLocal();
@@ -120,7 +128,11 @@ function requireCollection(b: FuncBuilder, source: number): void {
   const ok = b.newLocal();
   b.emit({ type: "ResetLocalStmt", target: ok });
   const checks = (["IsArrayStmt", "IsObjectStmt", "IsSetStmt"] as const).map((type) => ({
-    stmts: [{ type, source: local(source) }, { type: "AssignVarStmt" as const, source: { bool: true }, target: ok }],
+    stmts: [{ type, source: local(source) }, {
+      type: "AssignVarStmt" as const,
+      source: { bool: true },
+      target: ok,
+    }],
   }));
   b.emit({ type: "BlockStmt", blocks: checks });
   b.emit({ type: "IsDefinedStmt", source: ok });
@@ -177,10 +189,14 @@ function withModifiers(
 }
 
 function applyOne(p: Planner, b: FuncBuilder, target: Term, value: number, m: WithModifier): void {
-  if (target.type !== "ref" || target.head.type !== "var") throw new PlanError("invalid `with` target", m.loc);
+  if (target.type !== "ref" || target.head.type !== "var") {
+    throw new PlanError("invalid `with` target", m.loc);
+  }
   const root = target.head.name;
   const path = constantPrefix(target.path);
-  if (path.length !== target.path.length) throw new PlanError("`with` target must be a ground reference", m.loc);
+  if (path.length !== target.path.length) {
+    throw new PlanError("`with` target must be a ground reference", m.loc);
+  }
   if (root === "input") {
     if (path.length === 0) {
       b.input = value;
@@ -188,7 +204,12 @@ function applyOne(p: Planner, b: FuncBuilder, target: Term, value: number, m: Wi
     }
     const keys = pathArray(p, b, path);
     const next = b.newLocal();
-    b.emit({ type: "CallStmt", func: "rt_upsert", args: [local(b.input), local(keys), local(value)], result: next }, m.loc);
+    b.emit({
+      type: "CallStmt",
+      func: "rt_upsert",
+      args: [local(b.input), local(keys), local(value)],
+      result: next,
+    }, m.loc);
     b.input = next;
     return;
   }
@@ -200,12 +221,20 @@ function applyOne(p: Planner, b: FuncBuilder, target: Term, value: number, m: Wi
     }
     const keys = pathArray(p, b, path);
     const next = b.newLocal();
-    b.emit({ type: "CallStmt", func: "rt_upsert", args: [local(b.data), local(keys), local(value)], result: next }, m.loc);
+    b.emit({
+      type: "CallStmt",
+      func: "rt_upsert",
+      args: [local(b.data), local(keys), local(value)],
+      result: next,
+    }, m.loc);
     b.data = next;
     return;
   }
   // A function or built-in replaced by a value.
-  b.functionOverrides = [{ name: [root, ...path].join("."), replacement: { kind: "value", local: value } }, ...b.functionOverrides];
+  b.functionOverrides = [
+    { name: [root, ...path].join("."), replacement: { kind: "value", local: value } },
+    ...b.functionOverrides,
+  ];
 }
 
 /** `with` targets a user function (`data.pkg.f`) or a built-in (`count`, `time.now_ns`). */
@@ -237,4 +266,3 @@ function pathArray(p: Planner, b: FuncBuilder, path: string[]): number {
   for (const s of path) b.emit({ type: "ArrayAppendStmt", value: { string: p.str(s) }, array: keys });
   return keys;
 }
-

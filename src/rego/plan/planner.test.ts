@@ -57,7 +57,9 @@ Deno.test("undefined rule gives an empty result set", async () => {
 });
 
 Deno.test("partial set iterates with a wildcard and deduplicates", async () => {
-  const p = await load([module("t", [partialSet("names", v("x"), [eq(v("x"), ref(v("input"), s("xs"), v("$_0")))])])], [
+  const p = await load([
+    module("t", [partialSet("names", v("x"), [eq(v("x"), ref(v("input"), s("xs"), v("$_0")))])]),
+  ], [
     "t/names",
   ]);
   assert.deepEqual(p.evaluate({ xs: ["b", "a", "b"] }, "t/names"), [{ result: ["a", "b"] }]);
@@ -75,10 +77,13 @@ Deno.test("partial object and insert conflicts", async () => {
   assert.deepEqual(p.evaluate({ items: [{ name: "a", v: 1 }, { name: "b", v: 2 }] }, "t/byName"), [
     { result: { a: 1, b: 2 } },
   ]);
-  assert.throws(() => p.evaluate({ items: [{ name: "a", v: 1 }, { name: "a", v: 2 }] }, "t/byName"), (e: unknown) => {
-    assert.match(String(e), /test\.rego:1:1: object insert conflict/);
-    return true;
-  });
+  assert.throws(
+    () => p.evaluate({ items: [{ name: "a", v: 1 }, { name: "a", v: 2 }] }, "t/byName"),
+    (e: unknown) => {
+      assert.match(String(e), /test\.rego:1:1: object insert conflict/);
+      return true;
+    },
+  );
 });
 
 Deno.test("complete rule conflict aborts with the location", async () => {
@@ -93,7 +98,9 @@ Deno.test("complete rule conflict aborts with the location", async () => {
 });
 
 Deno.test("package document merges rules with base data", async () => {
-  const p = await load([module("t", [complete("a", n("1")), complete("b", bool(true), [expr(input("nope"))])])], ["t"]);
+  const p = await load([
+    module("t", [complete("a", n("1")), complete("b", bool(true), [expr(input("nope"))])]),
+  ], ["t"]);
   p.setData({ t: { base: "x" } });
   assert.deepEqual(p.evaluate({}, "t"), [{ result: { a: 1, base: "x" } }]);
 });
@@ -104,9 +111,14 @@ Deno.test("functions with patterns, not, every, comprehensions, with", async () 
     complete("f", call("data.t.first", input("pair"))),
     complete("none_admin", bool(true), [not(call("equal", input("role"), s("admin")))]),
     complete("all_pos", bool(true), [every("x", input("xs"), [expr(call("gt", v("x"), n("0")))])]),
-    complete("doubled", arrayCompr(call("mul", v("x"), n("2")), [eq(v("x"), ref(v("input"), s("xs"), v("$_2")))])),
+    complete(
+      "doubled",
+      arrayCompr(call("mul", v("x"), n("2")), [eq(v("x"), ref(v("input"), s("xs"), v("$_2")))]),
+    ),
     complete("mocked", data("t", "f"), []),
-    complete("with_input", bool(true), [withInput(expr(call("equal", data("t", "f"), s("zz"))), ["pair"], arr(s("zz"), s("y")))]),
+    complete("with_input", bool(true), [
+      withInput(expr(call("equal", data("t", "f"), s("zz"))), ["pair"], arr(s("zz"), s("y"))),
+    ]),
   ]);
   const p = await load([m], ["t/f", "t/none_admin", "t/all_pos", "t/doubled", "t/with_input"]);
   assert.deepEqual(p.evaluate({ pair: ["p", "q"] }, "t/f"), [{ result: "p" }]);
@@ -121,7 +133,9 @@ Deno.test("functions with patterns, not, every, comprehensions, with", async () 
 });
 
 Deno.test("numbers keep their source text through opa_eval", async () => {
-  const p = await load([module("t", [complete("xs", arr(n("1.0"), n("12345678901234567890"), obj([s("k"), n("1e3")])))])], [
+  const p = await load([
+    module("t", [complete("xs", arr(n("1.0"), n("12345678901234567890"), obj([s("k"), n("1e3")])))]),
+  ], [
     "t/xs",
   ]);
   const exp = (p.wasmInstance as WebAssembly.Instance).exports as Record<string, CallableFunction>;
@@ -132,11 +146,16 @@ Deno.test("numbers keep their source text through opa_eval", async () => {
   assert.deepEqual(text, '[{"result":[1.0,12345678901234567890,{"k":1e3}]}]');
 });
 
-Deno.test("the module imports and exports exactly OPA's ABI", async () => {
+Deno.test("the module imports and exports exactly OPA's ABI", () => {
   const { policy } = planProgram([module("t", [complete("p", n("1"))])], ["t/p"]);
   const mod = new WebAssembly.Module(emitWasm(policy!, { strict: false, optimize: false }));
   const imports = WebAssembly.Module.imports(mod).map((i) => `${i.module}.${i.name}`);
-  const allowed = ["env.memory", "env.opa_abort", "env.opa_println", ...[0, 1, 2, 3, 4].map((i) => `env.opa_builtin${i}`)];
+  const allowed = [
+    "env.memory",
+    "env.opa_abort",
+    "env.opa_println",
+    ...[0, 1, 2, 3, 4].map((i) => `env.opa_builtin${i}`),
+  ];
   assert.deepEqual(imports.filter((i) => !allowed.includes(i)), []);
   for (const required of ["env.memory", "env.opa_abort", "env.opa_builtin0", "env.opa_builtin4"]) {
     assert.ok(imports.includes(required), `missing import ${required}`);

@@ -33,7 +33,14 @@ export function planRef(p: Planner, b: FuncBuilder, ref: RefTerm, k: ValueCont):
 }
 
 /** Walks `path[i:]` from the value in `source`. */
-export function planPath(p: Planner, b: FuncBuilder, source: Local, path: Term[], i: number, k: ValueCont): void {
+export function planPath(
+  p: Planner,
+  b: FuncBuilder,
+  source: Local,
+  path: Term[],
+  i: number,
+  k: ValueCont,
+): void {
   if (i === path.length) return k(local(source));
   const elem = path[i];
   const next = (v: Local) => planPath(p, b, v, path, i + 1, k);
@@ -66,7 +73,9 @@ export function planPath(p: Planner, b: FuncBuilder, source: Local, path: Term[]
 /** `data` followed by `path`, resolved against the rule tree and `with data…` overrides. */
 export function planDataPath(p: Planner, b: FuncBuilder, rawPath: Term[], loc: Location, k: ValueCont): void {
   // Under `data`, numbers index as strings: `data[1]` is `data["1"]`.
-  const path = rawPath.map((t): Term => t.type === "number" ? { type: "string", value: t.text, loc: t.loc } : t);
+  const path = rawPath.map((t): Term =>
+    t.type === "number" ? { type: "string", value: t.text, loc: t.loc } : t
+  );
   const consts = constantPrefix(path);
   for (const o of b.dataOverrides) {
     // The reference reads inside (or exactly) a replaced document: start from the replacement.
@@ -130,7 +139,12 @@ function applyNestedOverrides(p: Planner, b: FuncBuilder, at: string[], doc: Loc
       for (const s of o.path.slice(at.length)) {
         b.emit({ type: "ArrayAppendStmt", value: { string: p.str(s) }, array: keys });
       }
-      b.emit({ type: "CallStmt", func: "rt_upsert", args: [local(doc), local(keys), local(o.value)], result: doc });
+      b.emit({
+        type: "CallStmt",
+        func: "rt_upsert",
+        args: [local(doc), local(keys), local(o.value)],
+        result: doc,
+      });
     }
   }
 }

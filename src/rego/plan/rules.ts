@@ -25,7 +25,9 @@ const FUNCTION_CONFLICT = "functions must not produce multiple outputs for same 
 
 export function planRuleSet(p: Planner, node: RuleNode, name: string, spec: SpecEntry[]): Func {
   const set = node.ruleSet!;
-  const arity = set.kind === "function" ? functionArity(set.rules.concat(set.defaults).map((r) => r.rule)) : 0;
+  const arity = set.kind === "function"
+    ? functionArity(set.rules.concat(set.defaults).map((r) => r.rule))
+    : 0;
   const extra = specValueCount(spec);
   const params = [INPUT, DATA, ...Array.from({ length: arity + extra }, (_, i) => 2 + i)];
   const main: Block = { stmts: [] };
@@ -37,9 +39,11 @@ export function planRuleSet(p: Planner, node: RuleNode, name: string, spec: Spec
     case "partialSet":
       b.emit({ type: "MakeSetStmt", target: result });
       for (const { rule } of set.rules) {
-        inBlock(b, () => planBody(p, b, rule.body, () => planTerm(p, b, rule.head.key!, (v) => {
-          b.emit({ type: "SetAddStmt", value: v, set: result });
-        })));
+        inBlock(b, () =>
+          planBody(p, b, rule.body, () =>
+            planTerm(p, b, rule.head.key!, (v) => {
+              b.emit({ type: "SetAddStmt", value: v, set: result });
+            })));
       }
       break;
     case "partialObject":
@@ -50,12 +54,20 @@ export function planRuleSet(p: Planner, node: RuleNode, name: string, spec: Spec
     case "function":
       for (const { rule } of set.rules) planChain(p, b, rule, result, set.kind === "function", arity);
       if (set.defaults.length > 1) {
-        throw new PlanError(`multiple default rules data.${node.path.join(".")} found`, set.defaults[1].rule.loc);
+        throw new PlanError(
+          `multiple default rules data.${node.path.join(".")} found`,
+          set.defaults[1].rule.loc,
+        );
       }
       for (const { rule } of set.defaults) {
         inBlock(b, () => {
           b.emit({ type: "IsUndefinedStmt", source: result });
-          planTerm(p, b, rule.head.value!, (v) => b.emit({ type: "AssignVarStmt", source: v, target: result }));
+          planTerm(
+            p,
+            b,
+            rule.head.value!,
+            (v) => b.emit({ type: "AssignVarStmt", source: v, target: result }),
+          );
         });
       }
       break;
@@ -82,8 +94,12 @@ function planObjectRule(p: Planner, b: FuncBuilder, rule: Rule, result: Local): 
           const target = dotOrCreate(b, cur, last, "MakeSetStmt");
           planTerm(p, b, rule.head.key!, (v) => b.emit({ type: "SetAddStmt", value: v, set: target }));
         } else {
-          planTerm(p, b, rule.head.value!, (value) =>
-            b.emit({ type: "ObjectInsertOnceStmt", key: last, value, object: cur }, rule.head.loc));
+          planTerm(
+            p,
+            b,
+            rule.head.value!,
+            (value) => b.emit({ type: "ObjectInsertOnceStmt", key: last, value, object: cur }, rule.head.loc),
+          );
         }
       })));
 }
@@ -107,18 +123,33 @@ function dotOrCreate(
 }
 
 /** A rule and its `else` branches: the first branch that yields a value wins. */
-function planChain(p: Planner, b: FuncBuilder, rule: Rule, result: Local, isFunction: boolean, arity: number): void {
+function planChain(
+  p: Planner,
+  b: FuncBuilder,
+  rule: Rule,
+  result: Local,
+  isFunction: boolean,
+  arity: number,
+): void {
   const value = b.newLocal();
   b.emit({ type: "ResetLocalStmt", target: value });
   const message = isFunction ? FUNCTION_CONFLICT : undefined;
-  const branches: ElseBranch[] = [{ value: rule.head.value, body: rule.body, loc: rule.head.loc }, ...rule.elses];
+  const branches: ElseBranch[] = [
+    { value: rule.head.value, body: rule.body, loc: rule.head.loc },
+    ...rule.elses,
+  ];
   branches.forEach((branch, i) => {
     inBlock(b, () => {
       if (i > 0) b.emit({ type: "IsUndefinedStmt", source: value });
       const afterArgs = () =>
-        planBody(p, b, branch.body, () =>
-          planTerm(p, b, branch.value ?? trueTerm(branch), (v) =>
-            b.emit({ type: "AssignVarOnceStmt", source: v, target: value, message }, branch.loc)));
+        planBody(
+          p,
+          b,
+          branch.body,
+          () =>
+            planTerm(p, b, branch.value ?? trueTerm(branch), (v) =>
+              b.emit({ type: "AssignVarOnceStmt", source: v, target: value, message }, branch.loc)),
+        );
       if (isFunction) unifyArgs(p, b, rule.head.args ?? [], arity, afterArgs);
       else afterArgs();
     });
@@ -130,7 +161,12 @@ function planChain(p: Planner, b: FuncBuilder, rule: Rule, result: Local, isFunc
 }
 
 function unifyArgs(p: Planner, b: FuncBuilder, args: Term[], arity: number, k: () => void): void {
-  if (args.length !== arity) throw new PlanError("function defined with a different number of arguments", args[0]?.loc ?? { file: "", row: 0, col: 0 });
+  if (args.length !== arity) {
+    throw new PlanError(
+      "function defined with a different number of arguments",
+      args[0]?.loc ?? { file: "", row: 0, col: 0 },
+    );
+  }
   const step = (i: number) => {
     if (i === args.length) return k();
     unifyWithOperand(p, b, args[i], local(2 + i), () => step(i + 1));
@@ -191,5 +227,3 @@ function hasRules(node: RuleNode): boolean {
   for (const c of node.children.values()) if (hasRules(c)) return true;
   return false;
 }
-
-

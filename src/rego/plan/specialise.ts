@@ -29,8 +29,9 @@ export function specialisation(p: Planner, b: FuncBuilder): Specialisation {
   for (const o of b.functionOverrides) {
     if (seen.has(o.name)) continue; // the innermost `with` wins
     seen.add(o.name);
-    if (o.replacement.kind === "function") entries.push({ kind: "function", name: o.name, to: o.replacement.name });
-    else {
+    if (o.replacement.kind === "function") {
+      entries.push({ kind: "function", name: o.name, to: o.replacement.name });
+    } else {
       entries.push({ kind: "functionValue", name: o.name });
       values.push(o.replacement.local);
     }
@@ -52,8 +53,9 @@ export function applySpecialisation(b: FuncBuilder, entries: SpecEntry[], firstP
   let param = firstParam;
   for (const e of entries) {
     if (e.kind === "function") fns.push({ name: e.name, replacement: { kind: "function", name: e.to } });
-    else if (e.kind === "functionValue") fns.push({ name: e.name, replacement: { kind: "value", local: param++ } });
-    else data.push({ path: e.path, value: param++ });
+    else if (e.kind === "functionValue") {
+      fns.push({ name: e.name, replacement: { kind: "value", local: param++ } });
+    } else data.push({ path: e.path, value: param++ });
   }
   b.functionOverrides = fns;
   b.dataOverrides = data;
@@ -79,5 +81,3 @@ function hasRuleBelow(node: RuleNode): boolean {
   for (const c of node.children.values()) if (hasRuleBelow(c)) return true;
   return false;
 }
-
-

@@ -107,8 +107,7 @@ function planComprehension(
         planSequence(p, b, [t.key, t.value], ([key, value]) =>
           b.emit({ type: "ObjectInsertOnceStmt", key, value, object: target }, t.loc));
       }
-    })
-  );
+    }));
   k(local(target));
 }
 
@@ -133,6 +132,16 @@ export function planCall(p: Planner, b: FuncBuilder, t: CallTerm, k: ValueCont):
       b.emit({ type: "CallStmt", func: callee.func, args: [input, data, ...args, ...extra], result }, t.loc);
     } else {
       const fname = operator.join(".");
+      if (fname === "walk" && args.length === 1) {
+        // A relation: every [path, value] pair of the document, one per solution.
+        const pairs = b.newLocal();
+        b.emit({ type: "CallStmt", func: "bi_walk", args, result: pairs }, t.loc);
+        const key = b.newLocal();
+        const pair = b.newLocal();
+        const block = { stmts: [] };
+        b.emit({ type: "ScanStmt", source: pairs, key, value: pair, block });
+        return b.into(block, () => k(local(pair)));
+      }
       if (fname === "print" || fname === "trace") {
         b.emit({ type: "AssignVarStmt", source: { bool: true }, target: result });
         return k(local(result));

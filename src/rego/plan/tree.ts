@@ -6,7 +6,7 @@
  * (string) prefix of each rule's head ref; a trailing variable or term in a head ref makes the
  * rule a multi-value object rule of the node before it.
  */
-import { type Module, type Rule, ruleKind, type RuleKind } from "../ast.ts";
+import { type Module, type Rule, type RuleKind, ruleKind } from "../ast.ts";
 
 export interface RuleSet {
   /**
@@ -54,7 +54,11 @@ export function rulePath(module: Module, rule: Rule): { path: string[]; kind: Ru
   const ref = rule.head.ref;
   const staticLen = staticPrefixLength(rule);
   const names = ref.slice(0, staticLen).map((t) => (t as { value: string }).value);
-  const kind = rule.head.args !== undefined ? "function" : staticLen < ref.length ? "partialObject" : ruleKind(rule.head);
+  const kind = rule.head.args !== undefined
+    ? "function"
+    : staticLen < ref.length
+    ? "partialObject"
+    : ruleKind(rule.head);
   return { path: [...module.package, ...names], kind };
 }
 

@@ -82,7 +82,9 @@ export function unifyWithOperand(p: Planner, b: FuncBuilder, pattern: Term, v: O
     const step = (i: number) => {
       if (i === pattern.items.length) return k();
       const [keyTerm, valueTerm] = pattern.items[i];
-      if (b.hasUnboundVars(keyTerm)) throw new PlanError("object keys in patterns must be ground", keyTerm.loc);
+      if (b.hasUnboundVars(keyTerm)) {
+        throw new PlanError("object keys in patterns must be ground", keyTerm.loc);
+      }
       planTerm(p, b, keyTerm, (key) => {
         const el = b.newLocal();
         b.emit({ type: "DotStmt", source: local(src), key, target: el });

@@ -16,7 +16,12 @@ export const set = (...items: Term[]): Term => ({ type: "set", items, loc: L });
 export const ref = (head: Term, ...path: Term[]): Term => ({ type: "ref", head, path, loc: L });
 export const input = (...path: string[]): Term => ref(v("input"), ...path.map(s));
 export const data = (...path: string[]): Term => ref(v("data"), ...path.map(s));
-export const call = (op: string, ...args: Term[]): Term => ({ type: "call", operator: op.split("."), args, loc: L });
+export const call = (op: string, ...args: Term[]): Term => ({
+  type: "call",
+  operator: op.split("."),
+  args,
+  loc: L,
+});
 export const arrayCompr = (term: Term, body: Body): Term => ({ type: "arraycompr", term, body, loc: L });
 export const expr = (term: Term): Expr => ({ kind: "term", negated: false, term, with: [], loc: L });
 export const not = (term: Term): Expr => ({ kind: "term", negated: true, term, with: [], loc: L });
@@ -53,7 +58,13 @@ export function partialSet(name: string, key: Term, body: Body): Rule {
   return { head: head(name, { key }), body, elses: [], default: false, loc: L };
 }
 export function partialObject(name: string, key: Term, value: Term, body: Body): Rule {
-  return { head: { ref: [s(name), key], value, assign: true, loc: L }, body, elses: [], default: false, loc: L };
+  return {
+    head: { ref: [s(name), key], value, assign: true, loc: L },
+    body,
+    elses: [],
+    default: false,
+    loc: L,
+  };
 }
 export function func(name: string, args: Term[], value: Term, body: Body): Rule {
   return { head: head(name, { args, value }), body, elses: [], default: false, loc: L };

@@ -3,7 +3,7 @@
  * read in place, never copied into the repository.
  */
 import { join, relative } from "node:path";
-import { parseDocument } from "yaml";
+import { parseCaseYaml } from "./yaml_repair.ts";
 
 export interface Case {
   note: string;
@@ -24,6 +24,8 @@ export interface CaseFile {
   /** Path relative to the suite folder it was found in, for reports and the known-failures list. */
   file: string;
   cases: Case[];
+  /** YAML errors: the file could not be read as written (its cases may be incomplete). */
+  errors?: string[];
 }
 
 export type Expectation = "result" | "error" | "undefined";
@@ -59,10 +61,11 @@ export async function loadCaseFiles(dir: string): Promise<CaseFile[]> {
   paths.sort();
   const files: CaseFile[] = [];
   for (const path of paths) {
-    // A few case files carry YAML that the strict parser rejects (data indentation): read leniently.
-    const document = parseDocument(await Deno.readTextFile(path), { strict: false, prettyErrors: false });
-    const doc = document.toJS({ maxAliasCount: -1 }) as { cases?: Case[] } | null;
-    files.push({ file: relative(dir, path), cases: (doc?.cases ?? []).map(normaliseCase) });
+    const { value, errors } = parseCaseYaml(await Deno.readTextFile(path));
+    const doc = value as { cases?: Case[] } | null;
+    const file: CaseFile = { file: relative(dir, path), cases: (doc?.cases ?? []).map(normaliseCase) };
+    if (errors.length > 0) file.errors = errors;
+    files.push(file);
   }
   return files;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { matches } from "./compare.ts";
+import { keyText, matches, regoCompare } from "./compare.ts";
 import { triage, updatedKnownFailures } from "./known_failures.ts";
 import type { CaseResult } from "./cases.ts";
 
@@ -53,6 +53,23 @@ Deno.test("compare: a composite object! key is compared as its JSON text", () =>
     matches(
       { a: 5, "[1]": 8 },
       { "object!": [{ key: "a", value: 5 }, { key: { "set!": [1] }, value: 8 }] },
+      false,
+    ),
+  );
+});
+
+Deno.test("compare: set keys are written with their members in Rego's order", () => {
+  assert.equal(keyText({ "set!": [4, "abc", null] }), '[null,4,"abc"]');
+  assert.equal(keyText({ "set!": [{ "set!": [2, 1] }, [3], { b: 1, a: 2 }] }), '[[3],{"a":2,"b":1},[1,2]]');
+  assert.equal(keyText({ "object!": [{ key: 2, value: "x" }, { key: 1, value: "y" }] }), '{"1":"y","2":"x"}');
+  assert.ok(regoCompare("é", "z") > 0);
+  assert.ok(regoCompare("\u{1F600}", "\uFFFF") > 0); // by code point, not UTF-16 unit
+  assert.ok(regoCompare({ "set!": [] }, { a: 1 }) > 0);
+  assert.ok(regoCompare([1, 2], [1]) > 0);
+  assert.ok(
+    matches(
+      { '[null,4,"abc"]': [[null, 4, "abc"]] },
+      { "object!": [{ key: { "set!": [4, "abc", null] }, value: [{ "set!": [4, "abc", null] }] }] },
       false,
     ),
   );

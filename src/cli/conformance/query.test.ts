@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { planQuery, splitStatements, wrapperModule } from "./query.ts";
+import { planQuery, splitStatements, unificationVariables, wrapperModule } from "./query.ts";
 
 Deno.test("query: references become entrypoints; data becomes one per top-level package", () => {
   assert.deepEqual(planQuery("data.test", []), { kind: "ref", entrypoint: "test" });
@@ -24,4 +24,14 @@ Deno.test("query: the wrapper collects bindings, a single value, or several valu
   );
   assert.match(wrapperModule("a = 1\ntrue"), /a = 1; __e0 := \(true\); __e0 != false; __r := \{"a": a\}/);
   assert.match(wrapperModule("x != 1"), /__e0 := \(x != 1\)/);
+});
+
+Deno.test("query: a unification's variables become the bindings", () => {
+  assert.deepEqual(unificationVariables("data.test.p = x"), ["x"]);
+  assert.deepEqual(unificationVariables('[a, "b c", 1e5] = xs'), ["a", "xs"]);
+  assert.deepEqual(unificationVariables("x.y = count(input.z, _)"), ["x"]);
+  assert.deepEqual(unificationVariables('{"k": v} = data.o[__g]'), ["v"]);
+  assert.deepEqual(unificationVariables("true = false"), []);
+  assert.match(wrapperModule("data.test.p = x"), /\[__r \| data\.test\.p = x; __r := \{"x": x\}\]/);
+  assert.match(wrapperModule("1 = 2"), /\[__r \| 1 = 2; __r := true\]/);
 });

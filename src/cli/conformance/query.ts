@@ -8,7 +8,8 @@
  *       results := [__r | <statements…>; __r := <shape>]
  *   The array comprehension keeps the query's solutions in evaluation order. The shape follows
  *   the suite's dialect: the object of the query's variables when it binds any (`x := …`,
- *   `a = …`); else the value of a single expression; else the array of the expressions' values,
+ *   `a = …`, `data.p = x`, `[a, 1] = xs`); else the value of a single expression; else the array
+ *   of the expressions' values,
  *   each of which must not be false; `true` when there is nothing to show. The answer is
  *   undefined for no solution, the single solution's shape, or `{"many!": [...]}` for several.
  */
@@ -46,7 +47,10 @@ export function wrapperModule(query: string): string {
     if (bound !== undefined) {
       if (bound !== "_" && !vars.includes(bound)) vars.push(bound);
       body.push(statement);
-    } else if (/^(some|not|every)\b/.test(statement) || hasTopLevelUnification(statement)) {
+    } else if (/^(some|not|every)\b/.test(statement)) {
+      body.push(statement);
+    } else if (hasTopLevelUnification(statement)) {
+      for (const v of unificationVariables(statement)) if (!vars.includes(v)) vars.push(v);
       body.push(statement);
     } else {
       const name = `__e${values.length}`;
@@ -90,6 +94,56 @@ function hasTopLevelUnification(statement: string): boolean {
     }
   }
   return false;
+}
+
+const NOT_VARIABLES = new Set([
+  "data",
+  "input",
+  "true",
+  "false",
+  "null",
+  "some",
+  "in",
+  "not",
+  "with",
+  "as",
+  "every",
+  "if",
+  "contains",
+  "else",
+]);
+
+/**
+ * The variables a unification binds, in order of appearance: names outside strings that are not
+ * a reference's later part (`.p`), a call (`f(`), a keyword, a root document, `_` or generated.
+ * `data.test.p = x` → [x]; `[a, 1] = xs` → [a, xs].
+ */
+export function unificationVariables(statement: string): string[] {
+  const out: string[] = [];
+  const name = /[A-Za-z_][A-Za-z0-9_]*/y;
+  let quote: string | null = null;
+  for (let i = 0; i < statement.length; i++) {
+    const ch = statement[i];
+    if (quote !== null) {
+      if (ch === "\\" && quote === '"') i++;
+      else if (ch === quote) quote = null;
+      continue;
+    }
+    if (ch === '"' || ch === "`") {
+      quote = ch;
+      continue;
+    }
+    if (!/[A-Za-z_]/.test(ch) || /[A-Za-z0-9_]/.test(statement[i - 1] ?? "")) continue;
+    name.lastIndex = i;
+    const word = name.exec(statement)![0];
+    const before = statement.slice(0, i).trimEnd().at(-1);
+    const after = statement.slice(i + word.length).trimStart()[0];
+    i += word.length - 1;
+    const variable = before !== "." && after !== "(" && word !== "_" && !word.startsWith("__") &&
+      !NOT_VARIABLES.has(word);
+    if (variable && !out.includes(word)) out.push(word);
+  }
+  return out;
 }
 
 /** Splits at top-level `;` and newlines, keeping brackets and strings whole. */

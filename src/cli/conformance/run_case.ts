@@ -80,8 +80,26 @@ async function execute(file: string, c: Case, builtins: HostBuiltins): Promise<O
     const stage = e instanceof EngineError ? "load" : "compile";
     return { kind: "error", stage, message: (e as Error).message };
   }
-  if (plan.kind === "data") return evaluateData(policy, plan.entrypoints, c);
-  const result = evaluatePolicy(policy, "", plan.entrypoint, c.input);
+  const inputs = caseInputs(c.input);
+  if (inputs === undefined) return evaluateOnce(policy, plan, c, c.input);
+  const outcomes = inputs.map((input) => evaluateOnce(policy, plan, c, input));
+  const failed = outcomes.find((o) => o.kind === "error");
+  if (failed !== undefined) return failed;
+  return { kind: "value", value: { "many!": outcomes.map((o) => o.kind === "value" ? o.value : undefined) } };
+}
+
+/** `input: {many!: [...]}`: the case is evaluated once per input, its results listed in order. */
+export function caseInputs(input: unknown): unknown[] | undefined {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return undefined;
+  const keys = Object.keys(input);
+  if (keys.length !== 1 || keys[0] !== "many!") return undefined;
+  const many = (input as Record<string, unknown>)["many!"];
+  return Array.isArray(many) ? many : undefined;
+}
+
+function evaluateOnce(policy: WasmPolicy, plan: QueryPlan, c: Case, input: unknown): Outcome {
+  if (plan.kind === "data") return evaluateData(policy, plan.entrypoints, c, input);
+  const result = evaluatePolicy(policy, "", plan.entrypoint, input);
   if (!result.ok) {
     return result.error.code === "policy_undefined"
       ? { kind: "undefined" }
@@ -93,10 +111,10 @@ async function execute(file: string, c: Case, builtins: HostBuiltins): Promise<O
   return { kind: "value", value: solutions.length === 1 ? solutions[0] : { "many!": solutions } };
 }
 
-function evaluateData(policy: WasmPolicy, packages: string[], c: Case): Outcome {
+function evaluateData(policy: WasmPolicy, packages: string[], c: Case, input: unknown): Outcome {
   const value: Record<string, unknown> = { ...(c.data as Record<string, unknown> ?? {}) };
   for (const pkg of packages) {
-    const result = evaluatePolicy(policy, "", pkg, c.input);
+    const result = evaluatePolicy(policy, "", pkg, input);
     if (result.ok) value[pkg] = result.value;
     else if (result.error.code !== "policy_undefined") {
       return { kind: "error", stage: "eval", message: result.error.message };

@@ -22,13 +22,21 @@ export async function runSuite(dirs: string[], builtins: HostBuiltins): Promise<
         `conformance folder ${dir} is missing (${(e as Error).message}); it must sit beside the repo`,
       );
     }
-    for (const { file, cases } of await loadCaseFiles(dir)) {
+    for (const { file, cases, errors } of await loadCaseFiles(dir)) {
       const results: CaseResult[] = [];
+      if (errors !== undefined) results.push(yamlFailure(file, errors));
       for (const c of cases) results.push(await runCase(file, c, builtins));
       reports.push({ file, results });
     }
   }
   return reports;
+}
+
+/** A file whose YAML could not be read counts as one failed case, noted YAML_ERROR_NOTE. */
+export const YAML_ERROR_NOTE = "(YAML)";
+
+function yamlFailure(file: string, errors: string[]): CaseResult {
+  return { file, note: YAML_ERROR_NOTE, expect: "result", status: "fail", got: errors, reason: "yaml error" };
 }
 
 export function counts(results: CaseResult[]): { passed: number; failed: number; skipped: number } {

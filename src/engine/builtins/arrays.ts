@@ -1,13 +1,14 @@
 /** array.* built-ins. */
 import type { HostBuiltin } from "./host_builtin.ts";
-import { arr, num } from "./operands.ts";
+import { arr, int } from "./operands.ts";
 
 export const ARRAY_BUILTINS: Record<string, HostBuiltin> = {
   "array.concat": (a, b) => [...arr("array.concat", a, 1), ...arr("array.concat", b, 2)],
   "array.slice": (a, start, stop) => {
     const items = arr("array.slice", a, 1);
-    let from = Math.trunc(num("array.slice", start, 2));
-    let to = Math.trunc(num("array.slice", stop, 3));
+    // OPA's IntOperand: a non-integral index is an error, not truncated.
+    let from = int("array.slice", start, 2);
+    let to = int("array.slice", stop, 3);
     if (from < 0) from = 0;
     if (to > items.length) to = items.length;
     if (from >= to) return [];

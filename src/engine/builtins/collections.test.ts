@@ -10,6 +10,16 @@ Deno.test("array.concat / slice / reverse", () => {
   assert.deepEqual(call("array.reverse", [1, 2, 3]), [3, 2, 1]);
   assertFails("array.slice", [1, 2, 3], "array.slice: operand 1 must be array but got number");
   assertFails("array.slice", [[2], "1", 2], "array.slice: operand 2 must be number but got string");
+  assertFails(
+    "array.slice",
+    [[5], 1.1, 2],
+    "array.slice: operand 2 must be integer number but got floating-point number",
+  );
+  assertFails(
+    "array.slice",
+    [[5], 1, 2.1],
+    "array.slice: operand 3 must be integer number but got floating-point number",
+  );
 });
 
 Deno.test("intersection and union of sets", () => {

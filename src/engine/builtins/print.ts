@@ -1,0 +1,41 @@
+/**
+ * internal.print, the host side of Rego's `print(...)` (the compiler passes one set per argument,
+ * empty when the argument was undefined). As in OPA, each combination of the sets' members is one
+ * line: strings as they are, other values in Rego's text form, "<undefined>" for an empty set,
+ * joined by spaces. Sets arrive as arrays, so a set inside a printed value is written as an array.
+ *
+ * Lines go to the print hook. Without one (the default) they are dropped, as OPA drops them when
+ * no print hook is configured: a policy's prints may carry request data, so whoever installs a
+ * hook decides where they may go.
+ */
+import type { HostBuiltin } from "./host_builtin.ts";
+import { arr, fail } from "./operands.ts";
+import { regoText } from "./values.ts";
+
+export type PrintHook = (line: string) => void;
+
+let hook: PrintHook | undefined;
+
+/** Install (or, with undefined, remove) the receiver of printed lines. */
+export function setPrintHook(next: PrintHook | undefined): void {
+  hook = next;
+}
+
+/** The lines one `print` call writes. */
+export function printLines(operands: unknown): string[] {
+  const sets = arr("internal.print", operands, 1).map((s) => {
+    if (!Array.isArray(s)) fail("internal.print", "illegal argument type: each operand must be a set");
+    return s.length === 0 ? ["<undefined>"] : s.map((v) => typeof v === "string" ? v : regoText(v));
+  });
+  let lines: string[][] = [[]];
+  for (const texts of sets) lines = lines.flatMap((prefix) => texts.map((t) => [...prefix, t]));
+  return lines.map((parts) => parts.join(" "));
+}
+
+export const PRINT_BUILTINS: Record<string, HostBuiltin> = {
+  "internal.print": (operands) => {
+    const lines = printLines(operands);
+    if (hook !== undefined) { for (const line of lines) hook(line); }
+    return true;
+  },
+};

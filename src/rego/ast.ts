@@ -93,7 +93,7 @@ export interface ObjectComprehension {
  * or an imported alias. Infix operators become calls to their built-in names: `plus`, `minus`,
  * `mul`, `div`, `rem`, `and` (&), `or` (|), `equal` (==), `neq` (!=), `lt`, `lte`, `gt`, `gte`,
  * `assign` (:=), `eq` (=), `internal.member_2` (x in xs), `internal.member_3` (k, v in xs).
- * Unary minus on a non-literal becomes `minus(0, x)`.
+ * Unary minus applies only to number literals (`-1`); `-x` is a parse error, as in OPA.
  */
 export interface CallTerm {
   type: "call";

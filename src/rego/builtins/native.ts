@@ -67,6 +67,7 @@ const NATIVE: [name: string, arity: number][] = [
   ["strings.any_prefix_match", 2],
   ["strings.any_suffix_match", 2],
   ["format_int", 2],
+  ["sprintf", 2],
   // objects, arrays, sets, bits
   ["object.get", 3],
   ["object.keys", 1],

@@ -29,6 +29,7 @@ import { recursionStage } from "./recursion.ts";
 import { buildRuleIndex, type RuleGroup } from "./rule_index.ts";
 import { safetyStage } from "./safety.ts";
 import type { CheckState, Stage } from "./stage.ts";
+import { typesStage } from "./type_check.ts";
 import { v1BuiltinsStage } from "./v1_builtins.ts";
 
 export type { RuleEntry, RuleGroup } from "./rule_index.ts";
@@ -58,6 +59,7 @@ export const STAGES: readonly Stage[] = [
   functionsStage,
   safetyStage,
   recursionStage,
+  typesStage,
 ];
 
 export function check(

@@ -37,6 +37,42 @@ limits := {"max": 2}`,
   );
 });
 
+Deno.test("qualify: an alias means its own module's import, also when modules reuse it", () => {
+  // (conformance import/tests.yaml "overload error does not leak callee module imports")
+  const p = checkOk(
+    `package rules
+import data.lib
+import data.liby as ali
+main := [v, w] if {
+  v := lib.f(1)
+  w := ali.h(1)
+}`,
+    `package lib
+import data.libx as ali
+f(x) := y if y := ali.h(x)`,
+    `package libx
+h(_) := "WRONG"`,
+    `package liby
+h(_) := "RIGHT"`,
+  );
+  assert.equal(ruleText(p, "main"), "main := [v, w] if {\n  v = data.lib.f(1)\n  w = data.liby.h(1)\n}");
+  const lib = p.modules[1];
+  assert.equal(ruleText({ ...p, modules: [lib] }, "f"), "f(x) := y if {\n  y = data.libx.h(x)\n}");
+});
+
+Deno.test("qualify: an import wins over a rule of the same name, as in OPA (getGlobals)", () => {
+  // (conformance import/tests.yaml "import alias shadowed by rule" expects the rule: regorus's choice)
+  const p = checkOk(
+    `package rules
+import data.lib as lib_alias
+lib_alias := {"value": "from rule"}
+shadow if lib_alias.value == "from rule"`,
+    `package lib
+value := "from data"`,
+  );
+  assert.equal(ruleText(p, "shadow"), 'shadow if {\n  data.lib.value == "from rule"\n}');
+});
+
 Deno.test("qualify: calls to functions of the package get their full path; built-ins stay", () => {
   const p = checkOk(`package a
 f(x) := x + 1

@@ -165,6 +165,14 @@ Deno.test("rules: v1 requires `if` and `contains`", () => {
   deepStrictEqual(errors("p := 1 if { true } else := 2 { true }"), [
     "2:30 `if` keyword is required before rule body",
   ]);
+  // A bare ref head is `= true` in v0; v1 wants a value or a body (OPA's checkRegoV1Rule).
+  deepStrictEqual(errors("p.a.b"), ["2:1 rule must have value assignment and/or body declaration"]);
+  deepStrictEqual(errors("import rego.v1\np.a.b", V0), [
+    "3:1 rule must have value assignment and/or body declaration",
+  ]);
+  deepStrictEqual(head("p.a.b", V0), { ref: [s("p"), s("a"), s("b")], value: b(true), assign: false });
+  deepStrictEqual(head("p.a.b if true"), { ref: [s("p"), s("a"), s("b")], value: b(true), assign: false });
+  deepStrictEqual(head("p.a.b := true"), { ref: [s("p"), s("a"), s("b")], value: b(true), assign: true });
   // and import rego.v1 makes a v0 module v1
   deepStrictEqual(errors("import rego.v1\np { true }", V0), [
     "3:3 `if` keyword is required before rule body",

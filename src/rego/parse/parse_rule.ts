@@ -142,6 +142,10 @@ function classify(
       bodyStart,
     );
   }
+  if (st.regoVersion === 1 && !hasBody) {
+    // `p.a.b` alone: v0 reads it as `p.a.b = true`; v1 wants a value or a body (as OPA).
+    st.report("rule must have value assignment and/or body declaration", head.loc);
+  }
   head.value = trueAt(head.loc);
   return head;
 }

@@ -31,10 +31,18 @@ Deno.test("terms: scalars", () => {
   deepStrictEqual(term("`a\\tb`"), s("a\\tb"));
 });
 
-Deno.test("terms: unary minus on a non-literal is minus(0, x)", () => {
-  deepStrictEqual(term("-x"), call("minus", n("0"), v("x")));
-  deepStrictEqual(term("-x.y"), call("minus", n("0"), dotted("x.y")));
-  deepStrictEqual(term("--1"), call("minus", n("0"), n("-1")));
+Deno.test("terms: unary minus applies only to number literals, as in OPA", () => {
+  deepStrictEqual(term("- 1"), n("-1"));
+  deepStrictEqual(term("-\n  # comment\n  2.5"), n("-2.5"));
+  match(errorOf("-x"), /^1:2 unexpected identifier `x` after unary `-`: expected a number literal/);
+  match(errorOf("-x.y"), /^1:2 unexpected identifier `x`/);
+  match(errorOf("- -1"), /^1:3 unexpected `-` after unary `-`/);
+  match(errorOf("--1"), /^1:2 unexpected `-` after unary `-`/);
+  match(errorOf("-(1)"), /^1:2 unexpected `\(` after unary `-`/);
+  match(errorOf("1 + -input.x"), /^1:6 unexpected identifier `input`/);
+  // Binary minus is unaffected.
+  deepStrictEqual(term("a - -1"), call("minus", v("a"), n("-1")));
+  deepStrictEqual(term("0 - x"), call("minus", n("0"), v("x")));
 });
 
 Deno.test("terms: wildcards get unique names in source order", () => {

@@ -130,17 +130,19 @@ function parseTermUncached(st: ParserState): Term {
   return result;
 }
 
-/** `-1.5` is a number literal; `-x` is `minus(0, x)`. */
+/**
+ * `-1.5` is a number literal. As in OPA, a unary minus applies only to a number literal: `-x`,
+ * `- -1` and `-(1)` are parse errors (write `0 - x`).
+ */
 function parseUnaryMinus(st: ParserState): Term {
   const minus = st.next();
   const t = st.tok;
-  if (t.kind === "number") {
-    st.next();
-    const n: NumberTerm = { type: "number", text: "-" + t.text, loc: st.loc(minus) };
-    return n;
+  if (t.kind !== "number") {
+    st.fail(`unexpected ${st.describe(t)} after unary \`-\`: expected a number literal`, t);
   }
-  const zero: NumberTerm = { type: "number", text: "0", loc: st.loc(minus) };
-  return call("minus", [zero, parseTerm(st)], st.loc(minus));
+  st.next();
+  const n: NumberTerm = { type: "number", text: "-" + t.text, loc: st.loc(minus) };
+  return n;
 }
 
 function parseName(st: ParserState): Term {

@@ -72,38 +72,40 @@ export function planPath(
 
 /** `data` followed by `path`, resolved against the rule tree and `with data…` overrides. */
 export function planDataPath(p: Planner, b: FuncBuilder, rawPath: Term[], loc: Location, k: ValueCont): void {
-  // Under `data`, numbers index as strings: `data[1]` is `data["1"]`.
-  const path = rawPath.map((t): Term =>
-    t.type === "number" ? { type: "string", value: t.text, loc: t.loc } : t
-  );
+  // Namespaces under `data` are objects, so there numbers index as strings: `data[1]` is
+  // `data["1"]`. Below a rule's value (or below the first key that is not a namespace) keys are
+  // used as written: `data.p.arr[0]` indexes an array.
+  const asKey = (t: Term): Term => t.type === "number" ? { type: "string", value: t.text, loc: t.loc } : t;
+  const path = rawPath.map(asKey);
+  const mixed = (upTo: number) => rawPath.map((t, j) => (j <= upTo ? path[j] : t));
   const consts = constantPrefix(path);
   for (const o of b.dataOverrides) {
     // The reference reads inside (or exactly) a replaced document: start from the replacement.
     if (o.path.length <= consts.length && o.path.every((s, j) => s === consts[j])) {
-      return planPath(p, b, o.value, path, o.path.length, k);
+      return planPath(p, b, o.value, mixed(o.path.length - 1), o.path.length, k);
     }
   }
   let node: RuleNode = p.tree;
   let i = 0;
   while (i < path.length) {
-    if (node.ruleSet) return callRuleSet(p, b, node, path, i, loc, k);
+    if (node.ruleSet) return callRuleSet(p, b, node, rawPath, i, loc, k);
     const name = consts[i];
     if (name === undefined) break; // a variable or computed key: iterate over the whole document
     const child = node.children.get(name);
     if (!child) {
       // No rule defines anything below here: plain base data.
-      return planPath(p, b, b.data, path, 0, k);
+      return planPath(p, b, b.data, mixed(i), 0, k);
     }
     node = child;
     i++;
   }
-  if (node.ruleSet) return callRuleSet(p, b, node, path, i, loc, k);
-  if (node === p.tree && node.children.size === 0) return planPath(p, b, b.data, path, 0, k);
+  if (node.ruleSet) return callRuleSet(p, b, node, rawPath, i, loc, k);
+  if (node === p.tree && node.children.size === 0) return planPath(p, b, b.data, mixed(0), 0, k);
   const doc = b.newLocal();
   const callee = p.callee(b, node, true);
   b.emit({ type: "CallStmt", func: callee.func, args: callee.args, result: doc }, loc);
   applyNestedOverrides(p, b, node.path, doc);
-  planPath(p, b, doc, path, i, k);
+  planPath(p, b, doc, mixed(i), i, k);
 }
 
 function callRuleSet(

@@ -120,6 +120,7 @@ export function planCall(p: Planner, b: FuncBuilder, t: CallTerm, k: ValueCont):
     return planSequence(p, b, t.args, () => k(local(value)));
   }
   const operator = override?.replacement.kind === "function" ? override.replacement.name : t.operator;
+  if (operator.length === 1 && operator[0] === "print") return planPrint(p, b, t, k);
   planSequence(p, b, t.args, (args) => {
     const result = b.newLocal();
     if (operator[0] === "data") {
@@ -142,7 +143,7 @@ export function planCall(p: Planner, b: FuncBuilder, t: CallTerm, k: ValueCont):
         b.emit({ type: "ScanStmt", source: pairs, key, value: pair, block });
         return b.into(block, () => k(local(pair)));
       }
-      if (fname === "print" || fname === "trace") {
+      if (fname === "trace") {
         b.emit({ type: "AssignVarStmt", source: { bool: true }, target: result });
         return k(local(result));
       }
@@ -150,4 +151,31 @@ export function planCall(p: Planner, b: FuncBuilder, t: CallTerm, k: ValueCont):
     }
     k(local(result));
   });
+}
+
+/**
+ * `print(a, b)` as OPA plans it: each argument is collected into a set (empty when undefined,
+ * printed as <undefined>), and the host's `internal.print` writes the line. Always true.
+ */
+function planPrint(p: Planner, b: FuncBuilder, t: CallTerm, k: ValueCont): void {
+  const sets = t.args.map((arg) => {
+    const set = b.newLocal();
+    b.emit({ type: "MakeSetStmt", target: set });
+    const block = { stmts: [] };
+    b.emit({ type: "BlockStmt", blocks: [block] });
+    b.into(block, () => planTerm(p, b, arg, (v) => b.emit({ type: "SetAddStmt", value: v, set })));
+    return set;
+  });
+  const arr = b.newLocal();
+  b.emit({ type: "MakeArrayStmt", capacity: sets.length, target: arr });
+  for (const set of sets) b.emit({ type: "ArrayAppendStmt", value: local(set), array: arr });
+  const ignored = b.newLocal();
+  const result = b.newLocal();
+  const call = { stmts: [] };
+  // A failing printer must not change the policy's answer.
+  b.emit({ type: "BlockStmt", blocks: [call] });
+  b.into(call, () =>
+    b.emit({ type: "CallStmt", func: p.builtin("internal.print", 1), args: [local(arr)], result: ignored }, t.loc));
+  b.emit({ type: "AssignVarStmt", source: { bool: true }, target: result });
+  k(local(result));
 }

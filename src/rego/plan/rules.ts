@@ -49,6 +49,10 @@ export function planRuleSet(p: Planner, node: RuleNode, name: string, spec: Spec
     case "partialObject":
       b.emit({ type: "MakeObjectStmt", target: result });
       for (const { rule } of set.rules) planObjectRule(p, b, rule, result);
+      // Rules below this path (`p.a := 1` beside `p[k] := v`) are keys of the same object.
+      insertChildren(p, b, node, result);
+      // `default p[k] := v`: the key gets v when no rule defined it.
+      for (const { rule } of set.defaults) planObjectDefault(p, b, rule, result);
       break;
     case "complete":
     case "function":
@@ -102,6 +106,22 @@ function planObjectRule(p: Planner, b: FuncBuilder, rule: Rule, result: Local): 
           );
         }
       })));
+}
+
+function planObjectDefault(p: Planner, b: FuncBuilder, rule: Rule, result: Local): void {
+  const keys = rule.head.ref.slice(staticPrefixLength(rule));
+  if (keys.length !== 1 || rule.head.value === undefined) {
+    throw new PlanError("a default rule may give only one key a value", rule.loc);
+  }
+  inBlock(b, () =>
+    planTerm(p, b, keys[0], (key) => {
+      const existing = b.newLocal();
+      b.emit({ type: "ResetLocalStmt", target: existing });
+      inBlock(b, () => b.emit({ type: "DotStmt", source: local(result), key, target: existing }));
+      b.emit({ type: "IsUndefinedStmt", source: existing });
+      planTerm(p, b, rule.head.value!, (value) => b.emit({ type: "ObjectInsertStmt", key, value, object: result }));
+    })
+  );
 }
 
 /** `obj[key]`, inserting a new empty object or set there when it is missing. */
@@ -189,6 +209,22 @@ function inBlock(b: FuncBuilder, fn: () => void): void {
   b.into(block, fn);
 }
 
+function insertChildren(p: Planner, b: FuncBuilder, node: RuleNode, target: Local): void {
+  for (const [key, child] of sortedChildren(node)) {
+    if (child.ruleSet?.kind === "function" || !hasRules(child)) continue;
+    inBlock(b, () => {
+      const v = b.newLocal();
+      const { func, args } = p.callee(b, child, !child.ruleSet);
+      b.emit({ type: "CallStmt", func, args, result: v });
+      b.emit({ type: "ObjectInsertOnceStmt", key: { string: p.str(key) }, value: local(v), object: target });
+    });
+  }
+}
+
+function sortedChildren(node: RuleNode): [string, RuleNode][] {
+  return [...node.children.entries()].sort(([a], [c]) => (a < c ? -1 : a > c ? 1 : 0));
+}
+
 export function planVirtualDoc(p: Planner, node: RuleNode, name: string, spec: SpecEntry[]): Func {
   const main: Block = { stmts: [] };
   const extra = specValueCount(spec);
@@ -196,16 +232,7 @@ export function planVirtualDoc(p: Planner, node: RuleNode, name: string, spec: S
   applySpecialisation(b, spec, 2);
   const doc = b.newLocal();
   b.emit({ type: "MakeObjectStmt", target: doc });
-  for (const [key, child] of [...node.children.entries()].sort(([a], [c]) => (a < c ? -1 : a > c ? 1 : 0))) {
-    if (child.ruleSet?.kind === "function") continue;
-    if (!child.ruleSet && !hasRules(child)) continue; // pure base data: comes from the merge below
-    inBlock(b, () => {
-      const v = b.newLocal();
-      const { func, args } = p.callee(b, child, !child.ruleSet);
-      b.emit({ type: "CallStmt", func, args, result: v });
-      b.emit({ type: "ObjectInsertStmt", key: { string: p.str(key) }, value: local(v), object: doc });
-    });
-  }
+  insertChildren(p, b, node, doc);
   inBlock(b, () => {
     let cur = b.data;
     for (const key of node.path) {
@@ -223,7 +250,7 @@ export function planVirtualDoc(p: Planner, node: RuleNode, name: string, spec: S
 }
 
 function hasRules(node: RuleNode): boolean {
-  if (node.ruleSet && node.ruleSet.kind !== "function") return true;
+  if (node.ruleSet) return true;
   for (const c of node.children.values()) if (hasRules(c)) return true;
   return false;
 }

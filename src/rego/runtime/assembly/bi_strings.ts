@@ -6,6 +6,7 @@ import {
 import { heapTop, pushByte, pushBytes, pushCodePoint } from "./heap";
 import { toF64, toInt } from "./number";
 import { pushUint } from "./dtoa";
+import { toLower, toUpper } from "./unicode";
 import {
   is, typeError, elementError, fail, intOperand, gInt, endString, codePoints, byteOffset, seqLen, decodeAt,
   findBytes, hasPrefix, hasSuffix,
@@ -62,38 +63,6 @@ export function bi_indexof(a: usize, b: usize): usize {
   return intValue(i < 0 ? -1 : <i64>codePoints(strPtr(a), <u32>i));
 }
 
-/** Simple case mapping for ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic. */
-function mapCase(c: u32, upper: bool): u32 {
-  if (upper) {
-    if (c >= 97 && c <= 122) return c - 32;
-    if (c < 0x80) return c;
-    if ((c >= 0xe0 && c <= 0xfe && c != 0xf7)) return c - 32;
-    if (c == 0xff) return 0x178;
-    if (c >= 0x100 && c <= 0x17f && c != 0x131 && c != 0x138 && c != 0x149 && c != 0x17f) {
-      const odd = (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e);
-      if (odd ? (c & 1) == 0 : (c & 1) == 1) return c - 1;
-      return c;
-    }
-    if (c >= 0x3b1 && c <= 0x3c9 && c != 0x3c2) return c - 32;
-    if (c >= 0x430 && c <= 0x44f) return c - 32;
-    if (c >= 0x450 && c <= 0x45f) return c - 80;
-    return c;
-  }
-  if (c >= 65 && c <= 90) return c + 32;
-  if (c < 0x80) return c;
-  if (c >= 0xc0 && c <= 0xde && c != 0xd7) return c + 32;
-  if (c == 0x178) return 0xff;
-  if (c >= 0x100 && c <= 0x17f && c != 0x130 && c != 0x131 && c != 0x138 && c != 0x149 && c != 0x17f) {
-    const odd = (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e);
-    if (odd ? (c & 1) == 1 : (c & 1) == 0) return c + 1;
-    return c;
-  }
-  if (c >= 0x391 && c <= 0x3a9 && c != 0x3a2) return c + 32;
-  if (c >= 0x410 && c <= 0x42f) return c + 32;
-  if (c >= 0x400 && c <= 0x40f) return c + 80;
-  return c;
-}
-
 function changeCase(name: string, s: usize, upper: bool): usize {
   if (!is(s, T_STRING)) return typeError(name, 1, "string", s);
   const p = strPtr(s);
@@ -103,7 +72,8 @@ function changeCase(name: string, s: usize, upper: bool): usize {
   while (i < n) {
     const b = <u32>load<u8>(p + i);
     const k = seqLen(b);
-    pushCodePoint(mapCase(decodeAt(p + i), upper));
+    const c = decodeAt(p + i);
+    pushCodePoint(upper ? toUpper(c) : toLower(c));
     i += k;
   }
   return endString(start);

@@ -5,12 +5,27 @@ import { pushByte } from "./heap";
 
 const DIGITS: usize = memory.data(24);
 
+let decimalPoint: i32 = 0;
+
+/**
+ * Appends the shortest round-trip digits of the positive finite v at the heap top; returns their
+ * count and sets the decimal point (lastDecimalPoint) so that v = 0.d1d2...dn × 10^point.
+ */
+export function pushShortestDigits(v: f64): i32 {
+  const n = shortestDigits(v);
+  for (let i = 0; i < n; i++) pushByte(load<u8>(DIGITS + i));
+  return n;
+}
+
+/** The decimal point of the last pushShortestDigits. */
+export function lastDecimalPoint(): i32 {
+  return decimalPoint;
+}
+
 /**
  * Writes the shortest digits of the positive finite v into DIGITS; returns the count and sets
  * `decimalPoint` so that v = 0.d1d2...dn × 10^decimalPoint.
  */
-let decimalPoint: i32 = 0;
-
 function shortestDigits(v: f64): i32 {
   const bits = reinterpret<u64>(v);
   const be = <i32>((bits >> 52) & 0x7ff);

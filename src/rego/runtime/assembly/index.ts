@@ -34,3 +34,5 @@ export {
   bi_array_slice, bi_array_reverse, bi_intersection, bi_union, bi_bits_and, bi_bits_or, bi_bits_xor,
   bi_bits_lsh, bi_bits_rsh, bi_bits_negate,
 } from "./bi_collections";
+export { bi_sprintf } from "./bi_sprintf";
+export { bi_walk } from "./bi_walk";

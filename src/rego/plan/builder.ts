@@ -48,6 +48,11 @@ export class FuncBuilder {
     this.stack[this.stack.length - 1].stmts.push(stmt);
   }
 
+  /** How many blocks enclose the current point (for a BreakStmt leaving up to a known block). */
+  get depth(): number {
+    return this.stack.length;
+  }
+
   location(loc: AstLocation): Location {
     return { file: this.fileIndex(loc.file), row: loc.row, col: loc.col };
   }

@@ -160,16 +160,16 @@ function planChain(
   ];
   branches.forEach((branch, i) => {
     inBlock(b, () => {
+      const branchDepth = b.depth;
+      const valueTerm = branch.value ?? trueTerm(branch);
       if (i > 0) b.emit({ type: "IsUndefinedStmt", source: value });
       const afterArgs = () =>
-        planBody(
-          p,
-          b,
-          branch.body,
-          () =>
-            planTerm(p, b, branch.value ?? trueTerm(branch), (v) =>
-              b.emit({ type: "AssignVarOnceStmt", source: v, target: value, message }, branch.loc)),
-        );
+        planBody(p, b, branch.body, () =>
+          planTerm(p, b, valueTerm, (v) => {
+            b.emit({ type: "AssignVarOnceStmt", source: v, target: value, message }, branch.loc);
+            // Early exit, as OPA does: when no solution can change the value, one is enough.
+            if (isConstant(valueTerm)) b.emit({ type: "BreakStmt", index: b.depth - branchDepth });
+          }));
       if (isFunction) unifyArgs(p, b, rule.head.args ?? [], arity, afterArgs);
       else afterArgs();
     });
@@ -196,6 +196,24 @@ function unifyArgs(p: Planner, b: FuncBuilder, args: Term[], arity: number, k: (
 
 function functionArity(rules: Rule[]): number {
   return rules[0]?.head.args?.length ?? 0;
+}
+
+/** A term without variables, references or calls: every solution yields the same value. */
+function isConstant(t: Term): boolean {
+  switch (t.type) {
+    case "null":
+    case "boolean":
+    case "number":
+    case "string":
+      return true;
+    case "array":
+    case "set":
+      return t.items.every(isConstant);
+    case "object":
+      return t.items.every(([k, v]) => isConstant(k) && isConstant(v));
+    default:
+      return false;
+  }
 }
 
 function trueTerm(branch: ElseBranch): Term {

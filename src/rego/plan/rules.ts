@@ -39,11 +39,14 @@ export function planRuleSet(p: Planner, node: RuleNode, name: string, spec: Spec
     case "partialSet":
       b.emit({ type: "MakeSetStmt", target: result });
       for (const { rule } of set.rules) {
-        inBlock(b, () =>
+        inBlock(b, () => {
+          const ruleDepth = b.depth;
           planBody(p, b, rule.body, () =>
             planTerm(p, b, rule.head.key!, (v) => {
               b.emit({ type: "SetAddStmt", value: v, set: result });
-            })));
+              if (isConstant(rule.head.key!)) b.emit({ type: "BreakStmt", index: b.depth - ruleDepth });
+            }));
+        });
       }
       break;
     case "partialObject":
@@ -88,24 +91,23 @@ export function planRuleSet(p: Planner, node: RuleNode, name: string, spec: Spec
 function planObjectRule(p: Planner, b: FuncBuilder, rule: Rule, result: Local): void {
   const keys = rule.head.ref.slice(staticPrefixLength(rule));
   const isSet = rule.head.key !== undefined && rule.head.value === undefined;
-  inBlock(b, () =>
+  const element = isSet ? rule.head.key! : rule.head.value!;
+  // Constant keys and value: one solution decides the rule (OPA's early exit).
+  const constant = keys.every(isConstant) && isConstant(element);
+  inBlock(b, () => {
+    const ruleDepth = b.depth;
     planBody(p, b, rule.body, () =>
       planSequence(p, b, keys, (keyOps) => {
         let cur = result;
         for (let j = 0; j < keyOps.length - 1; j++) cur = dotOrCreate(b, cur, keyOps[j], "MakeObjectStmt");
         const last = keyOps[keyOps.length - 1];
-        if (isSet) {
-          const target = dotOrCreate(b, cur, last, "MakeSetStmt");
-          planTerm(p, b, rule.head.key!, (v) => b.emit({ type: "SetAddStmt", value: v, set: target }));
-        } else {
-          planTerm(
-            p,
-            b,
-            rule.head.value!,
-            (value) => b.emit({ type: "ObjectInsertOnceStmt", key: last, value, object: cur }, rule.head.loc),
-          );
-        }
-      })));
+        planTerm(p, b, element, (v) => {
+          if (isSet) b.emit({ type: "SetAddStmt", value: v, set: dotOrCreate(b, cur, last, "MakeSetStmt") });
+          else b.emit({ type: "ObjectInsertOnceStmt", key: last, value: v, object: cur }, rule.head.loc);
+          if (constant) b.emit({ type: "BreakStmt", index: b.depth - ruleDepth });
+        });
+      }));
+  });
 }
 
 function planObjectDefault(p: Planner, b: FuncBuilder, rule: Rule, result: Local): void {

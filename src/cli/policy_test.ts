@@ -4,6 +4,7 @@
  * as an entrypoint, each is evaluated with no input, and a test passes when its value is `true`.
  *
  *   --v0-compatible   modules are Rego v0 unless they import rego.v1
+ *   -v, --verbose     show what every test printed (failing tests always show it)
  *
  * Prints PASS/FAIL per test and `N passed, M failed`; exits 1 on any failure or compile error.
  */
@@ -13,7 +14,7 @@ import { mergeDataFiles } from "../engine/bundle/data.ts";
 import { readBundleDirectory } from "../engine/bundle/directory.ts";
 import { regoSources } from "../engine/bundle/read.ts";
 import { adaptBuiltins } from "../engine/builtin_adapter.ts";
-import { HOST_BUILTINS } from "../engine/builtins/index.ts";
+import { HOST_BUILTINS, setPrintHook } from "../engine/builtins/index.ts";
 import { isTestFile } from "../engine/compile_bundle.ts";
 import { instantiatePolicy } from "../engine/load.ts";
 import { evaluatePolicy } from "../engine/policy.ts";
@@ -22,17 +23,26 @@ import { UsageError } from "./build.ts";
 export interface PolicyTestConfig {
   dir: string;
   regoVersion: 0 | 1;
+  verbose?: boolean;
 }
 
 export function parsePolicyTestArgs(args: string[]): PolicyTestConfig {
   let parsed;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { "v0-compatible": { type: "boolean" } } });
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { "v0-compatible": { type: "boolean" }, verbose: { type: "boolean", short: "v" } },
+    });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
   if (parsed.positionals.length > 1) throw new UsageError("give at most one directory");
-  return { dir: parsed.positionals[0] ?? "policies", regoVersion: parsed.values["v0-compatible"] ? 0 : 1 };
+  return {
+    dir: parsed.positionals[0] ?? "policies",
+    regoVersion: parsed.values["v0-compatible"] ? 0 : 1,
+    verbose: parsed.values.verbose ?? false,
+  };
 }
 
 /**
@@ -50,6 +60,8 @@ export interface TestOutcome {
   name: string;
   passed: boolean;
   detail?: string;
+  /** What the test's print() calls wrote. */
+  printed: string[];
 }
 
 export async function runPolicyTests(
@@ -73,10 +85,16 @@ export async function runPolicyTests(
     adaptBuiltins(HOST_BUILTINS, false),
   );
   const outcomes = tests.map((name): TestOutcome => {
-    const result = evaluatePolicy(policy, "", name, undefined);
-    if (result.ok && result.value === true) return { name, passed: true };
-    const detail = result.ok ? `value ${JSON.stringify(result.value)}` : result.error.message;
-    return { name, passed: false, detail };
+    const printed: string[] = [];
+    setPrintHook((line) => printed.push(line));
+    try {
+      const result = evaluatePolicy(policy, "", name, undefined);
+      if (result.ok && result.value === true) return { name, passed: true, printed };
+      const detail = result.ok ? `value ${JSON.stringify(result.value)}` : result.error.message;
+      return { name, passed: false, detail, printed };
+    } finally {
+      setPrintHook(undefined);
+    }
   });
   return { outcomes, errors: [] };
 }
@@ -92,7 +110,10 @@ export async function main(args: string[]): Promise<number> {
   try {
     const { outcomes, errors } = await runPolicyTests(config);
     for (const error of errors) console.error(error);
-    for (const o of outcomes) console.log(o.passed ? `PASS ${o.name}` : `FAIL ${o.name}: ${o.detail}`);
+    for (const o of outcomes) {
+      console.log(o.passed ? `PASS ${o.name}` : `FAIL ${o.name}: ${o.detail}`);
+      if (!o.passed || config.verbose) for (const line of o.printed) console.log(`    ${line}`);
+    }
     const failed = outcomes.filter((o) => !o.passed).length;
     console.log(`${outcomes.length - failed} passed, ${failed} failed`);
     return errors.length > 0 || failed > 0 ? 1 : 0;

@@ -51,6 +51,8 @@ class ModuleEmitter {
   private readonly funcNames = new Set<string>();
   private readonly hostBuiltins = new Map<string, number>();
   private readonly rtNames = new Map<string, string>();
+  /** Memoised funcs, each with two globals: whether a value is cached, and the value. */
+  private memoSlots = 0;
   private staticText: string[];
 
   constructor(private m: binaryen.Module, private policy: Policy, private opts: EmitOptions) {
@@ -197,6 +199,12 @@ class ModuleEmitter {
 
   private addDispatch(badEp: number): void {
     const m = this.m;
+    m.addGlobal("$eval_input", i32, true, m.i32.const(0));
+    m.addGlobal("$eval_data", i32, true, m.i32.const(0));
+    for (let i = 0; i < this.memoSlots; i++) {
+      m.addGlobal(`$memo_set_${i}`, i32, true, m.i32.const(0));
+      m.addGlobal(`$memo_val_${i}`, i32, true, m.i32.const(0));
+    }
     // dispatch(entrypoint, input, data) → result set
     const arms = this.policy.plans.map((_, i) =>
       m.if(
@@ -211,6 +219,9 @@ class ModuleEmitter {
       [],
       m.block(null, [
         this.call("rt_set_strict", [m.i32.const(this.opts.strict ? 1 : 0)]),
+        m.global.set("$eval_input", m.local.get(1, i32)),
+        m.global.set("$eval_data", m.local.get(2, i32)),
+        ...Array.from({ length: this.memoSlots }, (_, i) => m.global.set(`$memo_set_${i}`, m.i32.const(0))),
         ...arms,
         this.call("rt_abort", [this.strPtr(badEp)]),
         m.unreachable(),
@@ -285,7 +296,28 @@ class ModuleEmitter {
 
   private addFunc(f: Func): void {
     const fn = new FunctionLowering(this, maxLocal(f.blocks, f.params) + 1, f.params.length);
-    const body = [...f.blocks.map((b) => fn.block(b)), this.m.return(this.m.i32.const(0))];
+    const m = this.m;
+    const prologue: number[] = [];
+    if (f.memo) {
+      // Memoised while called with the evaluation's own input and data (see Func.memo).
+      const slot = this.memoSlots++;
+      const own = fn.temp();
+      fn.memo = { slot, own };
+      prologue.push(
+        m.local.set(
+          own,
+          m.i32.and(
+            m.i32.eq(m.local.get(0, i32), m.global.get("$eval_input", i32)),
+            m.i32.eq(m.local.get(1, i32), m.global.get("$eval_data", i32)),
+          ),
+        ),
+        m.if(
+          m.i32.and(m.local.get(own, i32), m.global.get(`$memo_set_${slot}`, i32)),
+          m.return(m.global.get(`$memo_val_${slot}`, i32)),
+        ),
+      );
+    }
+    const body = [...prologue, ...f.blocks.map((b) => fn.block(b)), this.m.return(this.m.i32.const(0))];
     this.m.addFunction(
       f.name,
       binaryen.createType(f.params.map(() => i32)),
@@ -352,6 +384,8 @@ class ModuleEmitter {
 class FunctionLowering {
   private labels: string[] = [];
   private nextLabel = 0;
+  /** Set for a memoised func: its slot, and the local saying it runs on the evaluation's own input and data. */
+  memo: { slot: number; own: number } | null = null;
   private locals: number;
   resultSet = -1;
 
@@ -495,6 +529,19 @@ class FunctionLowering {
         if (this.resultSet < 0) throw new Error("internal error: ResultSetAddStmt outside a plan");
         return e.rtCall("rt_set_add", [this.get(this.resultSet), this.get(s.value)]);
       case "ReturnLocalStmt":
+        if (this.memo) {
+          const { slot, own } = this.memo;
+          return m.block(null, [
+            m.if(
+              m.local.get(own, i32),
+              m.block(null, [
+                m.global.set(`$memo_val_${slot}`, this.get(s.source)),
+                m.global.set(`$memo_set_${slot}`, m.i32.const(1)),
+              ]),
+            ),
+            m.return(this.get(s.source)),
+          ]);
+        }
         return m.return(this.get(s.source));
       case "NopStmt":
         return m.nop();

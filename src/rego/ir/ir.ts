@@ -53,6 +53,11 @@ export interface Func {
   /** The local returned; undefined when it holds no value. */
   return: Local;
   blocks: Block[];
+  /**
+   * The result depends on input and data only: it may be computed once per evaluation and reused
+   * while the func is called with the evaluation's own input and data (not under `with`).
+   */
+  memo?: boolean;
 }
 
 export interface Block {

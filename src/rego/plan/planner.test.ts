@@ -189,3 +189,30 @@ Deno.test("the module imports and exports exactly OPA's ABI", () => {
   ) assert.ok(exports.includes(name), `missing export ${name}`);
   assert.deepEqual(exports.filter((e) => e.startsWith("rt_") || e.startsWith("bi_")), []);
 });
+
+Deno.test("rule values are memoised per evaluation, never across with or evaluations", async () => {
+  // r12 references r11 twice, r11 references r10 twice, …: 2^12 calls of r0 without memoisation.
+  // r0 calls a host built-in that counts its calls.
+  const rules = [complete("r0", call("test.count", input("x")))];
+  for (let i = 1; i <= 12; i++) {
+    rules.push(complete(`r${i}`, call("plus", data("t", `r${i - 1}`), data("t", `r${i - 1}`))));
+  }
+  rules.push(
+    complete("p", call("test.count", input("x"))),
+    complete("q", ref(v("$q")), [withInput(eq(v("$q"), data("t", "p")), ["x"], n("2"))]),
+    complete("both", arr(data("t", "p"), data("t", "q"), data("t", "p"))),
+  );
+  const { policy, diagnostics } = planProgram([module("t", rules)], ["t/r12", "t/both"]);
+  assert.deepEqual(diagnostics, []);
+  let calls = 0;
+  const p = await loadPolicy(emitWasm(policy!, { strict: false, optimize: false }), undefined, {
+    "test.count": (x: number) => (calls++, x),
+  });
+  assert.deepEqual(p.evaluate({ x: 1 }, "t/r12"), [{ result: 2 ** 12 }]);
+  assert.equal(calls, 1);
+  assert.deepEqual(p.evaluate({ x: 3 }, "t/r12"), [{ result: 3 * 2 ** 12 }]);
+  assert.equal(calls, 2, "a new evaluation computes afresh");
+  calls = 0;
+  assert.deepEqual(p.evaluate({ x: 5 }, "t/both"), [{ result: [5, 2, 5] }]);
+  assert.equal(calls, 2, "once for the evaluation's input, once under with");
+});

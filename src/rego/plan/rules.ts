@@ -80,7 +80,8 @@ export function planRuleSet(p: Planner, node: RuleNode, name: string, spec: Spec
       break;
   }
   const ret: Block = { stmts: [{ type: "ReturnLocalStmt", source: result }] };
-  return { name, path: ["data", ...node.path], params, return: result, blocks: [main, ret] };
+  const memo = arity === 0 && extra === 0;
+  return { name, path: ["data", ...node.path], params, return: result, blocks: [main, ret], memo };
 }
 
 /**
@@ -121,9 +122,9 @@ function planObjectDefault(p: Planner, b: FuncBuilder, rule: Rule, result: Local
       b.emit({ type: "ResetLocalStmt", target: existing });
       inBlock(b, () => b.emit({ type: "DotStmt", source: local(result), key, target: existing }));
       b.emit({ type: "IsUndefinedStmt", source: existing });
-      planTerm(p, b, rule.head.value!, (value) => b.emit({ type: "ObjectInsertStmt", key, value, object: result }));
-    })
-  );
+      planTerm(p, b, rule.head.value!, (value) =>
+        b.emit({ type: "ObjectInsertStmt", key, value, object: result }));
+    }));
 }
 
 /** `obj[key]`, inserting a new empty object or set there when it is missing. */
@@ -266,7 +267,7 @@ export function planVirtualDoc(p: Planner, node: RuleNode, name: string, spec: S
   });
   const ret: Block = { stmts: [{ type: "ReturnLocalStmt", source: doc }] };
   const params = [INPUT, DATA, ...Array.from({ length: extra }, (_, i) => 2 + i)];
-  return { name, path: ["data", ...node.path], params, return: doc, blocks: [main, ret] };
+  return { name, path: ["data", ...node.path], params, return: doc, blocks: [main, ret], memo: extra === 0 };
 }
 
 function hasRules(node: RuleNode): boolean {

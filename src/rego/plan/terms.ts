@@ -174,8 +174,14 @@ function planPrint(p: Planner, b: FuncBuilder, t: CallTerm, k: ValueCont): void 
   const call = { stmts: [] };
   // A failing printer must not change the policy's answer.
   b.emit({ type: "BlockStmt", blocks: [call] });
-  b.into(call, () =>
-    b.emit({ type: "CallStmt", func: p.builtin("internal.print", 1), args: [local(arr)], result: ignored }, t.loc));
+  b.into(
+    call,
+    () =>
+      b.emit(
+        { type: "CallStmt", func: p.builtin("internal.print", 1), args: [local(arr)], result: ignored },
+        t.loc,
+      ),
+  );
   b.emit({ type: "AssignVarStmt", source: { bool: true }, target: result });
   k(local(result));
 }

@@ -2,14 +2,19 @@
  * Asks the policy: builds the input document, evaluates the entrypoint through the engine and
  * checks the answer. Fails closed: an engine error, an undefined result or a malformed decision is
  * a 503 and the request goes no further; `allow: false` is a 403 with the policy's reason.
+ *
+ * The input goes to the engine as an ArrayBuffer of its JSON text (encodeInput), which the SDK
+ * copies into the module as is, and the answer is checked by validateDecision (decisionSchema's
+ * rules without zod's per-call cost).
  */
 import type { MiddlewareHandler } from "hono";
 import type { EngineErrorCode, PolicyEvaluator } from "../../engine/types.ts";
 import type { GatewayEnv } from "../context.ts";
 import { errorResponse } from "../errors/respond.ts";
 import { policyReason, type ReasonId } from "../errors/reasons.ts";
-import { buildInput } from "../input/build.ts";
-import { decisionSchema, describeIssues } from "./schema.ts";
+import { encodeInput } from "../input/encode.ts";
+import { type Stage, stageMiddleware } from "../stage.ts";
+import { validateDecision } from "./validate.ts";
 
 export interface DecisionOptions {
   evaluator: PolicyEvaluator;
@@ -28,20 +33,23 @@ const ENGINE_REASONS: Partial<Record<EngineErrorCode, ReasonId>> = {
 };
 
 export function decision(opts: DecisionOptions): MiddlewareHandler<GatewayEnv> {
+  return stageMiddleware(decisionStage(opts));
+}
+
+export function decisionStage(opts: DecisionOptions): Stage {
   const entrypoint = opts.entrypoint ?? "gateway/decision";
   const allowList = (opts.headerAllowList ?? []).map((h) => h.toLowerCase());
   const now = opts.now ?? (() => new Date());
   const evaluator = opts.evaluator;
   const onEvaluated = opts.onEvaluated;
 
-  return async function decide(c, next) {
-    const state = c.get("state");
+  return function decide(c, state) {
     const key = state.key, route = state.route;
     if (key === null || route === null) throw new Error("decision: needs auth and route before it");
     const raw = c.req.raw;
     const url = c.req.url;
     const q = url.indexOf("?");
-    const input = buildInput({
+    const input = encodeInput({
       key,
       route,
       requestId: state.requestId,
@@ -63,16 +71,16 @@ export function decision(opts: DecisionOptions): MiddlewareHandler<GatewayEnv> {
       state.detail = `${result.error.code}: ${result.error.message}`;
       return errorResponse(c, ENGINE_REASONS[result.error.code] ?? "policy_error");
     }
-    const parsed = decisionSchema.safeParse(result.value);
-    if (!parsed.success) {
-      state.detail = describeIssues(parsed.error);
+    const checked = validateDecision(result.value);
+    if (!checked.ok) {
+      state.detail = checked.issue;
       return errorResponse(c, "policy_malformed");
     }
-    const d = parsed.data;
+    const d = checked.decision;
     state.decision = d;
     if (!d.allow) return errorResponse(c, "policy_denied", policyReason(d.reason));
     state.outcome = "allow";
     state.reason = policyReason(d.reason, "allowed");
-    await next();
+    return null;
   };
 }

@@ -1,15 +1,16 @@
 /**
- * The policy's decision document, checked with zod. Anything that does not parse is a malformed
- * decision and fails closed (503 policy_malformed).
+ * The policy's decision document, specified with zod. Anything that does not parse is a malformed
+ * decision and fails closed (503 policy_malformed). The request path checks it with the equivalent
+ * hand-written validateDecision (validate.ts), held to this schema's answers by its tests.
  */
 import { z } from "zod";
 import type { RateLimitRule } from "../ratelimit/types.ts";
 
 /** HTTP header field name (RFC 9110 token). */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** A header value without control characters (no CR/LF injection). */
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
-const WINDOW = /^([1-9][0-9]{0,6})(s|m|h|d)$/;
+export const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+export const WINDOW = /^([1-9][0-9]{0,6})(s|m|h|d)$/;
 
 const windowSchema = z.union([
   z.number().int().positive().max(31_536_000),

@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { keyRecord } from "../testing/fakes.ts";
+import { RouteTable } from "../routes/table.ts";
+import { buildInput, type InputParts } from "./build.ts";
+import { encodeInput, inputJson } from "./encode.ts";
+
+const route =
+  new RouteTable([{ id: "orders", prefix: "/orders", upstream: "http://orders.internal" }]).routes[0];
+
+function parts(over: Partial<InputParts> = {}): InputParts {
+  return {
+    key: keyRecord(),
+    route,
+    requestId: "req-12345678",
+    method: "GET",
+    path: "/orders/42",
+    host: "api.example.com",
+    search: "?a=1&b=2&a=3",
+    headers: new Headers({ "user-agent": "t/1", authorization: "Bearer secret", accept: "*/*" }),
+    headerAllowList: ["user-agent", "accept", "x-missing"],
+    clientAddress: "127.0.0.1",
+    now: new Date("2025-06-01T12:00:00Z"),
+    ...over,
+  };
+}
+
+const cases: Array<[string, Partial<InputParts>]> = [
+  ["typical", {}],
+  ["no query, no headers", { search: "", headerAllowList: [] }],
+  ["bare ?", { search: "?" }],
+  ["awkward strings", {
+    path: '/orders/"quoted"\\ü\u2028',
+    host: "h\u0000st",
+    requestId: "id\n",
+    search: "?__proto__=x&constructor=y&a=%22&%C3%BC=1&a",
+    headers: new Headers({ "user-agent": 'a "b" \\ c' }),
+    headerAllowList: ["user-agent"],
+  }],
+  ["other identity", { key: keyRecord({ identityType: "agent", scopes: [], plan: "" }) }],
+];
+
+Deno.test("inputJson is exactly JSON.stringify(buildInput(…))", () => {
+  for (const [name, over] of cases) {
+    const p = parts(over);
+    assert.equal(inputJson(p), JSON.stringify(buildInput(p)), name);
+    assert.deepEqual(JSON.parse(inputJson(p)), JSON.parse(JSON.stringify(buildInput(p))), name);
+  }
+});
+
+Deno.test("the cached identity fragment follows the record object", () => {
+  const p = parts();
+  const first = inputJson(p);
+  const other = parts({ key: keyRecord({ subject: "bob" }) });
+  assert.ok(inputJson(other).includes('"subject":"bob"'));
+  assert.equal(inputJson(p), first);
+});
+
+Deno.test("encodeInput is the UTF-8 of inputJson in a buffer of its exact size", () => {
+  const p = parts(cases[3][1]);
+  const buf = encodeInput(p);
+  assert.ok(buf instanceof ArrayBuffer);
+  assert.equal(new TextDecoder().decode(buf), inputJson(p));
+});

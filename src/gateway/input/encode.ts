@@ -1,0 +1,88 @@
+/**
+ * The policy input (the same document as buildInput) written straight to JSON text, for the SDK,
+ * which takes an ArrayBuffer of JSON as is: no object tree to build and stringify per request.
+ * The identity part depends only on the key record and the route part only on the route, so their
+ * JSON is made once per record / route object (weakly held: a record refreshed by the key cache is
+ * a new object and gets a new fragment). `JSON.parse(inputJson(p))` deep-equals `buildInput(p)`,
+ * with the same key order (tested).
+ */
+import type { KeyRecord } from "../../keys/types.ts";
+import type { CompiledRoute } from "../routes/table.ts";
+import { INPUT_VERSION, type InputParts } from "./build.ts";
+
+const identityJson = new WeakMap<KeyRecord, string>();
+const routeJson = new WeakMap<CompiledRoute, string>();
+const encoder = new TextEncoder();
+
+function identityOf(key: KeyRecord): string {
+  let json = identityJson.get(key);
+  if (json === undefined) {
+    json = JSON.stringify({
+      key_id: key.id,
+      org: key.org,
+      subject: key.subject,
+      type: key.identityType,
+      scopes: key.scopes,
+      plan: key.plan,
+      env: key.env,
+    });
+    identityJson.set(key, json);
+  }
+  return json;
+}
+
+function routeOf(route: CompiledRoute): string {
+  let json = routeJson.get(route);
+  if (json === undefined) {
+    json = JSON.stringify({ id: route.id, upstream: route.upstream, prefix: route.prefix });
+    routeJson.set(route, json);
+  }
+  return json;
+}
+
+function headersOf(headers: Headers, allowList: readonly string[]): string {
+  let out = "{";
+  for (const name of allowList) {
+    const v = headers.get(name);
+    if (v === null) continue;
+    if (out.length > 1) out += ",";
+    out += JSON.stringify(name) + ":" + JSON.stringify(v);
+  }
+  return out + "}";
+}
+
+function queryOf(search: string): string {
+  if (search.length <= 1) return "{}";
+  // Keys in first-seen order with all their values, as buildInput's parseQuery yields them.
+  const lists = new Map<string, string[]>();
+  for (const [k, v] of new URLSearchParams(search)) {
+    const list = lists.get(k);
+    if (list) list.push(v);
+    else lists.set(k, [v]);
+  }
+  let out = "{";
+  for (const [k, list] of lists) {
+    if (out.length > 1) out += ",";
+    out += JSON.stringify(k) + ":" + JSON.stringify(list);
+  }
+  return out + "}";
+}
+
+/** The input document as JSON text. */
+export function inputJson(p: InputParts): string {
+  return `{"version":${INPUT_VERSION},"identity":${identityOf(p.key)},"request":{"id":${
+    JSON.stringify(p.requestId)
+  },"method":${JSON.stringify(p.method)},"path":${JSON.stringify(p.path)},"host":${
+    JSON.stringify(p.host)
+  },"query":${queryOf(p.search)},"headers":${headersOf(p.headers, p.headerAllowList)},"client":{"address":${
+    JSON.stringify(p.clientAddress)
+  }},"time":"${p.now.toISOString()}"},"route":${routeOf(p.route)}}`;
+}
+
+/** The input document as UTF-8 JSON in an ArrayBuffer of exactly its length (the SDK's fast path). */
+export function encodeInput(p: InputParts): ArrayBuffer {
+  const bytes = encoder.encode(inputJson(p));
+  return bytes.byteLength === bytes.buffer.byteLength
+    ? bytes.buffer as ArrayBuffer
+    : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}

@@ -110,3 +110,41 @@ Deno.test("an unexpected exception is a 500 with the JSON error shape", async ()
   assert.equal(body.request_id, res.headers.get("x-request-id"));
   assert.equal(g.lines[0].detail, "boom");
 });
+
+Deno.test("request ids: every endpoint and every pipeline outcome echoes one", async () => {
+  const g = fakeGateway();
+  for (const path of ["/healthz", "/readyz", "/metrics", "/.well-known/jwks.json"]) {
+    const res = await g.app.request(path, { headers: { "x-request-id": "ops-req-0001" } });
+    await res.body?.cancel();
+    assert.equal(res.headers.get("x-request-id"), "ops-req-0001", path);
+  }
+  const none = await g.app.request("/nothing-here", { headers: KEY });
+  assert.equal(none.status, 404);
+  assert.match(none.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
+  assert.equal((await none.json()).request_id, none.headers.get("x-request-id"));
+  const post = await g.app.request("/healthz", {
+    method: "POST",
+    headers: { "x-request-id": "ops-req-0002" },
+  });
+  assert.equal(post.status, 404); // not an ops route: the pipeline answers (no route)
+  assert.equal(post.headers.get("x-request-id"), "ops-req-0002");
+  assert.equal(g.lines.at(-1)?.request_id, "ops-req-0002");
+});
+
+Deno.test("pipeline: an answer after the throttle stage (here a 502) carries the RateLimit-* headers", async () => {
+  const g = fakeGateway({
+    signer: {
+      sign: () => Promise.resolve({ token: "t", jti: "j", exp: 0 }),
+      jwks: () => ({ keys: [] }),
+    },
+    fetch: () => {
+      throw new Error("not a promise rejection");
+    },
+  });
+  const res = await g.app.request("/orders", { headers: KEY });
+  assert.equal(res.status, 502);
+  assert.equal(res.headers.get("ratelimit-limit"), "2");
+  assert.ok(res.headers.get("x-request-id"));
+  assert.equal(g.lines.length, 1);
+  assert.equal(g.lines[0].status, 502);
+});

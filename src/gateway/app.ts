@@ -1,30 +1,35 @@
 /**
  * Assembles the gateway's Hono app. The request pipeline, in order:
  *
- *   requestId → observe → requestLimits → routing → auth → decision → throttle → proxy
+ *   request id → requestLimits → routing → auth → decision → throttle → proxy → record
+ *
+ * It runs as stages in one handler (pipeline.ts), which assigns the request id first and records
+ * the request (metrics, decision log) last, whatever answered it.
  *
  * Operational endpoints (/healthz, /readyz, /metrics, /.well-known/jwks.json) and the admin API
- * (/admin) sit before `observe`: they get a request id but no decision-log line.
+ * (/admin) are routes of their own in front of it, with the requestId middleware: they get a
+ * request id but no decision-log line.
  */
 import { Hono } from "hono";
 import type { PolicyEvaluator } from "../engine/types.ts";
-import { auth, type KeyChecker } from "./auth/middleware.ts";
+import { authStage, type KeyChecker } from "./auth/middleware.ts";
 import type { GatewayEnv } from "./context.ts";
-import { decision } from "./decision/middleware.ts";
+import { decisionStage } from "./decision/middleware.ts";
 import { GatewayError } from "./errors/gateway_error.ts";
 import { errorResponse } from "./errors/respond.ts";
-import { opsRoutes, type PolicyStatus } from "./health/routes.ts";
-import { type RequestLimits, requestLimits } from "./limits/middleware.ts";
+import { OPS_PATHS, opsRoutes, type PolicyStatus } from "./health/routes.ts";
+import { type RequestLimits, requestLimitsStage } from "./limits/middleware.ts";
 import type { DecisionSink } from "./observe/decision_log.ts";
 import type { GatewayMetrics } from "./observe/metrics.ts";
-import { observe } from "./observe/middleware.ts";
-import { proxy, type TokenSigner } from "./proxy/forward.ts";
+import { requestRecorder } from "./observe/record.ts";
+import { pipeline } from "./pipeline.ts";
+import { proxyStage, type TokenSigner } from "./proxy/forward.ts";
 import { HeaderRules } from "./proxy/headers.ts";
 import type { RateLimiter } from "./ratelimit/types.ts";
 import { requestId } from "./request_id/middleware.ts";
-import { routing } from "./routes/middleware.ts";
+import { routingStage } from "./routes/middleware.ts";
 import type { RouteTable } from "./routes/table.ts";
-import { throttle } from "./throttle/middleware.ts";
+import { addRateLimitHeaders, throttleStage } from "./throttle/middleware.ts";
 
 export interface UpstreamSettings {
   connectMs: number;
@@ -66,36 +71,42 @@ export function createGatewayApp(d: GatewayDeps): Hono<GatewayEnv> {
     return errorResponse(c, err instanceof GatewayError ? err.reason : "internal_error");
   });
 
-  app.use(requestId());
+  // The request id on the operational and admin endpoints; the pipeline assigns its own, so that
+  // the proxied path has a single handler and no middleware chain.
+  for (const path of OPS_PATHS) app.use(path, requestId());
+  if (d.admin) app.use("/admin", requestId()).use("/admin/*", requestId());
   app.route("/", opsRoutes({ policy: d.policyStatus, metrics: d.metrics, jwks: () => d.signer.jwks() }));
   if (d.admin) app.route("/admin", d.admin);
 
-  app.use(observe({ metrics: d.metrics, sink: d.sink }));
-  app.all(
-    "*",
-    requestLimits(d.limits),
-    routing(d.routes),
-    auth({ verifier: d.verifier, extract: d.extractKey }),
-    decision({
-      evaluator: d.evaluator,
-      entrypoint: d.entrypoint,
-      headerAllowList: d.headerAllowList,
-      onEvaluated: (ms, ok) => d.metrics.observePolicy(ms, ok),
-      now: d.now,
-    }),
-    throttle({ limiter: d.limiter }),
-    proxy({
-      signer: d.signer,
-      headers: new HeaderRules({
-        jwtHeader: d.upstream.jwtHeader,
-        jwtPrefix: d.upstream.jwtPrefix,
-        via: d.upstream.via,
+  const steps = [
+    { stage: requestLimitsStage(d.limits) },
+    { stage: routingStage(d.routes) },
+    { stage: authStage({ verifier: d.verifier, extract: d.extractKey }) },
+    {
+      stage: decisionStage({
+        evaluator: d.evaluator,
+        entrypoint: d.entrypoint,
+        headerAllowList: d.headerAllowList,
+        onEvaluated: (ms, ok) => d.metrics.observePolicy(ms, ok),
+        now: d.now,
       }),
-      connectMs: d.upstream.connectMs,
-      overallMs: d.upstream.overallMs,
-      maxBodyBytes: d.limits.maxBodyBytes,
-      fetch: d.fetch,
-    }),
-  );
+    },
+    { stage: throttleStage({ limiter: d.limiter }), after: addRateLimitHeaders },
+    {
+      stage: proxyStage({
+        signer: d.signer,
+        headers: new HeaderRules({
+          jwtHeader: d.upstream.jwtHeader,
+          jwtPrefix: d.upstream.jwtPrefix,
+          via: d.upstream.via,
+        }),
+        connectMs: d.upstream.connectMs,
+        overallMs: d.upstream.overallMs,
+        maxBodyBytes: d.limits.maxBodyBytes,
+        fetch: d.fetch,
+      }),
+    },
+  ];
+  app.all("*", pipeline(steps, requestRecorder({ metrics: d.metrics, sink: d.sink })));
   return app;
 }

@@ -100,6 +100,19 @@ Deno.test("a record whose env differs from the key's prefix is unknown", async (
   const { store, verifier, issued } = await setup();
   await store.put({ ...issued.record, env: "test" });
   assert.deepEqual(await verifier.verify(issued.rawKey), { ok: false, reason: "unknown" });
+  // …also when the lookup is served by the cache (which skips the parse).
+  assert.deepEqual(await verifier.verify(issued.rawKey), { ok: false, reason: "unknown" });
+});
+
+Deno.test("a cached key still answers as first verified; a one-character variant of it is malformed", async () => {
+  const { verifier, issued } = await setup();
+  const first = await verifier.verify(issued.rawKey);
+  assert.deepEqual(await verifier.verify(issued.rawKey), first);
+  const k = issued.rawKey;
+  const i = k.length - 1;
+  const variant = k.slice(0, i) + (k[i] === "A" ? "B" : "A");
+  assert.deepEqual(await verifier.verify(variant), { ok: false, reason: "malformed" });
+  assert.deepEqual(await verifier.verify(k + "x".repeat(64)), { ok: false, reason: "malformed" });
 });
 
 Deno.test("revocation takes effect on the next request despite the cache", async () => {

@@ -13,7 +13,7 @@
  *   `cacheTtlMs`. Set `cacheTtlMs: 0` to disable caching.
  */
 import { subscribeKeyChanges } from "./changes.ts";
-import { parseRawKey } from "./format.ts";
+import { KEY_PREFIX, parseRawKey } from "./format.ts";
 import { constantTimeEqual, KeyHasher } from "./hash.ts";
 import { keyStatus } from "./status.ts";
 import type { KeyCheck, KeyRecord, KeyStore } from "./types.ts";
@@ -30,6 +30,9 @@ interface CacheEntry {
   record: KeyRecord | null;
   at: number;
 }
+
+/** Longer raw keys are malformed whatever they hold (checked before hashing bounds its cost). */
+const MAX_RAW_KEY_LENGTH = 64;
 
 export class KeyVerifier {
   readonly #store: KeyStore;
@@ -52,17 +55,28 @@ export class KeyVerifier {
     this.#unsubscribe = subscribeKeyChanges(this.#store, (record) => this.invalidate(record.hash));
   }
 
-  /** Parses (format + checksum, no store access if malformed), hashes, looks up, checks revoked/expired/grace. */
+  /**
+   * Parses (format + checksum, no store access if malformed), hashes, looks up, checks
+   * revoked/expired/grace. A key whose hash is in the cache was parsed when it was cached (only
+   * well-formed keys are), and the same hash means the same key, so a hit skips the parse.
+   */
   async verify(rawKey: string | null | undefined): Promise<KeyCheck> {
     if (rawKey === null || rawKey === undefined || rawKey === "") return { ok: false, reason: "missing" };
-    const parsed = parseRawKey(rawKey);
-    if (parsed === null) return { ok: false, reason: "malformed" };
+    if (rawKey.length > MAX_RAW_KEY_LENGTH) return { ok: false, reason: "malformed" };
     const hash = this.#hasher.hash(rawKey);
     const now = this.#now();
-    const record = await this.#lookup(hash, now.getTime());
-    if (record === null || record.env !== parsed.env || !constantTimeEqual(record.hash, hash)) {
-      return { ok: false, reason: "unknown" };
+    const t = now.getTime();
+    let record = this.#cached(hash, t);
+    let env: string;
+    if (record !== undefined) {
+      env = rawKey.slice(KEY_PREFIX.length + 1, rawKey.indexOf("_", KEY_PREFIX.length + 1)); // well-formed
+    } else {
+      const parsed = parseRawKey(rawKey);
+      if (parsed === null) return { ok: false, reason: "malformed" };
+      env = parsed.env;
+      record = await this.#lookup(hash, t);
     }
+    if (record === null || record.env !== env) return { ok: false, reason: "unknown" };
     switch (keyStatus(record, now)) {
       case "revoked":
       case "rotated":
@@ -87,15 +101,22 @@ export class KeyVerifier {
     this.#cache.clear();
   }
 
+  /** The cached lookup of `hash` (null: known to be absent), or undefined when not cached. */
+  #cached(hash: string, t: number): KeyRecord | null | undefined {
+    if (this.#ttl <= 0) return undefined;
+    const hit = this.#cache.get(hash);
+    return hit && t - hit.at < this.#ttl ? hit.record : undefined;
+  }
+
   async #lookup(hash: string, t: number): Promise<KeyRecord | null> {
-    if (this.#ttl > 0) {
-      const hit = this.#cache.get(hash);
-      if (hit && t - hit.at < this.#ttl) return hit.record;
-    }
     const pending = this.#inflight.get(hash);
     if (pending) return await pending;
     const generation = this.#generation;
-    const promise = this.#store.findByHash(hash);
+    // The record must carry the very hash it was found by: checked once here, in constant time, so
+    // a cached record (held under that hash) needs no check on later hits.
+    const promise = this.#store.findByHash(hash).then((r) =>
+      r !== null && constantTimeEqual(r.hash, hash) ? r : null
+    );
     this.#inflight.set(hash, promise);
     try {
       const record = await promise;

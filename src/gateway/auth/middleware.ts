@@ -7,6 +7,7 @@ import type { KeyCheck, KeyRejection } from "../../keys/types.ts";
 import type { GatewayEnv } from "../context.ts";
 import { errorResponse } from "../errors/respond.ts";
 import type { ReasonId } from "../errors/reasons.ts";
+import { type Stage, stageMiddleware } from "../stage.ts";
 
 /** What the middleware needs of KEYS' KeyVerifier (structural, so tests can pass a fake). */
 export interface KeyChecker {
@@ -27,12 +28,16 @@ const REJECTIONS: Record<KeyRejection, ReasonId> = {
   expired: "key_expired",
 };
 
-export function auth(opts: AuthOptions): MiddlewareHandler<GatewayEnv> {
+export function authStage(opts: AuthOptions): Stage {
   const { verifier, extract } = opts;
-  return async function authenticate(c, next) {
+  return async function authenticate(c, state) {
     const check = await verifier.verify(extract(c.req.raw.headers));
     if (!check.ok) return errorResponse(c, REJECTIONS[check.reason] ?? "key_unknown");
-    c.get("state").key = check.record;
-    await next();
+    state.key = check.record;
+    return null;
   };
+}
+
+export function auth(opts: AuthOptions): MiddlewareHandler<GatewayEnv> {
+  return stageMiddleware(authStage(opts));
 }

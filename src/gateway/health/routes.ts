@@ -20,6 +20,9 @@ export interface OpsOptions {
   jwks: () => { keys: JsonWebKey[] };
 }
 
+/** The paths opsRoutes answers (the app puts the request-id middleware on exactly these). */
+export const OPS_PATHS = ["/healthz", "/readyz", "/metrics", "/.well-known/jwks.json"] as const;
+
 export function opsRoutes(opts: OpsOptions): Hono<GatewayEnv> {
   const { policy, metrics, jwks } = opts;
   const app = new Hono<GatewayEnv>();

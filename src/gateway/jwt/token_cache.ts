@@ -11,14 +11,33 @@ export interface CachedToken {
   exp: number;
 }
 
-/** Deterministic JSON (object keys sorted) for use in cache keys. */
+/**
+ * Deterministic JSON (object keys sorted; undefined members left out, as JSON.stringify does) for
+ * use in cache keys. It runs on every proxied request, so it builds one string without
+ * intermediate arrays, and sorts keys only when they are not in order already.
+ */
 export function stableJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? "" : ",") + stableJson(value[i]);
+    return out + "]";
+  }
+  const obj = value as Record<string, unknown>;
+  let keys = Object.keys(obj);
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1] > keys[i]) {
+      keys = [...keys].sort();
+      break;
+    }
+  }
+  let out = "{";
+  for (const k of keys) {
+    const v = obj[k];
+    if (v === undefined) continue;
+    out += (out.length === 1 ? "" : ",") + JSON.stringify(k) + ":" + stableJson(v);
+  }
+  return out + "}";
 }
 
 export class TokenCache {

@@ -6,6 +6,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { GatewayEnv } from "../context.ts";
 import { errorResponse } from "../errors/respond.ts";
+import { type Stage, stageMiddleware } from "../stage.ts";
 
 export interface RequestLimits {
   maxUrlLength: number;
@@ -22,19 +23,27 @@ export const DEFAULT_LIMITS: RequestLimits = {
   maxBodyBytes: 10 * 1024 * 1024,
 };
 
-export function requestLimits(limits: RequestLimits): MiddlewareHandler<GatewayEnv> {
+export function requestLimitsStage(limits: RequestLimits): Stage {
   const { maxUrlLength, maxHeaderCount, maxHeaderBytes, maxBodyBytes } = limits;
-  return async function enforceRequestLimits(c, next) {
+  return function enforceRequestLimits(c, state) {
     const raw = c.req.raw;
     if (raw.url.length > maxUrlLength) return errorResponse(c, "uri_too_long");
     // Reading the fields is the costly part; the proxy reuses this list instead of reading again.
-    const pairs = [...raw.headers];
+    // forEach yields the same (sorted, combined) fields as the iterator at a fraction of its cost.
+    const pairs: [string, string][] = [];
     let bytes = 0;
-    for (const [name, value] of pairs) bytes += name.length + value.length;
+    raw.headers.forEach((value, name) => {
+      pairs.push([name, value]);
+      bytes += name.length + value.length;
+    });
     if (pairs.length > maxHeaderCount || bytes > maxHeaderBytes) return errorResponse(c, "headers_too_large");
-    c.get("state").headerPairs = pairs;
+    state.headerPairs = pairs;
     const length = raw.headers.get("content-length");
     if (length !== null && !(Number(length) <= maxBodyBytes)) return errorResponse(c, "request_too_large");
-    await next();
+    return null;
   };
+}
+
+export function requestLimits(limits: RequestLimits): MiddlewareHandler<GatewayEnv> {
+  return stageMiddleware(requestLimitsStage(limits));
 }

@@ -17,6 +17,11 @@ export class GatewayMetrics {
   readonly policyEval: client.Histogram<"result">;
   readonly rateLimitRejections: client.Counter<"route">;
   readonly keyLookups: client.Counter<"kind">;
+  /** Label children resolved once per label set (bounded: routes × decisions × statuses). */
+  readonly #requestChildren = new Map<string, client.Counter.Internal>();
+  readonly #latencyChildren = new Map<string, client.Histogram.Internal<"route">>();
+  readonly #policyOk: client.Histogram.Internal<"result">;
+  readonly #policyError: client.Histogram.Internal<"result">;
 
   constructor(bundle?: BundleStatus) {
     const registers = [this.registry];
@@ -52,6 +57,8 @@ export class GatewayMetrics {
       labelNames: ["kind"],
       registers,
     });
+    this.#policyOk = this.policyEval.labels({ result: "ok" });
+    this.#policyError = this.policyEval.labels({ result: "error" });
     if (bundle) {
       new client.Counter({
         name: "gateway_bundle_reloads_total",
@@ -69,12 +76,23 @@ export class GatewayMetrics {
   }
 
   observePolicy(durationMs: number, ok: boolean): void {
-    this.policyEval.observe({ result: ok ? "ok" : "error" }, durationMs / 1000);
+    (ok ? this.#policyOk : this.#policyError).observe(durationMs / 1000);
   }
 
   observeRequest(route: string, decision: string, status: number, seconds: number): void {
-    this.requests.inc({ route, decision, status: String(status) });
-    this.latency.observe({ route }, seconds);
+    const id = `${route}\u0000${decision}\u0000${status}`;
+    let counter = this.#requestChildren.get(id);
+    if (counter === undefined) {
+      counter = this.requests.labels({ route, decision, status: String(status) });
+      this.#requestChildren.set(id, counter);
+    }
+    counter.inc();
+    let histogram = this.#latencyChildren.get(route);
+    if (histogram === undefined) {
+      histogram = this.latency.labels({ route });
+      this.#latencyChildren.set(route, histogram);
+    }
+    histogram.observe(seconds);
   }
 
   get contentType(): string {

@@ -17,6 +17,7 @@ import { limitBody } from "../limits/body_limit.ts";
 import { RouteTable } from "../routes/table.ts";
 import { upstreamPayload } from "./claims.ts";
 import { DeadlineQueue } from "./deadlines.ts";
+import type { Stage } from "../stage.ts";
 import type { HeaderRules } from "./headers.ts";
 
 /** What the proxy needs of KEYS' ClaimsSigner (structural, so tests can pass a fake). */
@@ -38,6 +39,12 @@ export interface ProxyOptions {
 }
 
 export function proxy(opts: ProxyOptions): Handler<GatewayEnv> {
+  const stage = proxyStage(opts);
+  return (c) => stage(c, c.get("state")) as Promise<Response>;
+}
+
+/** The last stage: it always answers. */
+export function proxyStage(opts: ProxyOptions): Stage {
   const { signer, headers: rules, maxBodyBytes } = opts;
   const doFetch = opts.fetch ?? fetch;
   const connectDeadlines = new DeadlineQueue(opts.connectMs);
@@ -48,8 +55,7 @@ export function proxy(opts: ProxyOptions): Handler<GatewayEnv> {
     new GatewayError("upstream_timeout", `upstream exchange over ${opts.overallMs} ms`);
   const clientGone = () => new GatewayError("client_closed", "the client went away");
 
-  return async function forward(c) {
-    const state = c.get("state");
+  return async function forward(c, state): Promise<Response> {
     const { route, key, decision } = state;
     if (route === null || key === null || decision === null) throw new Error("proxy: pipeline incomplete");
 

@@ -104,7 +104,9 @@ export class HeaderRules {
     const out = new Headers();
     const connection = upstream.get("connection");
     const drop = connection === null ? this.#dropDown : withTokens(this.#dropDown, connection);
-    for (const [name, value] of upstream) if (!drop.has(name)) out.append(name, value);
+    upstream.forEach((value, name) => {
+      if (!drop.has(name)) out.append(name, value);
+    });
     return out;
   }
 }

@@ -2,14 +2,19 @@
 import type { MiddlewareHandler } from "hono";
 import type { GatewayEnv } from "../context.ts";
 import { errorResponse } from "../errors/respond.ts";
+import { type Stage, stageMiddleware } from "../stage.ts";
 import type { RouteTable } from "./table.ts";
 
-export function routing(table: RouteTable): MiddlewareHandler<GatewayEnv> {
-  return async function matchRoute(c, next) {
+export function routingStage(table: RouteTable): Stage {
+  return function matchRoute(c, state) {
     const raw = c.req.raw;
     const route = table.match(raw.method, raw.headers.get("host") ?? "", c.req.path);
     if (route === null) return errorResponse(c, "route_not_found");
-    c.get("state").route = route;
-    await next();
+    state.route = route;
+    return null;
   };
+}
+
+export function routing(table: RouteTable): MiddlewareHandler<GatewayEnv> {
+  return stageMiddleware(routingStage(table));
 }

@@ -29,7 +29,10 @@ export function keyRecord(over: Partial<KeyRecord> = {}): KeyRecord {
   };
 }
 
-/** Evaluates with a function of the input; records every input it saw. */
+/**
+ * Evaluates with a function of the input; records every input it saw. Like the SDK, it takes the
+ * input as a value or as an ArrayBuffer of its JSON text (recorded and answered decoded).
+ */
 export class FakeEvaluator implements PolicyEvaluator {
   readonly inputs: unknown[] = [];
   constructor(
@@ -37,7 +40,8 @@ export class FakeEvaluator implements PolicyEvaluator {
     public revision: string | null = "rev-1",
   ) {}
 
-  evaluate(_entrypoint: string, input: unknown): Evaluation {
+  evaluate(_entrypoint: string, given: unknown): Evaluation {
+    const input = given instanceof ArrayBuffer ? JSON.parse(new TextDecoder().decode(given)) : given;
     this.inputs.push(input);
     const a = this.answer(input);
     if ("error" in a) {

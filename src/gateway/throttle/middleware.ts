@@ -8,18 +8,19 @@ import type { GatewayEnv } from "../context.ts";
 import { rateLimitRules } from "../decision/schema.ts";
 import { errorResponse } from "../errors/respond.ts";
 import type { RateLimiter, RateLimitOutcome } from "../ratelimit/types.ts";
+import type { RequestState } from "../context.ts";
+import { type Stage, stageMiddleware } from "../stage.ts";
 import { mostRestrictive, rateLimitHeaders } from "./headers.ts";
 
 export interface ThrottleOptions {
   limiter: RateLimiter;
 }
 
-export function throttle(opts: ThrottleOptions): MiddlewareHandler<GatewayEnv> {
+export function throttleStage(opts: ThrottleOptions): Stage {
   const { limiter } = opts;
-  return async function enforceRateLimits(c, next) {
-    const state = c.get("state");
+  return async function enforceRateLimits(c, state) {
     const decision = state.decision;
-    if (decision === null || !decision.rate_limits?.length) return next();
+    if (decision === null || !decision.rate_limits?.length) return null;
     let worst: RateLimitOutcome | null = null;
     for (const rule of rateLimitRules(decision)) {
       let outcome: RateLimitOutcome;
@@ -36,10 +37,19 @@ export function throttle(opts: ThrottleOptions): MiddlewareHandler<GatewayEnv> {
     if (worst !== null && !worst.allowed) {
       return errorResponse(c, "rate_limited", "rate_limited", rateLimitHeaders(worst));
     }
-    await next();
-    if (worst !== null) {
-      const headers = c.res.headers;
-      for (const [k, v] of Object.entries(rateLimitHeaders(worst))) headers.set(k, v);
-    }
+    return null;
   };
+}
+
+/** After a request the limits let through: its RateLimit-* headers on whatever answered it. */
+export function addRateLimitHeaders(res: Response, state: RequestState): void {
+  const worst = state.rateLimit;
+  if (worst === null) return;
+  const headers = res.headers;
+  const h = rateLimitHeaders(worst);
+  for (const name in h) headers.set(name, h[name]);
+}
+
+export function throttle(opts: ThrottleOptions): MiddlewareHandler<GatewayEnv> {
+  return stageMiddleware(throttleStage(opts), addRateLimitHeaders);
 }

@@ -1,10 +1,10 @@
 /**
  * Records every answered request: metrics (count by route/decision/status, latency) and one
- * decision-log line. Runs just inside the request-id middleware so it sees every outcome,
- * including errors answered by the app's error handler.
+ * decision-log line. The pipeline (pipeline.ts) calls it last, with the status of the response it
+ * is about to return, so it sees every outcome, errors included.
  */
-import type { MiddlewareHandler } from "hono";
-import type { GatewayEnv } from "../context.ts";
+import type { Context } from "hono";
+import type { GatewayEnv, RequestState } from "../context.ts";
 import { decisionLine, type DecisionSink } from "./decision_log.ts";
 import type { GatewayMetrics } from "./metrics.ts";
 
@@ -13,12 +13,11 @@ export interface ObserveOptions {
   sink: DecisionSink;
 }
 
-export function observe(opts: ObserveOptions): MiddlewareHandler<GatewayEnv> {
+export type RequestRecorder = (c: Context<GatewayEnv>, state: RequestState, status: number) => void;
+
+export function requestRecorder(opts: ObserveOptions): RequestRecorder {
   const { metrics, sink } = opts;
-  return async function observeRequest(c, next) {
-    await next();
-    const state = c.get("state");
-    const status = c.res.status;
+  return function recordRequest(c, state, status) {
     const latencyMs = performance.now() - state.startedAt;
     const line = decisionLine(state, {
       method: c.req.raw.method,

@@ -198,36 +198,12 @@ function applyOne(p: Planner, b: FuncBuilder, target: Term, value: number, m: Wi
     throw new PlanError("`with` target must be a ground reference", m.loc);
   }
   if (root === "input") {
-    if (path.length === 0) {
-      b.input = value;
-      return;
-    }
-    const keys = pathArray(p, b, path);
-    const next = b.newLocal();
-    b.emit({
-      type: "CallStmt",
-      func: "rt_upsert",
-      args: [local(b.input), local(keys), local(value)],
-      result: next,
-    }, m.loc);
-    b.input = next;
+    b.input = replaced(p, b, b.input, path, value, m);
     return;
   }
   if (root === "data" && findNode(p.tree, path)?.ruleSet?.kind !== "function") {
     b.dataOverrides = [{ path, value }, ...b.dataOverrides];
-    if (path.length === 0) {
-      b.data = value;
-      return;
-    }
-    const keys = pathArray(p, b, path);
-    const next = b.newLocal();
-    b.emit({
-      type: "CallStmt",
-      func: "rt_upsert",
-      args: [local(b.data), local(keys), local(value)],
-      result: next,
-    }, m.loc);
-    b.data = next;
+    b.data = replaced(p, b, b.data, path, value, m);
     return;
   }
   // A function or built-in replaced by a value.
@@ -235,6 +211,25 @@ function applyOne(p: Planner, b: FuncBuilder, target: Term, value: number, m: Wi
     { name: [root, ...path].join("."), replacement: { kind: "value", local: value } },
     ...b.functionOverrides,
   ];
+}
+
+/** A copy of `doc` with `value` at `path` (the value itself for the empty path). */
+function replaced(
+  p: Planner,
+  b: FuncBuilder,
+  doc: number,
+  path: string[],
+  value: number,
+  m: WithModifier,
+): number {
+  if (path.length === 0) return value;
+  const keys = pathArray(p, b, path);
+  const next = b.newLocal();
+  b.emit(
+    { type: "CallStmt", func: "rt_upsert", args: [local(doc), local(keys), local(value)], result: next },
+    m.loc,
+  );
+  return next;
 }
 
 /** `with` targets a user function (`data.pkg.f`) or a built-in (`count`, `time.now_ns`). */

@@ -54,13 +54,7 @@ export function unifyWithOperand(p: Planner, b: FuncBuilder, pattern: Term, v: O
     return k();
   }
   if (pattern.type === "array" && b.hasUnboundVars(pattern)) {
-    const src = toLocal(b, v);
-    b.emit({ type: "IsArrayStmt", source: local(src) }, pattern.loc);
-    const len = b.newLocal();
-    const want = b.newLocal();
-    b.emit({ type: "LenStmt", source: local(src), target: len });
-    b.emit({ type: "MakeNumberIntStmt", value: pattern.items.length, target: want });
-    b.emit({ type: "EqualStmt", a: local(len), b: local(want) });
+    const src = requireShape(b, v, "IsArrayStmt", pattern.items.length, pattern);
     const step = (i: number) => {
       if (i === pattern.items.length) return k();
       const idx = b.newLocal();
@@ -72,13 +66,7 @@ export function unifyWithOperand(p: Planner, b: FuncBuilder, pattern: Term, v: O
     return step(0);
   }
   if (pattern.type === "object" && b.hasUnboundVars(pattern)) {
-    const src = toLocal(b, v);
-    b.emit({ type: "IsObjectStmt", source: local(src) }, pattern.loc);
-    const len = b.newLocal();
-    const want = b.newLocal();
-    b.emit({ type: "LenStmt", source: local(src), target: len });
-    b.emit({ type: "MakeNumberIntStmt", value: pattern.items.length, target: want });
-    b.emit({ type: "EqualStmt", a: local(len), b: local(want) });
+    const src = requireShape(b, v, "IsObjectStmt", pattern.items.length, pattern);
     const step = (i: number) => {
       if (i === pattern.items.length) return k();
       const [keyTerm, valueTerm] = pattern.items[i];
@@ -100,6 +88,24 @@ export function unifyWithOperand(p: Planner, b: FuncBuilder, pattern: Term, v: O
     b.emit({ type: "EqualStmt", a: x, b: v }, pattern.loc);
     k();
   });
+}
+
+/** The value in a local, required to be an array (or object) of `size` elements. */
+function requireShape(
+  b: FuncBuilder,
+  v: Operand,
+  type: "IsArrayStmt" | "IsObjectStmt",
+  size: number,
+  pattern: Term,
+): number {
+  const src = toLocal(b, v);
+  b.emit({ type, source: local(src) }, pattern.loc);
+  const len = b.newLocal();
+  const want = b.newLocal();
+  b.emit({ type: "LenStmt", source: local(src), target: len });
+  b.emit({ type: "MakeNumberIntStmt", value: size, target: want });
+  b.emit({ type: "EqualStmt", a: local(len), b: local(want) });
+  return src;
 }
 
 /** A unification that can never succeed (e.g. arrays of different lengths). */

@@ -8,7 +8,7 @@
  * beside the key store), GATEWAY_ADMIN_TOKEN (enables /admin), GATEWAY_JWT_KEYS (private JWKs; else
  * an ephemeral key), GATEWAY_BUNDLE_KEY (bundle signature verification). GATEWAY_CONFIG names the
  * configuration file; GATEWAY_HOST / GATEWAY_PORT override where it listens; GATEWAY_KEYS_DB where
- * the key store lives.
+ * the key store lives; REDIS_URL (may hold the password) where Redis is, when it is used.
  */
 import { ConfigError } from "./config/errors.ts";
 import { loadConfig } from "./config/load.ts";
@@ -25,10 +25,16 @@ import { closeLogging, configureLogging, opsLogger } from "./gateway/observe/log
 import { GatewayMetrics } from "./gateway/observe/metrics.ts";
 import { countingStore } from "./gateway/observe/store_metrics.ts";
 import { MemoryRateLimiter } from "./gateway/ratelimit/memory_limiter.ts";
+import { RedisRateLimiter } from "./gateway/ratelimit/redis_limiter.ts";
+import type { RateLimiter } from "./gateway/ratelimit/types.ts";
 import { RouteTable } from "./gateway/routes/table.ts";
 import { createKey } from "./keys/manage.ts";
 import { keysDbPath, openKeyStore } from "./keys/open.ts";
+import { publishingKeyStore, subscribeKeyChangesFromRedis } from "./keys/redis_changes.ts";
 import { extractApiKey, KeyVerifier } from "./keys/verifier.ts";
+import { resolveRedisSettings } from "./redis/config.ts";
+import { RedisConnection } from "./redis/connection.ts";
+import { RedisError } from "./redis/errors.ts";
 
 const DEFAULT_BUNDLE = "build/bundle.tar.gz";
 const DEFAULT_POLICY_DIR = "policies";
@@ -56,10 +62,24 @@ async function main(args: string[]): Promise<void> {
   const log = opsLogger("start");
   const env = (name: string) => Deno.env.get(name);
 
+  // Redis, when the rate limiter is shared or the section is configured (redis/connection.ts).
+  const redis = config.rateLimit.store === "redis" || config.redis !== undefined
+    ? await openRedis(config, file)
+    : null;
+
   // Keys: the embedded Deno KV store, its HMAC secret, the verifier (store reads are counted).
+  // With Redis, every write is announced to the other replicas (keys/redis_changes.ts).
   const dbPath = keysDbPath(config.keys.db);
   const opened = await openKeyStore(dbPath);
-  const store = opened.store;
+  const keysLog = opsLogger("keys");
+  const store = redis === null ? opened.store : publishingKeyStore(opened.store, {
+    redis,
+    onPublishError: (e, change) =>
+      keysLog.warn("key change not announced: other replicas see it within keys.cacheTtlMs", {
+        key_id: change.id,
+        code: e.code,
+      }),
+  });
   const metricsRef: { reloads: () => { ok: number; failed: number } } = {
     reloads: () => ({ ok: 0, failed: 0 }),
   };
@@ -69,6 +89,15 @@ async function main(args: string[]): Promise<void> {
     secret: opened.secret,
     cacheTtlMs: config.keys.cacheTtlMs,
   });
+  if (redis !== null) {
+    // Resolves once subscribed (when Redis is down at start: once it is up); close() ends it.
+    subscribeKeyChangesFromRedis(redis, (change) => verifier.invalidate(change.hash), {
+      onInvalidMessage: () => keysLog.warn("ignored a malformed key change message"),
+    }).then(() => keysLog.info("listening to key changes from other replicas"), () => {});
+  }
+  const limiter: RateLimiter = config.rateLimit.store === "redis"
+    ? new RedisRateLimiter({ redis: redis! })
+    : new MemoryRateLimiter();
 
   const signer = await ClaimsSigner.create({
     issuer: config.jwt.issuer,
@@ -133,7 +162,7 @@ async function main(args: string[]): Promise<void> {
     verifier,
     extractKey: extractApiKey,
     signer,
-    limiter: new MemoryRateLimiter(),
+    limiter,
     metrics,
     sink: config.log.decisions ? jsonLinesSink(decisionWriter) : { write() {} },
     limits: config.limits,
@@ -159,6 +188,7 @@ async function main(args: string[]): Promise<void> {
     await server.shutdown();
     manager.stop();
     await demo?.shutdown();
+    await redis?.close();
     store.close?.();
     await decisionWriter.flush();
     await closeLogging();
@@ -168,6 +198,38 @@ async function main(args: string[]): Promise<void> {
   Deno.addSignalListener("SIGTERM", stop);
 
   if (demo !== null) await printDemoBanner(url, { store, secret: opened.secret });
+}
+
+/**
+ * Opens the Redis connection without waiting for it for long: when Redis is not there yet the
+ * gateway still starts, rate-limited requests answer 503 and key changes wait, until it comes.
+ */
+async function openRedis(config: GatewayConfig, file: string | null): Promise<RedisConnection> {
+  const log = opsLogger("redis");
+  let settings;
+  try {
+    settings = resolveRedisSettings(config.redis);
+  } catch (e) {
+    if (e instanceof RedisError) throw new ConfigError(file ?? "(defaults)", [e.message]);
+    throw e;
+  }
+  const redis = RedisConnection.open(settings, {
+    onStateChange: (state, error) => {
+      if (state === "up") return log.info("redis connected");
+      const props = { code: error?.code, error: error?.message };
+      log.warn("redis unreachable: shared rate limits fail closed (503) until it is back", props);
+    },
+    onResubscribed: () =>
+      log.warn(
+        "key change subscription restored: changes made while it was down take effect within keys.cacheTtlMs",
+      ),
+  });
+  try {
+    await redis.ready();
+  } catch {
+    // Reported by onStateChange; the connection keeps retrying in the background.
+  }
+  return redis;
 }
 
 /** First run of the demo: create a demo key and show it (once: only its hash is stored). */

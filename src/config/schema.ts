@@ -74,6 +74,26 @@ export const configSchema = z.object({
     (routes) => new Set(routes.map((r) => r.id)).size === routes.length,
     "route ids must be unique",
   ),
+  rateLimit: z.object({
+    /** "memory": counted per process; "redis": one budget shared by every replica (uses `redis`). */
+    store: z.enum(["memory", "redis"]).default("memory"),
+  }).strict().prefault({}),
+  /**
+   * Redis, for the shared rate limiter and for key revocation across replicas. The gateway connects
+   * when this section is present or rateLimit.store is "redis". $REDIS_URL, when set, replaces
+   * `url`, and is the only place for a password.
+   */
+  redis: z.object({
+    url: z.url({ protocol: /^rediss?$/, error: "a redis:// or rediss:// URL" }).refine(
+      (url) => !URL.canParse(url) || new URL(url).password === "",
+      "no password in this file: put the URL with its password in $REDIS_URL",
+    ).optional(),
+    /** Deadline of one Redis operation; past it a rate-limited request fails closed (503). */
+    commandTimeoutMs: ms(50),
+    connectTimeoutMs: ms(1000),
+    /** Prefix of every key and channel, so deployments can share a server. */
+    keyPrefix: z.string().max(64).default("gw:"),
+  }).strict().optional(),
   log: z.object({
     level: z.enum(["debug", "info", "warning", "error"]).default("info"),
     /** Write the decision log (one JSON line per request) to stdout. */

@@ -53,7 +53,7 @@ class ModuleEmitter {
   private readonly rtNames = new Map<string, string>();
   /** Memoised funcs, each with two globals: whether a value is cached, and the value. */
   private memoSlots = 0;
-  private staticText: string[];
+  private readonly staticText: string[];
 
   constructor(private m: binaryen.Module, private policy: Policy, private opts: EmitOptions) {
     this.staticText = [...policy.static.strings];
@@ -73,11 +73,8 @@ class ModuleEmitter {
     const biIdx = this.intern(builtinsJson);
     const badEp = this.intern("invalid entrypoint id");
     // Messages used by statements are interned during lowering, so lower first, then lay out data.
-    const bodies = [
-      ...this.policy.funcs.map((f) => () => this.addFunc(f)),
-      ...this.policy.plans.map((p, i) => () => this.addPlan(p, i)),
-    ];
-    for (const b of bodies) b();
+    for (const f of this.policy.funcs) this.addFunc(f);
+    this.policy.plans.forEach((p, i) => this.addPlan(p, i));
     this.addDispatch(badEp);
     this.addAbiExports(epIdx, biIdx);
     this.layoutData();

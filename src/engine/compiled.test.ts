@@ -93,3 +93,48 @@ Deno.test("compiled: policy:test runs test rules", async () => {
     ]);
   });
 });
+
+Deno.test("compiled: the manifest's rego_version and file_rego_versions choose each file's syntax", async () => {
+  const { readBundleDirectory } = await import("./bundle/directory.ts");
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(join(dir, "legacy"));
+    // Rego v0: no `if`, `deny[msg] { … }` is a partial set.
+    await Deno.writeTextFile(
+      join(dir, "legacy", "old.rego"),
+      'package legacy\n\ndeny[msg] { input.x > 1; msg := "big" }\n',
+    );
+    await Deno.writeTextFile(
+      join(dir, "new.rego"),
+      'package gateway\nimport rego.v1\n\ndecision := {"allow": count(data.legacy.deny) == 0}\n',
+    );
+    await Deno.writeTextFile(
+      join(dir, ".manifest"),
+      JSON.stringify({ rego_version: 1, file_rego_versions: { "legacy/*.rego": 0 } }),
+    );
+    const engine = new PolicyEngine();
+    engine.activate(
+      await loadBundle({ kind: "files", files: await readBundleDirectory(dir) }, {
+        entrypoints: ["gateway/decision"],
+      }),
+    );
+    const allowed = engine.evaluate("gateway/decision", { x: 1 });
+    assert.ok(allowed.ok, !allowed.ok ? allowed.error.message : "");
+    assert.deepEqual(allowed.value, { allow: true });
+    const denied = engine.evaluate("gateway/decision", { x: 2 });
+    assert.ok(denied.ok);
+    assert.deepEqual(denied.value, { allow: false });
+
+    // Without the per-file entry the v0 file is rejected as v1.
+    await Deno.writeTextFile(join(dir, ".manifest"), JSON.stringify({ rego_version: 1 }));
+    await assert.rejects(
+      async () =>
+        await loadBundle({ kind: "files", files: await readBundleDirectory(dir) }, {
+          entrypoints: ["gateway/decision"],
+        }),
+      /rego_parse_error/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -3,6 +3,7 @@
  * sources → instantiate with the SDK → setData → check entrypoints → smoke evaluation. Only a
  * candidate that passed every step is returned; every failure is an EngineError.
  */
+import { regoVersionOf } from "./bundle/manifest.ts";
 import { createHash } from "node:crypto";
 import type { FileMap } from "./bundle/archive.ts";
 import { type Bundle, isStrict, normalizeEntrypoint } from "./bundle/bundle.ts";
@@ -40,7 +41,7 @@ export async function loadBundle(input: BundleInput, options: LoadOptions = {}):
     : await bundleFromFiles(input.files, options);
   const strict = isStrict(bundle.manifest) || options.strict === true;
   const wasm = bundle.wasm ?? compilePolicy({
-    sources: bundle.sources,
+    sources: bundle.sources.map((s) => ({ ...s, regoVersion: regoVersionOf(bundle.manifest, s.path) })),
     entrypoints: declaredEntrypoints(bundle).length > 0
       ? declaredEntrypoints(bundle)
       : options.entrypoints ?? [],

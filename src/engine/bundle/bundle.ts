@@ -23,6 +23,8 @@ export interface Manifest {
   roots: string[];
   wasm: WasmResolver[];
   rego_version?: 0 | 1;
+  /** Per-file Rego versions, as OPA writes them: a path or a glob (`*` within a segment, `**` across) → 0 | 1. */
+  file_rego_versions?: Record<string, 0 | 1>;
   metadata: Record<string, unknown>;
 }
 

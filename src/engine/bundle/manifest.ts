@@ -34,6 +34,13 @@ export function parseManifest(bytes: Uint8Array | undefined): Manifest {
     if (raw.rego_version !== 0 && raw.rego_version !== 1) throw corrupt("rego_version must be 0 or 1");
     manifest.rego_version = raw.rego_version;
   }
+  if (raw.file_rego_versions !== undefined) {
+    const map = raw.file_rego_versions;
+    if (!isObject(map) || !Object.values(map).every((v) => v === 0 || v === 1)) {
+      throw corrupt("file_rego_versions must map file paths or globs to 0 or 1");
+    }
+    manifest.file_rego_versions = map as Record<string, 0 | 1>;
+  }
   if (raw.metadata !== undefined) {
     if (!isObject(raw.metadata)) throw corrupt("metadata must be an object");
     manifest.metadata = raw.metadata;
@@ -61,4 +68,31 @@ function corrupt(message: string): EngineError {
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * The Rego version of one bundle file: the manifest's `file_rego_versions` entry that matches its
+ * path (a leading "/" optional; `*` matches within a path segment, `**` across segments), else
+ * `rego_version`, else undefined (the compiler's default).
+ */
+export function regoVersionOf(manifest: Manifest, path: string): 0 | 1 | undefined {
+  const file = path.replace(/^\/+/, "");
+  for (const [pattern, version] of Object.entries(manifest.file_rego_versions ?? {})) {
+    if (globToRegExp(pattern.replace(/^\/+/, "")).test(file)) return version;
+  }
+  return manifest.rego_version;
+}
+
+function globToRegExp(glob: string): RegExp {
+  let re = "";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === "*" && glob[i + 1] === "*") {
+      re += ".*";
+      i++;
+    } else if (c === "*") re += "[^/]*";
+    else if (c === "?") re += "[^/]";
+    else re += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+  }
+  return new RegExp(`^${re}$`);
 }

@@ -12,7 +12,7 @@
  * dropped once expired (untouched for two windows), and at most `maxBuckets` are kept — beyond
  * that the least recently used bucket is dropped even if live (its key then starts afresh).
  */
-import { decide, isExpired, type WindowState } from "./sliding_window.ts";
+import { decide, isExpired, toOutcome, type WindowState } from "./sliding_window.ts";
 import type { RateLimiter, RateLimitOutcome, RateLimitRule } from "./types.ts";
 
 export interface MemoryRateLimiterOptions {
@@ -67,18 +67,7 @@ export class MemoryRateLimiter implements RateLimiter {
     this.#buckets.delete(id);
     this.#buckets.set(id, { state: d.state, windowMs });
     this.#sweep(t);
-    return Promise.resolve({
-      allowed: d.allowed,
-      limit: rule.limit,
-      remaining: d.remaining,
-      resetSeconds: Math.ceil(d.resetMs / 1000),
-      retryAfterSeconds: d.allowed
-        ? 0
-        : Number.isFinite(d.retryAfterMs)
-        ? Math.max(1, Math.ceil(d.retryAfterMs / 1000))
-        : Math.ceil(rule.windowSeconds),
-      key: rule.key,
-    });
+    return Promise.resolve(toOutcome(rule, d));
   }
 
   #sweep(t: number): void {

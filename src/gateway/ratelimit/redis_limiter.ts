@@ -25,7 +25,7 @@ import type { RedisConnection } from "../../redis/connection.ts";
 import { RedisError } from "../../redis/errors.ts";
 import { validateRule } from "./memory_limiter.ts";
 import { SLIDING_WINDOW_SCRIPT } from "./redis_window_script.ts";
-import { decide, type WindowState } from "./sliding_window.ts";
+import { decide, toOutcome, type WindowState } from "./sliding_window.ts";
 import type { RateLimiter, RateLimitOutcome, RateLimitRule } from "./types.ts";
 
 export interface RedisRateLimiterOptions {
@@ -67,18 +67,7 @@ export class RedisRateLimiter implements RateLimiter {
     if (d.allowed !== allowed) {
       throw new RedisError("redis_reply_invalid", "rate-limit script and sliding window disagree");
     }
-    return {
-      allowed: d.allowed,
-      limit: rule.limit,
-      remaining: d.remaining,
-      resetSeconds: Math.ceil(d.resetMs / 1000),
-      retryAfterSeconds: d.allowed
-        ? 0
-        : Number.isFinite(d.retryAfterMs)
-        ? Math.max(1, Math.ceil(d.retryAfterMs / 1000))
-        : Math.ceil(rule.windowSeconds),
-      key: rule.key,
-    };
+    return toOutcome(rule, d);
   }
 }
 

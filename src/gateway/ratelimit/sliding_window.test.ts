@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { advance, decide, isExpired } from "./sliding_window.ts";
+import { advance, decide, isExpired, toOutcome } from "./sliding_window.ts";
 
 Deno.test("advance rolls counters into the next window and forgets older ones", () => {
   assert.deepEqual(advance(undefined, 25_000, 10_000), { window: 2, previous: 0, current: 0 });
@@ -45,4 +45,25 @@ Deno.test("decide: when the current window is full, retry falls in the next wind
 Deno.test("isExpired once two windows have passed", () => {
   assert.equal(isExpired({ window: 3, previous: 0, current: 1 }, 49_999, 10_000), false);
   assert.equal(isExpired({ window: 3, previous: 0, current: 1 }, 50_000, 10_000), true);
+});
+
+Deno.test("toOutcome: whole seconds rounded up; a refusal waits ≥ 1 s, an impossible cost one window", () => {
+  const rule = { key: "org:acme", limit: 10, windowSeconds: 10, cost: 1 };
+  const allowed = decide({ window: 1, previous: 10, current: 1 }, 13_000, 10_000, 10, 1);
+  assert.deepEqual(toOutcome(rule, allowed), {
+    allowed: true,
+    limit: 10,
+    remaining: 1,
+    resetSeconds: 17,
+    retryAfterSeconds: 0,
+    key: "org:acme",
+  });
+  const base = { allowed: false, state: { window: 0, previous: 0, current: 10 }, remaining: 0 };
+  const soon = toOutcome(rule, { ...base, resetMs: 1_001, retryAfterMs: 1 });
+  assert.equal(soon.resetSeconds, 2);
+  assert.equal(soon.retryAfterSeconds, 1);
+  assert.equal(toOutcome(rule, { ...base, resetMs: 0, retryAfterMs: 2_500 }).retryAfterSeconds, 3);
+  const never = toOutcome({ ...rule, cost: 11 }, decide(undefined, 0, 10_000, 10, 11));
+  assert.equal(never.allowed, false);
+  assert.equal(never.retryAfterSeconds, 10);
 });

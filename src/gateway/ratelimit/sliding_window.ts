@@ -6,6 +6,7 @@
  * window w, is `previous·(1 − f) + current`, where `previous` and `current` are the units counted in
  * windows w−1 and w. A request of `cost` units is allowed when estimate + cost ≤ limit.
  */
+import type { RateLimitOutcome, RateLimitRule } from "./types.ts";
 
 export interface WindowState {
   /** Index of the window `current` counts (floor(t / windowMs)). */
@@ -81,4 +82,23 @@ export function decide(
 /** True when a state stored at window `state.window` no longer affects any decision at `t`. */
 export function isExpired(state: WindowState, t: number, windowMs: number): boolean {
   return Math.floor(t / windowMs) > state.window + 1;
+}
+
+/**
+ * A decision as the limiter interface reports it: whole seconds, rounded up; a refused request
+ * waits at least a second, and one that can never fit (cost > limit) is told to wait a window.
+ */
+export function toOutcome(rule: RateLimitRule, d: WindowDecision): RateLimitOutcome {
+  return {
+    allowed: d.allowed,
+    limit: rule.limit,
+    remaining: d.remaining,
+    resetSeconds: Math.ceil(d.resetMs / 1000),
+    retryAfterSeconds: d.allowed
+      ? 0
+      : Number.isFinite(d.retryAfterMs)
+      ? Math.max(1, Math.ceil(d.retryAfterMs / 1000))
+      : Math.ceil(rule.windowSeconds),
+    key: rule.key,
+  };
 }

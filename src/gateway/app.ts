@@ -17,6 +17,7 @@ import type { GatewayEnv } from "./context.ts";
 import { decisionStage } from "./decision/middleware.ts";
 import { GatewayError } from "./errors/gateway_error.ts";
 import { errorResponse } from "./errors/respond.ts";
+import type { DependencyCheck } from "./health/dependencies.ts";
 import { OPS_PATHS, opsRoutes, type PolicyStatus } from "./health/routes.ts";
 import { type RequestLimits, requestLimitsStage } from "./limits/middleware.ts";
 import type { DecisionSink } from "./observe/decision_log.ts";
@@ -56,6 +57,8 @@ export interface GatewayDeps {
   sink: DecisionSink;
   limits: RequestLimits;
   upstream: UpstreamSettings;
+  /** Checked by /readyz (e.g. Redis): one down makes it 503 (health/dependencies.ts). */
+  dependencies?: Record<string, DependencyCheck>;
   /** KEYS' admin sub-app, mounted at /admin when given. */
   admin?: Hono;
   /** For tests: the fetch the proxy uses. */
@@ -75,7 +78,15 @@ export function createGatewayApp(d: GatewayDeps): Hono<GatewayEnv> {
   // the proxied path has a single handler and no middleware chain.
   for (const path of OPS_PATHS) app.use(path, requestId());
   if (d.admin) app.use("/admin", requestId()).use("/admin/*", requestId());
-  app.route("/", opsRoutes({ policy: d.policyStatus, metrics: d.metrics, jwks: () => d.signer.jwks() }));
+  app.route(
+    "/",
+    opsRoutes({
+      policy: d.policyStatus,
+      metrics: d.metrics,
+      jwks: () => d.signer.jwks(),
+      dependencies: d.dependencies,
+    }),
+  );
   if (d.admin) app.route("/admin", d.admin);
 
   const steps = [

@@ -1,12 +1,14 @@
 /**
- * Operational endpoints: `/healthz` (the process is up), `/readyz` (a policy bundle is loaded; its
- * revision and the last reload error), `/metrics` (Prometheus) and `/.well-known/jwks.json` (the
- * public keys upstreams verify the gateway's JWTs with).
+ * Operational endpoints: `/healthz` (the process is up), `/readyz` (a policy bundle is loaded and
+ * every dependency is up; the revision, the last reload error and each dependency's state),
+ * `/metrics` (Prometheus) and `/.well-known/jwks.json` (the public keys upstreams verify the
+ * gateway's JWTs with).
  */
 import { Hono } from "hono";
 import type { BundleInfo } from "../../engine/types.ts";
 import type { GatewayEnv } from "../context.ts";
 import type { GatewayMetrics } from "../observe/metrics.ts";
+import { type DependencyCheck, DependencyChecker } from "./dependencies.ts";
 
 export interface PolicyStatus {
   current(): BundleInfo | null;
@@ -18,6 +20,13 @@ export interface OpsOptions {
   policy: PolicyStatus;
   metrics: GatewayMetrics;
   jwks: () => { keys: JsonWebKey[] };
+  /**
+   * Checked on every /readyz, concurrently, each within `dependencyTimeoutMs`: one down (or too
+   * slow) makes it 503. Reported under `dependencies` with stable error codes only.
+   */
+  dependencies?: Record<string, DependencyCheck>;
+  /** Default: DEFAULT_DEPENDENCY_TIMEOUT_MS (500). */
+  dependencyTimeoutMs?: number;
 }
 
 /** The paths opsRoutes answers (the app puts the request-id middleware on exactly these). */
@@ -27,19 +36,19 @@ export function opsRoutes(opts: OpsOptions): Hono<GatewayEnv> {
   const { policy, metrics, jwks } = opts;
   const app = new Hono<GatewayEnv>();
   app.get("/healthz", (c) => c.json({ status: "ok" }));
-  app.get("/readyz", (c) => {
+  const checker = new DependencyChecker(opts.dependencies ?? {}, opts.dependencyTimeoutMs);
+  app.get("/readyz", async (c) => {
     const bundle = policy.current();
     const lastError = policy.lastReloadError();
-    if (bundle === null) {
-      return c.json({ status: "not_ready", revision: null, last_reload_error: lastError }, 503);
+    const deps = checker.size > 0 ? await checker.check() : null;
+    const reported = deps === null ? {} : { dependencies: deps.dependencies };
+    if (bundle === null || deps?.up === false) {
+      const body = bundle === null
+        ? { status: "not_ready", revision: null, last_reload_error: lastError }
+        : { status: "not_ready", ...bundleFields(bundle), last_reload_error: lastError };
+      return c.json({ ...body, ...reported }, 503);
     }
-    return c.json({
-      status: "ready",
-      revision: bundle.revision,
-      source: bundle.source,
-      loaded_at: bundle.loadedAt.toISOString(),
-      last_reload_error: lastError,
-    });
+    return c.json({ status: "ready", ...bundleFields(bundle), last_reload_error: lastError, ...reported });
   });
   app.get("/metrics", async (c) => {
     c.header("content-type", metrics.contentType);
@@ -50,4 +59,8 @@ export function opsRoutes(opts: OpsOptions): Hono<GatewayEnv> {
     return c.json(jwks());
   });
   return app;
+}
+
+function bundleFields(bundle: BundleInfo) {
+  return { revision: bundle.revision, source: bundle.source, loaded_at: bundle.loadedAt.toISOString() };
 }

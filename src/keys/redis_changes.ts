@@ -10,8 +10,10 @@
  * - `subscribeKeyChangesFromRedis(redis, onChange)` listens in every gateway process; the gateway
  *   passes `(change) => verifier.invalidate(change.hash)`.
  *
- * Messages published while a subscriber is disconnected are lost (pub/sub keeps nothing): during a
- * Redis outage the cache TTL is the bound again (see RedisConnectionOptions.onResubscribed).
+ * Messages published while a subscriber is disconnected are lost (pub/sub keeps nothing). During
+ * the outage the cache TTL is the bound again; once the subscription is back (connection.ts emits
+ * `onResubscribed` after the SUBSCRIBE is acknowledged) the gateway calls
+ * `verifier.invalidateAll()`, so nothing missed outlives the reconnection.
  */
 import type { RedisConnection } from "../redis/connection.ts";
 import type { RedisError } from "../redis/errors.ts";

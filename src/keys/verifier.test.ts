@@ -247,6 +247,59 @@ Deno.test("close stops listening to the store", async () => {
   assert.deepEqual(await verifier.verify(issued.rawKey), { ok: false, reason: "revoked" });
 });
 
+Deno.test("invalidateAll drops every cached lookup, positive and negative", async () => {
+  const { store, clock: c, issued } = await setup();
+  const elsewhere = new CountingStore(store); // writes to `store` go unheard, as from another process
+  const verifier = new KeyVerifier({ store: elsewhere, secret: SECRET, now: c.now, cacheTtlMs: 600_000 });
+  const unknownRaw = generateRawKey("live");
+  assert.equal((await verifier.verify(issued.rawKey)).ok, true);
+  assert.deepEqual(await verifier.verify(unknownRaw), { ok: false, reason: "unknown" });
+  // Two changes this verifier never hears of: a revocation, and the unknown key now created.
+  await store.put({ ...issued.record, revoked: c.now().toISOString() });
+  const other = (await createKey({ store: new MemoryKeyStore(), secret: SECRET, now: c.now }, {
+    org: "acme",
+    subject: "bob",
+    identityType: "service",
+  })).record;
+  await store.put({ ...other, hash: new KeyHasher(SECRET).hash(unknownRaw) });
+  assert.equal((await verifier.verify(issued.rawKey)).ok, true, "cached for ten minutes");
+  assert.deepEqual(await verifier.verify(unknownRaw), { ok: false, reason: "unknown" });
+  assert.equal(elsewhere.lookups, 2);
+  verifier.invalidateAll();
+  assert.deepEqual(await verifier.verify(issued.rawKey), { ok: false, reason: "revoked" });
+  assert.equal((await verifier.verify(unknownRaw)).ok, true);
+  assert.equal(elsewhere.lookups, 4);
+  await verifier.verify(issued.rawKey); // cached again afterwards
+  assert.equal(elsewhere.lookups, 4);
+});
+
+Deno.test("invalidateAll during a lookup: its answer is not cached, later calls do not join it", async () => {
+  const { store, clock: c, issued } = await setup();
+  const gate = Promise.withResolvers<void>();
+  let lookups = 0;
+  const slow: KeyStore = {
+    get: (id) => store.get(id),
+    async findByHash(hash) {
+      lookups++;
+      const answer = await store.findByHash(hash); // read before the change below
+      if (lookups === 1) await gate.promise;
+      return answer;
+    },
+    put: (record) => store.put(record),
+    list: (filter) => store.list(filter),
+  };
+  const verifier = new KeyVerifier({ store: slow, secret: SECRET, now: c.now, cacheTtlMs: 600_000 });
+  const first = verifier.verify(issued.rawKey);
+  await Promise.resolve(); // the lookup has started
+  await store.put({ ...issued.record, revoked: c.now().toISOString() }); // unheard: another process
+  verifier.invalidateAll();
+  assert.deepEqual(await verifier.verify(issued.rawKey), { ok: false, reason: "revoked" }, "did not join");
+  gate.resolve();
+  assert.equal((await first).ok, true, "the stale lookup answers its own caller");
+  assert.deepEqual(await verifier.verify(issued.rawKey), { ok: false, reason: "revoked" }, "not cached");
+  assert.equal(lookups, 2, "the fresh answer was cached");
+});
+
 Deno.test("extractApiKey reads Bearer first, then X-API-Key", () => {
   assert.equal(extractApiKey(new Headers({ authorization: "Bearer abc" })), "abc");
   assert.equal(extractApiKey(new Headers({ authorization: "bearer   abc  " })), "abc");

@@ -10,7 +10,9 @@
  * - A put on the same store (or a store on the same change channel) in this process — revoke,
  *   rotate, create — drops the entry synchronously, so it takes effect on the very next request.
  * - A change made by another process (e.g. the CLI on the shared Deno KV file) takes effect within
- *   `cacheTtlMs`. Set `cacheTtlMs: 0` to disable caching.
+ *   `cacheTtlMs` — or at once when that process announces it and this one listens (redis_changes.ts
+ *   calls `invalidate`, and `invalidateAll` after a gap in which announcements were lost).
+ *   Set `cacheTtlMs: 0` to disable caching.
  */
 import { subscribeKeyChanges } from "./changes.ts";
 import { KEY_PREFIX, parseRawKey } from "./format.ts";
@@ -93,6 +95,17 @@ export class KeyVerifier {
     this.#generation++;
     this.#cache.delete(hash);
     this.#inflight.delete(hash); // later lookups must not join a fetch that started before the change
+  }
+
+  /**
+   * Drops every cached lookup, for when changes may have been missed (e.g. the Redis key-change
+   * subscription was down: its messages are not replayed). Lookups already under way are not
+   * cached either, and later ones do not join them.
+   */
+  invalidateAll(): void {
+    this.#generation++;
+    this.#cache.clear();
+    this.#inflight.clear();
   }
 
   /** Stops listening to store changes. */

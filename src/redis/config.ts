@@ -63,7 +63,8 @@ export function redactRedisUrl(url: string): string {
   }
 }
 
-function parseRedisUrl(url: string, where: string): URL {
+/** Parses a redis:// or rediss:// URL; throws RedisError(redis_config_invalid) naming `where`. */
+export function parseRedisUrl(url: string, where: string): URL {
   let u: URL;
   try {
     u = new URL(url);

@@ -35,6 +35,7 @@ import { extractApiKey, KeyVerifier } from "./keys/verifier.ts";
 import { resolveRedisSettings } from "./redis/config.ts";
 import { RedisConnection } from "./redis/connection.ts";
 import { RedisError } from "./redis/errors.ts";
+import { redisHealth } from "./redis/health.ts";
 
 const DEFAULT_BUNDLE = "build/bundle.tar.gz";
 const DEFAULT_POLICY_DIR = "policies";
@@ -63,8 +64,11 @@ async function main(args: string[]): Promise<void> {
   const env = (name: string) => Deno.env.get(name);
 
   // Redis, when the rate limiter is shared or the section is configured (redis/connection.ts).
+  // Once the key-change subscription is back after a loss, every cached key lookup is dropped: the
+  // changes announced meanwhile were missed (set below, once the verifier exists).
+  let onResubscribed = () => {};
   const redis = config.rateLimit.store === "redis" || config.redis !== undefined
-    ? await openRedis(config, file)
+    ? await openRedis(config, file, () => onResubscribed())
     : null;
 
   // Keys: the embedded Deno KV store, its HMAC secret, the verifier (store reads are counted).
@@ -90,6 +94,7 @@ async function main(args: string[]): Promise<void> {
     cacheTtlMs: config.keys.cacheTtlMs,
   });
   if (redis !== null) {
+    onResubscribed = () => verifier.invalidateAll();
     // Resolves once subscribed (when Redis is down at start: once it is up); close() ends it.
     subscribeKeyChangesFromRedis(redis, (change) => verifier.invalidate(change.hash), {
       onInvalidMessage: () => keysLog.warn("ignored a malformed key change message"),
@@ -173,6 +178,11 @@ async function main(args: string[]): Promise<void> {
       jwtPrefix,
       via: "1.1 policy-gateway",
     },
+    // Redis gates readiness only when requests need it (shared rate limits); used for revocation
+    // announcements alone, an outage only slows revocation down to the cache TTL.
+    dependencies: redis === null || config.rateLimit.store !== "redis"
+      ? undefined
+      : { redis: () => redisHealth(redis) },
     admin: adminRoutes({ store, token: env("GATEWAY_ADMIN_TOKEN") ?? "", hmacSecret: opened.secret }),
   });
 
@@ -202,9 +212,14 @@ async function main(args: string[]): Promise<void> {
 
 /**
  * Opens the Redis connection without waiting for it for long: when Redis is not there yet the
- * gateway still starts, rate-limited requests answer 503 and key changes wait, until it comes.
+ * gateway still starts, /readyz and rate-limited requests answer 503 and key changes wait, until it
+ * comes. `onResubscribed`: the key-change subscription is back after a loss.
  */
-async function openRedis(config: GatewayConfig, file: string | null): Promise<RedisConnection> {
+async function openRedis(
+  config: GatewayConfig,
+  file: string | null,
+  onResubscribed: () => void,
+): Promise<RedisConnection> {
   const log = opsLogger("redis");
   let settings;
   try {
@@ -217,12 +232,14 @@ async function openRedis(config: GatewayConfig, file: string | null): Promise<Re
     onStateChange: (state, error) => {
       if (state === "up") return log.info("redis connected");
       const props = { code: error?.code, error: error?.message };
-      log.warn("redis unreachable: shared rate limits fail closed (503) until it is back", props);
+      log.warn("redis unreachable: /readyz and shared rate limits answer 503 until it is back", props);
     },
-    onResubscribed: () =>
+    onResubscribed: () => {
+      onResubscribed();
       log.warn(
-        "key change subscription restored: changes made while it was down take effect within keys.cacheTtlMs",
-      ),
+        "key change subscription restored: cached key lookups dropped, as changes may have been missed",
+      );
+    },
   });
   try {
     await redis.ready();

@@ -51,8 +51,8 @@ Deno.test("build args: bad input is a usage error", () => {
 });
 
 Deno.test("policy:test args and test discovery", () => {
-  assert.deepEqual(parsePolicyTestArgs([]), { dir: "policies", regoVersion: 1 });
-  assert.deepEqual(parsePolicyTestArgs(["p", "--v0-compatible"]), { dir: "p", regoVersion: 0 });
+  assert.deepEqual(parsePolicyTestArgs([]), { dir: "policies", regoVersion: 1, verbose: false });
+  assert.deepEqual(parsePolicyTestArgs(["p", "--v0-compatible", "-v"]), { dir: "p", regoVersion: 0, verbose: true });
   assert.throws(() => parsePolicyTestArgs(["a", "b"]), UsageError);
   const text =
     "package gateway.decision_test\n\ntest_allow if { true }\ntest_deny := true\n  test_indented if true\nhelper := 1\ntest_allow if { 1 }\n";

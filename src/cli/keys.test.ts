@@ -1,8 +1,15 @@
-/** The key CLI end to end, as a subprocess against a temporary Deno KV path. */
+/**
+ * The key CLI end to end, as a subprocess against a temporary Deno KV path; the announcement tests
+ * against the real Redis (127.0.0.1:6379 or $REDIS_URL; they fail, never skip, without it).
+ */
 import assert from "node:assert/strict";
 import { KeyVerifier } from "../keys/verifier.ts";
 import { KvKeyStore } from "../keys/kv_store.ts";
 import { resolveKeySecret } from "../keys/secret.ts";
+import { type KeyChange, subscribeKeyChangesFromRedis } from "../keys/redis_changes.ts";
+import type { RedisSettings } from "../redis/config.ts";
+import { RedisConnection } from "../redis/connection.ts";
+import { closedPort, testRedis } from "../redis/testing/test_redis.ts";
 
 const CLI = new URL("./keys.ts", import.meta.url).pathname;
 
@@ -163,5 +170,113 @@ Deno.test("keys CLI: GATEWAY_KEY_SECRET is used when set (no secret file written
     } finally {
       store.close();
     }
+  });
+});
+
+/** Key changes heard on Redis under `prefix` while `fn` runs the CLI. */
+async function hearing(
+  settings: RedisSettings,
+  fn: (heard: KeyChange[], next: (n: number) => Promise<void>) => Promise<void>,
+) {
+  const redis = await RedisConnection.connect(settings);
+  const heard: KeyChange[] = [];
+  let more = Promise.withResolvers<void>();
+  const unsubscribe = await subscribeKeyChangesFromRedis(redis, (change) => {
+    heard.push(change);
+    more.resolve();
+    more = Promise.withResolvers();
+  });
+  const next = async (n: number) => {
+    while (heard.length < n) await more.promise;
+  };
+  try {
+    await fn(heard, next);
+  } finally {
+    await unsubscribe();
+    await redis.close();
+  }
+}
+
+const CREATE = ["create", "--org", "acme", "--subject", "svc", "--type", "service", "--json"];
+
+Deno.test("keys CLI + $REDIS_URL: create, rotate and revoke are announced to the gateways", async () => {
+  const settings = await testRedis();
+  const env = { REDIS_URL: settings.url };
+  const prefix = ["--redis-prefix", settings.keyPrefix];
+  await withDb(async (db) => {
+    await hearing(settings, async (heard, next) => {
+      const created = await run([...CREATE, "--db", db, ...prefix], env);
+      assert.equal(created.code, 0, created.stderr);
+      const { record } = JSON.parse(created.stdout);
+      await next(1);
+      const kv = await KvKeyStore.open(db);
+      const stored = (await kv.get(record.id))!;
+      kv.close();
+      assert.deepEqual(heard[0], { id: record.id, hash: stored.hash }, "id and hash, never the key");
+
+      const rotated = await run(["rotate", record.id, "--db", db, "--json", ...prefix], env);
+      assert.equal(rotated.code, 0, rotated.stderr);
+      const newId = JSON.parse(rotated.stdout).record.id;
+      await next(3);
+      assert.deepEqual(new Set(heard.slice(1, 3).map((c) => c.id)), new Set([record.id, newId]));
+
+      const revoked = await run(["revoke", newId, "--db", db, ...prefix], env);
+      assert.equal(revoked.code, 0, revoked.stderr);
+      await next(4);
+      assert.equal(heard[3].id, newId);
+      assert.equal(revoked.stderr, "", "no warning when the announcement went out");
+
+      const listed = await run(["list", "--db", db, ...prefix], env);
+      assert.equal(listed.code, 0, listed.stderr);
+      assert.equal(heard.length, 4, "reads announce nothing");
+    });
+  });
+});
+
+Deno.test("keys CLI --redis URL: announced on the given server, $REDIS_URL unset", async () => {
+  const settings = await testRedis();
+  await withDb(async (db) => {
+    await hearing(settings, async (heard, next) => {
+      const args = ["--db", db, "--redis", settings.url, "--redis-prefix", settings.keyPrefix];
+      const created = await run([...CREATE, ...args], { REDIS_URL: "" });
+      assert.equal(created.code, 0, created.stderr);
+      const id = JSON.parse(created.stdout).record.id;
+      const revoked = await run(["revoke", id, ...args], { REDIS_URL: "" });
+      assert.equal(revoked.code, 0, revoked.stderr);
+      await next(2);
+      assert.deepEqual(heard.map((c) => c.id), [id, id]);
+    });
+  });
+});
+
+Deno.test("keys CLI: Redis unreachable — the revocation stands, the missed announcement is a warning", async () => {
+  const port = closedPort();
+  await withDb(async (db) => {
+    const created = await run([...CREATE, "--db", db], { REDIS_URL: "" });
+    assert.equal(created.code, 0, created.stderr);
+    const { key, record } = JSON.parse(created.stdout);
+    const revoked = await run(["revoke", record.id, "--db", db], {
+      REDIS_URL: `redis://:hunter2@127.0.0.1:${port}`,
+    });
+    assert.equal(revoked.code, 0, revoked.stderr);
+    assert.match(
+      revoked.stderr,
+      new RegExp(`warning: redis_unavailable: change to ${record.id} saved but not`),
+    );
+    assert.equal(revoked.stderr.includes("hunter2"), false, "the password is never printed");
+    assert.deepEqual(await verifyWith(db, key), { ok: false, reason: "revoked" });
+  });
+});
+
+Deno.test("keys CLI --redis: a password on the command line, or a bad URL, is a usage error", async () => {
+  await withDb(async (db) => {
+    const withPassword = await run([...CREATE, "--db", db, "--redis", "redis://:hunter2@127.0.0.1:6379"]);
+    assert.equal(withPassword.code, 2);
+    assert.match(withPassword.stderr, /--redis must not hold a password: set \$REDIS_URL/);
+    assert.equal(withPassword.stderr.includes("hunter2"), false);
+    const notRedis = await run([...CREATE, "--db", db, "--redis", "http://127.0.0.1:6379"]);
+    assert.equal(notRedis.code, 2);
+    assert.match(notRedis.stderr, /--redis must be a redis:\/\/ or rediss:\/\/ URL/);
+    await assert.rejects(Deno.stat(db), Deno.errors.NotFound, "nothing was written");
   });
 });

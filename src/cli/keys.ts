@@ -9,6 +9,11 @@
  *   rotate  <id> [--grace 3600|1h]    (default grace: 0 — the old key stops now)
  *
  * Common: --db PATH (default $GATEWAY_KEYS_DB or data/keys.db), --json.
+ * Redis: with $REDIS_URL set or --redis URL (no password: that goes in $REDIS_URL only), create,
+ * rotate and revoke are announced to running gateways on `<prefix>key-changes` (--redis-prefix,
+ * default "gw:", as the gateways' redis.keyPrefix), so they act on it at once. If the announcement
+ * fails the write still stands (exit 0) and a warning names the key: the gateways then see the
+ * change within their keys.cacheTtlMs.
  * The HMAC secret comes from $GATEWAY_KEY_SECRET or, if unset, from `<db>.secret` beside the store
  * (generated on first use). The raw key is printed once, by create and rotate, to stdout only.
  * Exit codes: 0 ok, 1 operation failed (stable error id on stderr), 2 usage error.
@@ -17,7 +22,10 @@ import { parseArgs } from "node:util";
 import { KeyError } from "../keys/errors.ts";
 import { createKey, IDENTITY_TYPES, type KeyView, keyView, revokeKey, rotateKey } from "../keys/manage.ts";
 import { keysDbPath, openKeyStore } from "../keys/open.ts";
-import type { IdentityType } from "../keys/types.ts";
+import type { IdentityType, KeyStore } from "../keys/types.ts";
+import { redactRedisUrl } from "../redis/config.ts";
+import { RedisError } from "../redis/errors.ts";
+import { announcerSettings, type KeyAnnouncer, openKeyAnnouncer } from "./key_announcer.ts";
 
 const USAGE = `usage: deno task keys <create|list|show|revoke|rotate> [options]
   create  --org O --subject S --type human|service|agent [--scopes a,b] [--plan P] [--expires ISO|30d] [--env live]
@@ -25,7 +33,7 @@ const USAGE = `usage: deno task keys <create|list|show|revoke|rotate> [options]
   show    <id>
   revoke  <id>
   rotate  <id> [--grace SECONDS|1h]
-  common: --db PATH  --json`;
+  common: --db PATH  --json  --redis URL  --redis-prefix P (announce changes; default: $REDIS_URL)`;
 
 class UsageError extends Error {}
 
@@ -97,6 +105,8 @@ export async function main(args: string[]): Promise<number> {
         expires: { type: "string" },
         env: { type: "string" },
         grace: { type: "string" },
+        redis: { type: "string" },
+        "redis-prefix": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -115,6 +125,15 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
 
+  let redisSettings;
+  try {
+    redisSettings = announcerSettings({ url: values.redis, prefix: values["redis-prefix"] });
+  } catch (error) {
+    if (!(error instanceof RedisError)) throw error;
+    console.error(`${error.message}\n${USAGE}`);
+    return 2;
+  }
+
   let opened;
   try {
     opened = await openKeyStore(keysDbPath(values.db));
@@ -124,9 +143,21 @@ export async function main(args: string[]): Promise<number> {
     );
     return 1;
   }
-  const { store, secret, source } = opened;
+  const { secret, source } = opened;
   if (source === "generated") {
     console.error(`note: generated a new key HMAC secret beside ${keysDbPath(values.db)}`);
+  }
+  // Writes are announced to the gateways when Redis is configured (reads need no Redis).
+  let announcer: KeyAnnouncer | null = null;
+  let store: KeyStore = opened.store;
+  if (redisSettings !== null && ["create", "rotate", "revoke"].includes(command)) {
+    const where = redactRedisUrl(redisSettings.url);
+    announcer = await openKeyAnnouncer(opened.store, redisSettings, (error, change) =>
+      console.error(
+        `warning: ${error.code}: change to ${change.id} saved but not announced on ${where}; ` +
+          "gateways see it within their keys.cacheTtlMs",
+      ));
+    store = announcer.store;
   }
   const now = new Date();
   const ctx = { store, secret, now: () => now };
@@ -204,7 +235,8 @@ export async function main(args: string[]): Promise<number> {
     }
     throw error;
   } finally {
-    store.close();
+    await announcer?.close();
+    opened.store.close();
   }
 }
 

@@ -1,6 +1,7 @@
 // Correct rounding of decimal → f64: an approximation is checked against the exact decimal value
 // with big integers and moved by one ulp at a time until it is the nearest double (ties to even).
 import { bn, bnSetU64, bnShl, bnMulPow10, bnCmp } from "./bignum";
+import { f64Mantissa, f64Exponent } from "./f64_parts";
 
 /** Compares mant × 10^e10 with odd × 2^e2 exactly: <0, 0, >0. */
 function cmpExact(mant: u64, e10: i32, odd: u64, e2: i32): i32 {
@@ -22,15 +23,8 @@ export function correctF64(mant: u64, e10: i32, z: f64): f64 {
   if (z == 0) z = 5e-324;
   for (let iter = 0; iter < 64; iter++) {
     const bits = reinterpret<u64>(z);
-    const be = <i32>((bits >> 52) & 0x7ff);
-    let m: u64 = bits & 0xfffffffffffff;
-    let k: i32;
-    if (be == 0) {
-      k = -1074;
-    } else {
-      m |= 0x10000000000000;
-      k = be - 1075;
-    }
+    const m = f64Mantissa(bits);
+    const k = f64Exponent(bits);
     // upper midpoint (2m+1) × 2^(k-1)
     const up = cmpExact(mant, e10, 2 * m + 1, k - 1);
     if (up > 0 || (up == 0 && (m & 1) == 1)) {
@@ -40,7 +34,7 @@ export function correctF64(mant: u64, e10: i32, z: f64): f64 {
       continue;
     }
     // lower midpoint: (2m-1) × 2^(k-1), or (4m-1) × 2^(k-2) at a power of two
-    const pow2 = m == 0x10000000000000 && be > 1;
+    const pow2 = m == 0x10000000000000 && k > -1074;
     const lo = pow2 ? cmpExact(mant, e10, 4 * m - 1, k - 2) : cmpExact(mant, e10, 2 * m - 1, k - 1);
     if (lo < 0 || (lo == 0 && (m & 1) == 1)) {
       if (bits == 1) return lo == 0 ? 0 : (cmpExact(mant, e10, 1, -1075) > 0 ? z : 0);

@@ -5,7 +5,7 @@ import {
 } from "./value";
 import { compare, equal } from "./compare";
 import { arith, OP_ADD, OP_MUL } from "./arith";
-import { validNumberText, textToF64, numberFromF64 } from "./number";
+import { validNumberText, exponentEnds, textToF64, numberFromF64 } from "./number";
 import { alloc, heapTop, setHeapTop, pushStatic, pushByte, finishText } from "./heap";
 import { rt_builtin_error } from "./host";
 import { pushQuoted } from "./json_dump";
@@ -175,14 +175,7 @@ function relaxedNumberText(p: usize, n: u32): bool {
     }
   }
   if (digits == 0) return false;
-  if (i < n && (load<u8>(p + i) | 32) == 101) {
-    i++;
-    if (i < n && (load<u8>(p + i) == 43 || load<u8>(p + i) == 45)) i++;
-    const s = i;
-    while (i < n && load<u8>(p + i) >= 48 && load<u8>(p + i) <= 57) i++;
-    if (i == s) return false;
-  }
-  return i == n;
+  return exponentEnds(p, n, i);
 }
 
 export function bi_to_number(v: usize): usize {

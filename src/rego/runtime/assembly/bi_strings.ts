@@ -3,7 +3,7 @@ import {
   tagOf, lenOf, strPtr, elemAt, keyAt, valAt, boolValue, intValue, arrayValue, arrayPush, stringValue,
   T_NUMBER, T_STRING, T_ARRAY, T_OBJECT, T_SET,
 } from "./value";
-import { heapTop, pushByte, pushBytes, pushCodePoint } from "./heap";
+import { heapTop, pushByte, pushBytes, pushCodePoint, reverseBytes } from "./heap";
 import { toF64, toInt } from "./number";
 import { pushUint } from "./dtoa";
 import { toLower, toUpper } from "./unicode";
@@ -386,14 +386,6 @@ export function bi_format_int(x: usize, base: usize): usize {
     pushByte(<u32>HEX_DIGITS.charCodeAt(<i32>(u % b)));
     u /= b;
   } while (u != 0);
-  let i = d0;
-  let j = heapTop() - 1;
-  while (i < j) {
-    const t = load<u8>(i);
-    store<u8>(i, load<u8>(j));
-    store<u8>(j, t);
-    i++;
-    j--;
-  }
+  reverseBytes(d0, heapTop());
   return endString(start);
 }

@@ -2,6 +2,7 @@
 // Burger & Dybvig, on exact big integers), formatted like JavaScript's Number#toString.
 import { bn, bnSetU64, bnShl, bnMulPow10, bnMulSmall, bnAdd, bnSub, bnCmp, bnCopy, bnDivSmall, bnIsZero } from "./bignum";
 import { pushByte } from "./heap";
+import { f64Mantissa, f64Exponent } from "./f64_parts";
 
 const DIGITS: usize = memory.data(24);
 
@@ -28,18 +29,11 @@ export function lastDecimalPoint(): i32 {
  */
 function shortestDigits(v: f64): i32 {
   const bits = reinterpret<u64>(v);
-  const be = <i32>((bits >> 52) & 0x7ff);
-  let f: u64 = bits & 0xfffffffffffff;
-  let e: i32;
-  if (be == 0) {
-    e = -1074;
-  } else {
-    f |= 0x10000000000000;
-    e = be - 1075;
-  }
+  const f = f64Mantissa(bits);
+  const e = f64Exponent(bits);
   const even = (f & 1) == 0;
   const R = bn(0), S = bn(1), MP = bn(2), MM = bn(3), T = bn(4);
-  const unequal = f == 0x10000000000000 && be > 1;
+  const unequal = f == 0x10000000000000 && e > -1074;
   if (e >= 0) {
     if (!unequal) {
       bnSetU64(R, f); bnShl(R, <u32>e + 1);

@@ -4,6 +4,7 @@
 import { bn, bnSetU64, bnShl, bnMulPow10, bnMulSmall, bnSub, bnCmp, bnCopy, bnIsZero } from "./bignum";
 import { pushShortestDigits, lastDecimalPoint, pushUint } from "./dtoa";
 import { heapTop, pushByte, setHeapTop } from "./heap";
+import { f64Mantissa, f64Exponent } from "./f64_parts";
 
 const LOWER_HEX: string = "0123456789abcdef";
 const UPPER_HEX: string = "0123456789ABCDEF";
@@ -14,17 +15,9 @@ let gDp: i32 = 0;
 /** Sets R = bn(0), S = bn(1) so that v = R/S × 10^k with 1/10 <= R/S < 1; returns k. */
 function scale(v: f64): i32 {
   const bits = reinterpret<u64>(v);
-  const be = <i32>((bits >> 52) & 0x7ff);
-  let f: u64 = bits & 0xfffffffffffff;
-  let e: i32;
-  if (be == 0) {
-    e = -1074;
-  } else {
-    f |= 0x10000000000000;
-    e = be - 1075;
-  }
+  const e = f64Exponent(bits);
   const R = bn(0), S = bn(1);
-  bnSetU64(R, f);
+  bnSetU64(R, f64Mantissa(bits));
   bnSetU64(S, 1);
   if (e >= 0) bnShl(R, <u32>e);
   else bnShl(S, <u32>-e);

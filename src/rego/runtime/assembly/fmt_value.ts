@@ -2,9 +2,9 @@
 // operands to Go's fmt: `[1, "a"]`, `{"a": 1}`, `{1, 2}`, `set()`; strings inside are Go-quoted.
 import { pushByte, pushStatic } from "./heap";
 import {
-  tagOf, lenOf, strPtr, elemAt, keyAt, valAt, T_NULL, T_BOOLEAN, T_NUMBER, T_STRING, T_ARRAY, T_OBJECT,
+  tagOf, lenOf, strPtr, elemAt, keyAt, valAt, T_STRING, T_ARRAY, T_OBJECT,
 } from "./value";
-import { pushNumber } from "./json_dump";
+import { pushAtom } from "./json_dump";
 import { pushGoQuoted } from "./fmt_quote";
 
 function pushSeparator(i: u32): void {
@@ -16,14 +16,9 @@ function pushSeparator(i: u32): void {
 
 /** Appends the OPA text of v at the heap top. */
 export function pushRegoText(v: usize): void {
+  if (pushAtom(v)) return;
   const t = tagOf(v);
-  if (t == T_NULL) {
-    pushStatic("null");
-  } else if (t == T_BOOLEAN) {
-    pushStatic(load<u32>(v, 4) != 0 ? "true" : "false");
-  } else if (t == T_NUMBER) {
-    pushNumber(v);
-  } else if (t == T_STRING) {
+  if (t == T_STRING) {
     pushGoQuoted(strPtr(v), lenOf(v), false);
   } else if (t == T_ARRAY) {
     pushByte(91);

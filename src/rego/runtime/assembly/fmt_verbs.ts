@@ -1,7 +1,7 @@
 // Go's fmt verbs for the operand kinds OPA's sprintf passes to fmt.Sprintf: int (int64), float64,
 // string and *big.Int. An operand is a 16-byte slot: kind u32 at 0, byte length u32 at 4, then the
 // i64, the f64 or the address of the UTF-8 text (string; big integer decimal digits with sign).
-import { heapTop, pushByte, pushBytes, pushStatic, pushCodePoint, setHeapTop } from "./heap";
+import { heapTop, pushByte, pushBytes, pushStatic, pushCodePoint, reverseBytes, setHeapTop } from "./heap";
 import {
   fMinus, fPlus, fSharp, fSpace, fZero, fPlusV, fSharpV, wid, widPresent, prec, precPresent, setZero,
   pushPadding, insertPadding, insertFill, padSince,
@@ -84,15 +84,7 @@ function fmtInteger(u: u64, negative: bool, base: u32, verb: u32, digits: string
   } while (x != 0);
   const nd = <i32>(heapTop() - d0);
   for (let i = nd; i < precision; i++) pushByte(48);
-  let i = d0;
-  let j = heapTop() - 1;
-  while (i < j) {
-    const t = load<u8>(i);
-    store<u8>(i, load<u8>(j));
-    store<u8>(j, t);
-    i++;
-    j--;
-  }
+  reverseBytes(d0, heapTop());
   if (fSharp) {
     const lead = load<u8>(d0);
     const at = heapTop();
@@ -135,15 +127,7 @@ function fmtUnicode(u: u64): void {
     nd++;
   } while (x != 0);
   for (let k = nd; k < precision; k++) pushByte(48);
-  let i = d0;
-  let j = heapTop() - 1;
-  while (i < j) {
-    const t = load<u8>(i);
-    store<u8>(i, load<u8>(j));
-    store<u8>(j, t);
-    i++;
-    j--;
-  }
+  reverseBytes(d0, heapTop());
   if (fSharp && u <= 0x10ffff && isPrint(<u32>u)) {
     pushByte(32);
     pushByte(39);

@@ -75,6 +75,19 @@ export function pushBytes(src: usize, n: usize): void {
   heapPtr = p + n;
 }
 
+/** Reverses the bytes in [from, to) in place (digits are generated least significant first). */
+export function reverseBytes(from: usize, to: usize): void {
+  let i = from;
+  let j = to - 1;
+  while (i < j) {
+    const t = load<u8>(i);
+    store<u8>(i, load<u8>(j));
+    store<u8>(j, t);
+    i++;
+    j--;
+  }
+}
+
 /** Appends an ASCII/UTF-16 static string as UTF-8 at the heap top. */
 export function pushStatic(s: string): void {
   const n = s.length;

@@ -52,15 +52,20 @@ export function pushNumber(v: usize): void {
   }
 }
 
-function dump(v: usize, regoText: bool): void {
+/** Appends the text of null, a boolean or a number (the same in JSON and Rego); false for others. */
+export function pushAtom(v: usize): bool {
   const t = tagOf(v);
-  if (t == T_NULL) {
-    pushStatic("null");
-  } else if (t == T_BOOLEAN) {
-    pushStatic(load<u32>(v, 4) != 0 ? "true" : "false");
-  } else if (t == T_NUMBER) {
-    pushNumber(v);
-  } else if (t == T_STRING) {
+  if (t == T_NULL) pushStatic("null");
+  else if (t == T_BOOLEAN) pushStatic(load<u32>(v, 4) != 0 ? "true" : "false");
+  else if (t == T_NUMBER) pushNumber(v);
+  else return false;
+  return true;
+}
+
+function dump(v: usize, regoText: bool): void {
+  if (pushAtom(v)) return;
+  const t = tagOf(v);
+  if (t == T_STRING) {
     pushQuoted(strPtr(v), lenOf(v));
   } else if (t == T_ARRAY || (t == T_SET && (!regoText || lenOf(v) > 0))) {
     const n = lenOf(v);

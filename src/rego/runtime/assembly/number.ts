@@ -34,6 +34,11 @@ export function validNumberText(p: usize, n: u32): bool {
     while (i < n && load<u8>(p + i) >= 48 && load<u8>(p + i) <= 57) i++;
     if (i == s) return false;
   }
+  return exponentEnds(p, n, i);
+}
+
+/** True if the text (p, n) from i on is an optional exponent ("e"/"E", sign, digits) and nothing more. */
+export function exponentEnds(p: usize, n: u32, i: u32): bool {
   if (i < n && (load<u8>(p + i) | 32) == 101) {
     i++;
     if (i < n && (load<u8>(p + i) == 43 || load<u8>(p + i) == 45)) i++;

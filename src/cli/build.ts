@@ -15,7 +15,6 @@
  * module (policy:test compiles them); data files are merged into one `/data.json`, as OPA does.
  */
 import { basename, dirname } from "node:path";
-import { parseArgs } from "node:util";
 import { compile, type Diagnostic, renderDiagnostic, type SourceFile } from "../rego/mod.ts";
 import type { FileMap } from "../engine/bundle/archive.ts";
 import {
@@ -31,6 +30,7 @@ import { regoSources } from "../engine/bundle/read.ts";
 import { type KeyConfig, SIGNING_ALGORITHMS, type SigningAlgorithm } from "../engine/bundle/signature.ts";
 import { assembleFiles, writeBundle } from "../engine/bundle/write.ts";
 import { isTestFile } from "../engine/compile_bundle.ts";
+import { parseCliArgs, UsageError } from "./cli_args.ts";
 
 export const DEFAULT_SOURCE = "policies";
 export const DEFAULT_OUTPUT = "build/bundle.tar.gz";
@@ -49,29 +49,17 @@ export interface BuildConfig {
   signingAlg: SigningAlgorithm;
 }
 
-export class UsageError extends Error {}
-
 export function parseBuildArgs(args: string[]): BuildConfig {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        entrypoint: { type: "string", short: "e", multiple: true },
-        output: { type: "string", short: "o" },
-        revision: { type: "string" },
-        "v0-compatible": { type: "boolean" },
-        strict: { type: "boolean" },
-        optimize: { type: "boolean", short: "O" },
-        "signing-key": { type: "string" },
-        "signing-alg": { type: "string" },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCliArgs(args, {
+    entrypoint: { type: "string", short: "e", multiple: true },
+    output: { type: "string", short: "o" },
+    revision: { type: "string" },
+    "v0-compatible": { type: "boolean" },
+    strict: { type: "boolean" },
+    optimize: { type: "boolean", short: "O" },
+    "signing-key": { type: "string" },
+    "signing-alg": { type: "string" },
+  });
   const alg = values["signing-alg"] ?? "RS256";
   if (!(SIGNING_ALGORITHMS as readonly string[]).includes(alg)) {
     throw new UsageError(`--signing-alg must be one of ${SIGNING_ALGORITHMS.join(", ")}`);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { DEFAULT_ENTRYPOINT, DEFAULT_OUTPUT, parseBuildArgs, UsageError } from "./build.ts";
+import { DEFAULT_ENTRYPOINT, DEFAULT_OUTPUT, parseBuildArgs } from "./build.ts";
+import { UsageError } from "./cli_args.ts";
 import { parseConformanceArgs } from "./conformance.ts";
 import { findTests, parsePolicyTestArgs } from "./policy_test.ts";
 
@@ -52,7 +53,11 @@ Deno.test("build args: bad input is a usage error", () => {
 
 Deno.test("policy:test args and test discovery", () => {
   assert.deepEqual(parsePolicyTestArgs([]), { dir: "policies", regoVersion: 1, verbose: false });
-  assert.deepEqual(parsePolicyTestArgs(["p", "--v0-compatible", "-v"]), { dir: "p", regoVersion: 0, verbose: true });
+  assert.deepEqual(parsePolicyTestArgs(["p", "--v0-compatible", "-v"]), {
+    dir: "p",
+    regoVersion: 0,
+    verbose: true,
+  });
   assert.throws(() => parsePolicyTestArgs(["a", "b"]), UsageError);
   const text =
     "package gateway.decision_test\n\ntest_allow if { true }\ntest_deny := true\n  test_indented if true\nhelper := 1\ntest_allow if { 1 }\n";

@@ -7,11 +7,10 @@
  *
  * Prints `PASS|FAIL file (passed/total)` per file and last `N passed, M failed, K skipped`.
  */
-import { parseArgs } from "node:util";
 import { HOST_BUILTINS } from "../engine/builtins/index.ts";
 import { readKnownFailures, updatedKnownFailures, writeKnownFailures } from "./conformance/known_failures.ts";
 import { counts, DEFAULT_SUITE, runSuite } from "./conformance/suite.ts";
-import { UsageError } from "./build.ts";
+import { parseCliArgs } from "./cli_args.ts";
 
 export interface ConformanceConfig {
   dirs: string[];
@@ -20,16 +19,10 @@ export interface ConformanceConfig {
 }
 
 export function parseConformanceArgs(args: string[]): ConformanceConfig {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { json: { type: "boolean" }, "update-known-failures": { type: "boolean" } },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const parsed = parseCliArgs(args, {
+    json: { type: "boolean" },
+    "update-known-failures": { type: "boolean" },
+  });
   return {
     dirs: parsed.positionals.length > 0 ? parsed.positionals : [DEFAULT_SUITE],
     json: parsed.values.json ?? false,

@@ -18,13 +18,13 @@
  * (generated on first use). The raw key is printed once, by create and rotate, to stdout only.
  * Exit codes: 0 ok, 1 operation failed (stable error id on stderr), 2 usage error.
  */
-import { parseArgs } from "node:util";
 import { KeyError } from "../keys/errors.ts";
 import { createKey, IDENTITY_TYPES, type KeyView, keyView, revokeKey, rotateKey } from "../keys/manage.ts";
 import { keysDbPath, openKeyStore } from "../keys/open.ts";
 import type { IdentityType, KeyStore } from "../keys/types.ts";
 import { redactRedisUrl } from "../redis/config.ts";
 import { RedisError } from "../redis/errors.ts";
+import { parseCliArgs, UsageError } from "./cli_args.ts";
 import { announcerSettings, type KeyAnnouncer, openKeyAnnouncer } from "./key_announcer.ts";
 
 const USAGE = `usage: deno task keys <create|list|show|revoke|rotate> [options]
@@ -34,8 +34,6 @@ const USAGE = `usage: deno task keys <create|list|show|revoke|rotate> [options]
   revoke  <id>
   rotate  <id> [--grace SECONDS|1h]
   common: --db PATH  --json  --redis URL  --redis-prefix P (announce changes; default: $REDIS_URL)`;
-
-class UsageError extends Error {}
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 
@@ -91,24 +89,20 @@ function oneId(positionals: string[], command: string): string {
 export async function main(args: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        db: { type: "string" },
-        json: { type: "boolean", default: false },
-        org: { type: "string" },
-        subject: { type: "string" },
-        type: { type: "string" },
-        scopes: { type: "string" },
-        plan: { type: "string" },
-        expires: { type: "string" },
-        env: { type: "string" },
-        grace: { type: "string" },
-        redis: { type: "string" },
-        "redis-prefix": { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
+    parsed = parseCliArgs(args, {
+      db: { type: "string" },
+      json: { type: "boolean", default: false },
+      org: { type: "string" },
+      subject: { type: "string" },
+      type: { type: "string" },
+      scopes: { type: "string" },
+      plan: { type: "string" },
+      expires: { type: "string" },
+      env: { type: "string" },
+      grace: { type: "string" },
+      redis: { type: "string" },
+      "redis-prefix": { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
     });
   } catch (error) {
     console.error(`${(error as Error).message}\n${USAGE}`);

@@ -8,7 +8,6 @@
  *
  * Prints PASS/FAIL per test and `N passed, M failed`; exits 1 on any failure or compile error.
  */
-import { parseArgs } from "node:util";
 import { compile, renderDiagnostic, type SourceFile } from "../rego/mod.ts";
 import { mergeDataFiles } from "../engine/bundle/data.ts";
 import { readBundleDirectory } from "../engine/bundle/directory.ts";
@@ -18,7 +17,7 @@ import { HOST_BUILTINS, setPrintHook } from "../engine/builtins/index.ts";
 import { isTestFile } from "../engine/compile_bundle.ts";
 import { instantiatePolicy } from "../engine/load.ts";
 import { evaluatePolicy } from "../engine/policy.ts";
-import { UsageError } from "./build.ts";
+import { parseCliArgs, UsageError } from "./cli_args.ts";
 
 export interface PolicyTestConfig {
   dir: string;
@@ -27,16 +26,10 @@ export interface PolicyTestConfig {
 }
 
 export function parsePolicyTestArgs(args: string[]): PolicyTestConfig {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { "v0-compatible": { type: "boolean" }, verbose: { type: "boolean", short: "v" } },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const parsed = parseCliArgs(args, {
+    "v0-compatible": { type: "boolean" },
+    verbose: { type: "boolean", short: "v" },
+  });
   if (parsed.positionals.length > 1) throw new UsageError("give at most one directory");
   return {
     dir: parsed.positionals[0] ?? "policies",
@@ -112,7 +105,7 @@ export async function main(args: string[]): Promise<number> {
     for (const error of errors) console.error(error);
     for (const o of outcomes) {
       console.log(o.passed ? `PASS ${o.name}` : `FAIL ${o.name}: ${o.detail}`);
-      if (!o.passed || config.verbose) for (const line of o.printed) console.log(`    ${line}`);
+      if (!o.passed || config.verbose) { for (const line of o.printed) console.log(`    ${line}`); }
     }
     const failed = outcomes.filter((o) => !o.passed).length;
     console.log(`${outcomes.length - failed} passed, ${failed} failed`);

@@ -75,16 +75,25 @@ function boundVariable(statement: string): string | undefined {
   return m?.[1];
 }
 
+/**
+ * The index of the quote closing the string that opens at text[start] (text.length if it is
+ * unclosed); a backslash escapes the next character in "…" but not in `…`.
+ */
+function stringEnd(text: string, start: number): number {
+  const quote = text[start];
+  for (let i = start + 1; i < text.length; i++) {
+    if (text[i] === "\\" && quote === '"') i++;
+    else if (text[i] === quote) return i;
+  }
+  return text.length;
+}
+
 /** `[a, 1] = xs`: a unification whose left side is not a plain variable; it is a condition. */
 function hasTopLevelUnification(statement: string): boolean {
   let depth = 0;
-  let quote: string | null = null;
   for (let i = 0; i < statement.length; i++) {
     const ch = statement[i];
-    if (quote !== null) {
-      if (ch === "\\" && quote === '"') i++;
-      else if (ch === quote) quote = null;
-    } else if (ch === '"' || ch === "`") quote = ch;
+    if (ch === '"' || ch === "`") i = stringEnd(statement, i);
     else if ("([{".includes(ch)) depth++;
     else if (")]}".includes(ch)) depth--;
     else if (
@@ -121,16 +130,10 @@ const NOT_VARIABLES = new Set([
 export function unificationVariables(statement: string): string[] {
   const out: string[] = [];
   const name = /[A-Za-z_][A-Za-z0-9_]*/y;
-  let quote: string | null = null;
   for (let i = 0; i < statement.length; i++) {
     const ch = statement[i];
-    if (quote !== null) {
-      if (ch === "\\" && quote === '"') i++;
-      else if (ch === quote) quote = null;
-      continue;
-    }
     if (ch === '"' || ch === "`") {
-      quote = ch;
+      i = stringEnd(statement, i);
       continue;
     }
     if (!/[A-Za-z_]/.test(ch) || /[A-Za-z0-9_]/.test(statement[i - 1] ?? "")) continue;

@@ -59,21 +59,12 @@ function jsonObject(name: string, text: string, what: string): JsonObject {
 
 type Family = "HS" | "RS" | "PS" | "ES" | "EdDSA";
 
-const ALGORITHMS: Record<string, { family: Family; hash: string | null }> = {
-  HS256: { family: "HS", hash: "sha256" },
-  HS384: { family: "HS", hash: "sha384" },
-  HS512: { family: "HS", hash: "sha512" },
-  RS256: { family: "RS", hash: "sha256" },
-  RS384: { family: "RS", hash: "sha384" },
-  RS512: { family: "RS", hash: "sha512" },
-  PS256: { family: "PS", hash: "sha256" },
-  PS384: { family: "PS", hash: "sha384" },
-  PS512: { family: "PS", hash: "sha512" },
-  ES256: { family: "ES", hash: "sha256" },
-  ES384: { family: "ES", hash: "sha384" },
-  ES512: { family: "ES", hash: "sha512" },
-  EdDSA: { family: "EdDSA", hash: null },
-};
+/** HS256 … ES512 (family and SHA-2 size), then EdDSA, in that order. */
+const ALGORITHMS: Record<string, { family: Family; hash: string | null }> = {};
+for (const family of ["HS", "RS", "PS", "ES"] as const) {
+  for (const bits of [256, 384, 512]) ALGORITHMS[`${family}${bits}`] = { family, hash: `sha${bits}` };
+}
+ALGORITHMS.EdDSA = { family: "EdDSA", hash: null };
 
 interface PublicKey {
   key: KeyObject;

@@ -69,38 +69,19 @@ function amountOf(name: string, raw: string, lower: boolean): [bigint, bigint, s
   return [r![0], r![1], unit];
 }
 
-const UNIT_MULTIPLIERS: Record<string, [bigint, bigint]> = {
-  "": [1n, 1n],
-  m: [1n, 1000n],
-  k: [K, 1n],
-  K: [K, 1n],
-  M: [K ** 2n, 1n],
-  g: [K ** 3n, 1n],
-  G: [K ** 3n, 1n],
-  t: [K ** 4n, 1n],
-  T: [K ** 4n, 1n],
-  p: [K ** 5n, 1n],
-  P: [K ** 5n, 1n],
-  e: [K ** 6n, 1n],
-  E: [K ** 6n, 1n],
-  ki: [KI, 1n],
-  Ki: [KI, 1n],
-  mi: [KI ** 2n, 1n],
-  Mi: [KI ** 2n, 1n],
-  gi: [KI ** 3n, 1n],
-  Gi: [KI ** 3n, 1n],
-  ti: [KI ** 4n, 1n],
-  Ti: [KI ** 4n, 1n],
-  pi: [KI ** 5n, 1n],
-  Pi: [KI ** 5n, 1n],
-  ei: [KI ** 6n, 1n],
-  Ei: [KI ** 6n, 1n],
-};
-
+/** units.parse suffixes as num/den; "m" is milli, so mega is "M" only. */
+const UNIT_MULTIPLIERS: Record<string, [bigint, bigint]> = { "": [1n, 1n], m: [1n, 1000n] };
+/** units.parse_bytes suffixes (already lower-cased), with or without a trailing "b". */
 const BYTE_MULTIPLIERS: Record<string, bigint> = { "": 1n };
 for (const [i, p] of ["k", "m", "g", "t", "p", "e"].entries()) {
-  BYTE_MULTIPLIERS[p] = BYTE_MULTIPLIERS[p + "b"] = K ** BigInt(i + 1);
-  BYTE_MULTIPLIERS[p + "i"] = BYTE_MULTIPLIERS[p + "ib"] = KI ** BigInt(i + 1);
+  const si = K ** BigInt(i + 1);
+  const iec = KI ** BigInt(i + 1);
+  const P = p.toUpperCase();
+  if (p !== "m") UNIT_MULTIPLIERS[p] = [si, 1n];
+  UNIT_MULTIPLIERS[P] = [si, 1n];
+  UNIT_MULTIPLIERS[p + "i"] = UNIT_MULTIPLIERS[P + "i"] = [iec, 1n];
+  BYTE_MULTIPLIERS[p] = BYTE_MULTIPLIERS[p + "b"] = si;
+  BYTE_MULTIPLIERS[p + "i"] = BYTE_MULTIPLIERS[p + "ib"] = iec;
 }
 
 /** num/den as a number: exact integers, else rounded to 10 decimals (big.Rat's FloatString(10)). */

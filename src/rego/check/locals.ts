@@ -21,7 +21,7 @@ import type { Location } from "../diagnostics.ts";
 import { lookupBuiltin } from "../builtins/catalog.ts";
 import { isCallTo } from "./qualify.ts";
 import { functionArity } from "./rule_index.ts";
-import { type CheckState, report, type Stage } from "./stage.ts";
+import { type CheckState, perModuleRuleStage, report, type Stage } from "./stage.ts";
 import { bareRoot, exprTerms, mapChildren, ROOT_VARS, termVars, varTerm } from "./terms.ts";
 
 type Occurrence = "seen" | "assigned" | "declared" | "arg";
@@ -303,13 +303,8 @@ class RuleLocals {
   }
 }
 
-export const localsStage: Stage = {
-  name: "locals",
-  follows: "qualify (rule names and imports are refs; any var left is a local)",
-  run(state) {
-    for (const module of state.modules) {
-      const locals = new RuleLocals(state, module);
-      for (const rule of module.rules) locals.rule(rule);
-    }
-  },
-};
+export const localsStage: Stage = perModuleRuleStage(
+  "locals",
+  "qualify (rule names and imports are refs; any var left is a local)",
+  (state, module) => new RuleLocals(state, module),
+);

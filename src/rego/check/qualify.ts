@@ -18,7 +18,7 @@
 import type { Body, Expr, Module, RefTerm, Rule, Term, VarTerm, WithModifier } from "../ast.ts";
 import { lookupBuiltin } from "../builtins/catalog.ts";
 import { packageRuleNames } from "./rule_index.ts";
-import { type CheckState, type ImportBinding, report, type Stage } from "./stage.ts";
+import { type CheckState, type ImportBinding, perModuleRuleStage, report, type Stage } from "./stage.ts";
 import { bareRoot, mapChildren, pathKey, pathRef, ROOT_VARS } from "./terms.ts";
 
 type Scope = ReadonlySet<string>[];
@@ -205,13 +205,8 @@ class Qualifier {
   }
 }
 
-export const qualifyStage: Stage = {
-  name: "qualify",
-  follows: "imports (the names each module's imports bind)",
-  run(state) {
-    for (const module of state.modules) {
-      const q = new Qualifier(state, module);
-      for (const rule of module.rules) q.rule(rule);
-    }
-  },
-};
+export const qualifyStage: Stage = perModuleRuleStage(
+  "qualify",
+  "imports (the names each module's imports bind)",
+  (state, module) => new Qualifier(state, module),
+);

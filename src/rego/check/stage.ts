@@ -2,7 +2,7 @@
  * What the check stages share: the program being checked (rewritten in place, stage by stage),
  * the rule index, the resolved imports, and the diagnostics found so far.
  */
-import type { Import, Module } from "../ast.ts";
+import type { Import, Module, Rule } from "../ast.ts";
 import { type Diagnostic, diagnostic, type DiagnosticCode, type Location } from "../diagnostics.ts";
 import type { RuleIndex } from "./rule_index.ts";
 
@@ -26,6 +26,24 @@ export interface Stage {
   /** Why the stage sits where it does: what it relies on from earlier stages. */
   follows: string;
   run(state: CheckState): void;
+}
+
+/** A stage that walks every rule of every module with a walker made afresh for each module. */
+export function perModuleRuleStage(
+  name: string,
+  follows: string,
+  walker: (state: CheckState, module: Module) => { rule(rule: Rule): void },
+): Stage {
+  return {
+    name,
+    follows,
+    run(state) {
+      for (const module of state.modules) {
+        const w = walker(state, module);
+        for (const rule of module.rules) w.rule(rule);
+      }
+    },
+  };
 }
 
 export function report(state: CheckState, code: DiagnosticCode, message: string, location: Location): void {

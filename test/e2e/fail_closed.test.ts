@@ -3,27 +3,19 @@
  * gets a 503 and the request never reaches the upstream.
  */
 import assert from "node:assert/strict";
-import { ROOT, seedKeys, startGateway, startUpstream } from "./harness.ts";
+import { ROOT, withGateway } from "./harness.ts";
 
 Deno.test({
   name: "e2e: malformed decisions and policy errors are refused with 503, never forwarded",
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const dir = await Deno.makeTempDir({ prefix: "gw-e2e-" });
-    const keys = await seedKeys(`${dir}/keys.db`);
-    const upstream = await startUpstream();
-    let gw: Awaited<ReturnType<typeof startGateway>> | null = null;
-    try {
-      gw = await startGateway({
-        dir,
-        config: {
-          policy: { bundle: `${ROOT}test/e2e/fixtures/broken_policy`, watch: false, pollSeconds: 0 },
-          routes: [{ id: "orders", prefix: "/", upstream: upstream.url }],
-        },
-      });
+    await withGateway("gw-e2e-", (upstream) => ({
+      policy: { bundle: `${ROOT}test/e2e/fixtures/broken_policy`, watch: false, pollSeconds: 0 },
+      routes: [{ id: "orders", prefix: "/", upstream: upstream.url }],
+    }), async ({ gw, keys, upstream }) => {
       const call = (path: string) =>
-        fetch(gw!.url + path, { headers: { authorization: `Bearer ${keys.reader}` } });
+        fetch(gw.url + path, { headers: { authorization: `Bearer ${keys.reader}` } });
 
       const malformed = await call("/orders/1");
       assert.equal(malformed.status, 503);
@@ -37,10 +29,6 @@ Deno.test({
 
       const stats = await (await fetch(`${upstream.url}/__stats`)).json();
       assert.equal(stats.count, 0, "nothing reached the upstream");
-    } finally {
-      await gw?.close();
-      await upstream.proc.kill();
-      await Deno.remove(dir, { recursive: true }).catch(() => {});
-    }
+    });
   },
 });

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { generateRawKey } from "../../src/keys/format.ts";
-import { metricValue, ROOT, seedKeys, startGateway, startUpstream } from "./harness.ts";
+import { metricValue, ROOT, withGateway } from "./harness.ts";
 
 async function json(res: Response): Promise<any> {
   return await res.json();
@@ -16,23 +16,15 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn(t) {
-    const dir = await Deno.makeTempDir({ prefix: "gw-e2e-" });
-    const keys = await seedKeys(`${dir}/keys.db`);
-    const upstream = await startUpstream();
-    let gw: Awaited<ReturnType<typeof startGateway>> | null = null;
-    try {
-      gw = await startGateway({
-        dir,
-        config: {
-          policy: { bundle: `${ROOT}policies`, watch: false, pollSeconds: 0 },
-          upstream: { connectTimeoutMs: 2000, timeoutMs: 10000 },
-          routes: [
-            { id: "orders", prefix: "/orders", upstream: upstream.url },
-            { id: "stream", prefix: "/stream", upstream: upstream.url },
-            { id: "down", prefix: "/down", upstream: "http://127.0.0.1:9" },
-          ],
-        },
-      });
+    await withGateway("gw-e2e-", (upstream) => ({
+      policy: { bundle: `${ROOT}policies`, watch: false, pollSeconds: 0 },
+      upstream: { connectTimeoutMs: 2000, timeoutMs: 10000 },
+      routes: [
+        { id: "orders", prefix: "/orders", upstream: upstream.url },
+        { id: "stream", prefix: "/stream", upstream: upstream.url },
+        { id: "down", prefix: "/down", upstream: "http://127.0.0.1:9" },
+      ],
+    }), async ({ gw, keys, upstream }) => {
       const url = gw.url;
       const get = (path: string, key?: string, init: RequestInit = {}) =>
         fetch(url + path, {
@@ -166,10 +158,10 @@ Deno.test({
       await t.step("one decision-log line per request on stdout, without keys or tokens", async () => {
         // The log is flushed in the background: wait (bounded) for the lines to arrive.
         const deadline = Date.now() + 5000;
-        while (gw!.proc.stdoutLines().length < 10 && Date.now() < deadline) {
+        while (gw.proc.stdoutLines().length < 10 && Date.now() < deadline) {
           await new Promise((r) => setTimeout(r, 20));
         }
-        const lines = gw!.proc.stdoutLines().map((l) => JSON.parse(l));
+        const lines = gw.proc.stdoutLines().map((l) => JSON.parse(l));
         assert.ok(lines.length >= 10);
         const allowed = lines.find((l) => l.status === 200 && l.route === "orders");
         assert.ok(allowed);
@@ -177,13 +169,9 @@ Deno.test({
         assert.equal(allowed.org, "acme");
         assert.equal(allowed.identity_type, "human");
         assert.ok(allowed.jti && allowed.revision !== undefined && allowed.latency_ms >= 0);
-        const text = gw!.proc.stdoutLines().join("\n");
+        const text = gw.proc.stdoutLines().join("\n");
         for (const k of Object.values(keys)) assert.equal(text.includes(k), false);
       });
-    } finally {
-      await gw?.close();
-      await upstream.proc.kill();
-      await Deno.remove(dir, { recursive: true }).catch(() => {});
-    }
+    });
   },
 });

@@ -171,6 +171,37 @@ export async function startGateway(
   );
 }
 
+export interface GatewayRun {
+  /** The temporary directory holding the config and the key store (`${dir}/keys.db`). */
+  dir: string;
+  keys: TestKeys;
+  upstream: { proc: Proc; url: string };
+  gw: GatewayProc;
+}
+
+/**
+ * Seeds the test keys in a fresh temporary directory, starts an upstream and a gateway whose config
+ * is made from the upstream, runs `body`, then always stops both and removes the directory.
+ */
+export async function withGateway(
+  prefix: string,
+  config: (upstream: { url: string }) => Record<string, unknown>,
+  body: (run: GatewayRun) => Promise<void>,
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix });
+  const keys = await seedKeys(`${dir}/keys.db`);
+  const upstream = await startUpstream();
+  let gw: GatewayProc | null = null;
+  try {
+    gw = await startGateway({ dir, config: config(upstream) });
+    await body({ dir, keys, upstream, gw });
+  } finally {
+    await gw?.close();
+    await upstream.proc.kill();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
 /** The value of one sample of a Prometheus metric, or 0 when absent. */
 export async function metricValue(url: string, sample: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { KvKeyStore } from "../../src/keys/kv_store.ts";
 import { revokeKey } from "../../src/keys/manage.ts";
 import { FlakyProxy, testRedis } from "../../src/redis/testing/test_redis.ts";
-import { ROOT, seedKeys, startGateway, startUpstream } from "./harness.ts";
+import { ROOT, withGateway } from "./harness.ts";
 
 const WAIT_MS = 30_000;
 
@@ -32,76 +32,67 @@ Deno.test({
   async fn() {
     const settings = await testRedis();
     const proxy = FlakyProxy.start(settings.url);
-    const dir = await Deno.makeTempDir({ prefix: "gw-e2e-redis-" });
-    const db = `${dir}/keys.db`;
-    const keys = await seedKeys(db);
-    const upstream = await startUpstream();
     // The gateway inherits the environment: $REDIS_URL (where a password would go) names the proxy.
     const savedUrl = Deno.env.get("REDIS_URL");
     Deno.env.set("REDIS_URL", proxy.url(settings.url));
-    let gw: Awaited<ReturnType<typeof startGateway>> | null = null;
     try {
-      gw = await startGateway({
-        dir,
-        config: {
-          policy: { bundle: `${ROOT}policies`, watch: false, pollSeconds: 0 },
-          keys: { cacheTtlMs: 600_000 },
-          rateLimit: { store: "redis" },
-          redis: { keyPrefix: settings.keyPrefix, commandTimeoutMs: 2000 },
-          routes: [{ id: "orders", prefix: "/orders", upstream: upstream.url }],
-        },
-      });
-      const readyz = async () => {
-        const res = await fetch(`${gw!.url}/readyz`);
-        return { status: res.status, body: await res.json() };
-      };
-      const call = async () => {
-        const res = await fetch(`${gw!.url}/orders/1`, {
-          headers: { authorization: `Bearer ${keys.reader}` },
+      await withGateway("gw-e2e-redis-", (upstream) => ({
+        policy: { bundle: `${ROOT}policies`, watch: false, pollSeconds: 0 },
+        keys: { cacheTtlMs: 600_000 },
+        rateLimit: { store: "redis" },
+        redis: { keyPrefix: settings.keyPrefix, commandTimeoutMs: 2000 },
+        routes: [{ id: "orders", prefix: "/orders", upstream: upstream.url }],
+      }), async ({ dir, gw, keys }) => {
+        const db = `${dir}/keys.db`;
+        const readyz = async () => {
+          const res = await fetch(`${gw.url}/readyz`);
+          return { status: res.status, body: await res.json() };
+        };
+        const call = async () => {
+          const res = await fetch(`${gw.url}/orders/1`, {
+            headers: { authorization: `Bearer ${keys.reader}` },
+          });
+          return { status: res.status, body: await res.json().catch(() => null) };
+        };
+
+        const ready = await readyz();
+        assert.equal(ready.status, 200);
+        assert.equal(ready.body.dependencies.redis.status, "up");
+        assert.equal((await call()).status, 200, "the key is now cached for ten minutes");
+
+        proxy.cut();
+        await eventually("/readyz 503 while Redis is gone", async () => {
+          const r = await readyz();
+          return [r.status === 503, r];
         });
-        return { status: res.status, body: await res.json().catch(() => null) };
-      };
+        const down = await readyz();
+        assert.deepEqual(down.body.dependencies.redis, { status: "down", error: "redis_unavailable" });
+        assert.equal(JSON.stringify(down.body).includes(String(proxy.port)), false, "no address leaks");
+        assert.equal((await call()).body?.reason, "rate_limiter_failed", "shared limits fail closed");
 
-      const ready = await readyz();
-      assert.equal(ready.status, 200);
-      assert.equal(ready.body.dependencies.redis.status, "up");
-      assert.equal((await call()).status, 200, "the key is now cached for ten minutes");
+        // Revoked by another process while nobody could announce it.
+        const store = await KvKeyStore.open(db);
+        try {
+          const record = (await store.list()).find((r) => r.subject === "alice")!;
+          await revokeKey({ store }, record.id);
+        } finally {
+          store.close();
+        }
 
-      proxy.cut();
-      await eventually("/readyz 503 while Redis is gone", async () => {
-        const r = await readyz();
-        return [r.status === 503, r];
-      });
-      const down = await readyz();
-      assert.deepEqual(down.body.dependencies.redis, { status: "down", error: "redis_unavailable" });
-      assert.equal(JSON.stringify(down.body).includes(String(proxy.port)), false, "no address leaks");
-      assert.equal((await call()).body?.reason, "rate_limiter_failed", "shared limits fail closed");
-
-      // Revoked by another process while nobody could announce it.
-      const store = await KvKeyStore.open(db);
-      try {
-        const record = (await store.list()).find((r) => r.subject === "alice")!;
-        await revokeKey({ store }, record.id);
-      } finally {
-        store.close();
-      }
-
-      proxy.restore();
-      await eventually("/readyz 200 once Redis is back", async () => {
-        const r = await readyz();
-        return [r.status === 200, r];
-      });
-      await eventually("the missed revocation applies after re-subscription", async () => {
-        const r = await call();
-        return [r.body?.reason === "key_revoked", r];
+        proxy.restore();
+        await eventually("/readyz 200 once Redis is back", async () => {
+          const r = await readyz();
+          return [r.status === 200, r];
+        });
+        await eventually("the missed revocation applies after re-subscription", async () => {
+          const r = await call();
+          return [r.body?.reason === "key_revoked", r];
+        });
       });
     } finally {
       if (savedUrl === undefined) Deno.env.delete("REDIS_URL");
       else Deno.env.set("REDIS_URL", savedUrl);
-      await gw?.close();
-      await upstream.proc.kill();
       await proxy.close();
-      await Deno.remove(dir, { recursive: true }).catch(() => {});
     }
   },
 });

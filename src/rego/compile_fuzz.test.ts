@@ -126,3 +126,20 @@ Deno.test("compile() on 4,000 mutated policies: diagnostics or a valid module, n
   assert.ok(modules > 20, `only ${modules} inputs compiled`);
   assert.ok(rejected > 200, `only ${rejected} inputs were rejected`);
 });
+
+Deno.test("compile() handles large policies: a 5,000-expression body and a 5,000-entry object", async () => {
+  const n = 5000;
+  const body = Array.from({ length: n }, (_, i) => `  input.x${i} == ${i}`).join("\n");
+  const obj = Array.from({ length: n }, (_, i) => `"k${i}": [${i}, "v${i}"]`).join(", ");
+  const text = `package p\nimport rego.v1\nallow if {\n${body}\n}\nbig := {${obj}}\n`;
+  const result = compile([{ path: "large.rego", text }], { entrypoints: ["p/allow", "p/big"] });
+  assert.deepEqual(result.diagnostics, []);
+  const { loadPolicy } = await import("@open-policy-agent/opa-wasm");
+  const policy = await loadPolicy(result.wasm!, { initial: Math.ceil(result.wasm!.byteLength / 65536) + 1 });
+  const input = Object.fromEntries(Array.from({ length: n }, (_, i) => [`x${i}`, i]));
+  assert.deepEqual(policy.evaluate(input, "p/allow"), [{ result: true }]);
+  assert.deepEqual(policy.evaluate({ ...input, x4999: 0 }, "p/allow"), []);
+  const big = (policy.evaluate({}, "p/big") as [{ result: Record<string, unknown> }])[0].result;
+  assert.equal(Object.keys(big).length, n);
+  assert.deepEqual(big.k1234, [1234, "v1234"]);
+});

@@ -9,17 +9,40 @@ import { type FuncBuilder, local, PlanError } from "./builder.ts";
 import type { Planner } from "./planner.ts";
 import { constantPrefix } from "./refs.ts";
 import { findNode } from "./tree.ts";
-import { planSequence, planTerm } from "./terms.ts";
+import { mayIterate, planSequence, planTerm } from "./terms.ts";
 import { unifyTerms, unifyWithOperand } from "./unify.ts";
 
 type Cont = () => void;
 
 export function planBody(p: Planner, b: FuncBuilder, body: Body, k: Cont): void {
-  const step = (i: number) => {
+  // Expressions that cannot iterate continue in the current block exactly once: they are planned
+  // in a loop, so that a body of thousands of expressions does not nest thousands of calls deep.
+  const step = (start: number) => {
+    let i = start;
+    for (; i < body.length && !exprMayIterate(b, body[i]); i++) planExpr(p, b, body[i], () => {});
     if (i === body.length) return k();
     planExpr(p, b, body[i], () => step(i + 1));
   };
   step(0);
+}
+
+function exprMayIterate(b: FuncBuilder, e: Expr): boolean {
+  switch (e.kind) {
+    case "some":
+      return false;
+    case "somein":
+      return true;
+    case "every":
+      return e.with.length > 0 || mayIterate(b, e.domain);
+    case "term":
+      if (e.negated) return false;
+      if (e.with.length > 0) return true;
+      if (e.term.type === "call" && ["eq", "assign"].includes(e.term.operator.join("."))) {
+        // Unifying patterns binds variables without iterating; references may iterate.
+        return e.term.args.some((a) => mayIterate(b, a));
+      }
+      return mayIterate(b, e.term);
+  }
 }
 
 function planExpr(p: Planner, b: FuncBuilder, e: Expr, k: Cont): void {

@@ -72,10 +72,21 @@ export function planTerm(p: Planner, b: FuncBuilder, t: Term, k: ValueCont): voi
   }
 }
 
-/** Plans terms left to right (each may iterate), then continues with all their operands. */
+/**
+ * Plans terms left to right (each may iterate), then continues with all their operands. Runs of
+ * terms that cannot iterate are planned in a loop rather than as nested continuations, so a
+ * literal with thousands of elements does not nest thousands of calls deep.
+ */
 export function planSequence(p: Planner, b: FuncBuilder, terms: Term[], k: (ops: Operand[]) => void): void {
   const ops: Operand[] = [];
-  const step = (i: number) => {
+  const step = (start: number) => {
+    let i = start;
+    for (; i < terms.length && !mayIterate(b, terms[i]); i++) {
+      const at = i;
+      planTerm(p, b, terms[at], (v) => {
+        ops[at] = v;
+      });
+    }
     if (i === terms.length) return k([...ops]);
     planTerm(p, b, terms[i], (v) => {
       ops[i] = v;
@@ -83,6 +94,27 @@ export function planSequence(p: Planner, b: FuncBuilder, terms: Term[], k: (ops:
     });
   };
   step(0);
+}
+
+/**
+ * Whether planning the term may open a block and continue inside it (iteration): a reference
+ * with a variable not bound yet, walk(), or a composite or call containing one. Every other term
+ * calls its continuation exactly once, in the current block.
+ */
+export function mayIterate(b: FuncBuilder, t: Term): boolean {
+  switch (t.type) {
+    case "ref":
+      return mayIterate(b, t.head) || t.path.some((e) => b.hasUnboundVars(e) || mayIterate(b, e));
+    case "call":
+      return (t.operator.length === 1 && t.operator[0] === "walk") || t.args.some((a) => mayIterate(b, a));
+    case "array":
+    case "set":
+      return t.items.some((i) => mayIterate(b, i));
+    case "object":
+      return t.items.some(([key, value]) => mayIterate(b, key) || mayIterate(b, value));
+    default:
+      return false;
+  }
 }
 
 function planComprehension(

@@ -138,3 +138,29 @@ Deno.test("compiled: the manifest's rego_version and file_rego_versions choose e
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("compiled: a policy whose static data exceeds the SDK's default 5 pages loads", async () => {
+  const { readBundleDirectory } = await import("./bundle/directory.ts");
+  const dir = await Deno.makeTempDir();
+  try {
+    // ~600 KB of distinct string constants: more than 5 × 64 KiB of data segments.
+    const names = Array.from({ length: 3000 }, (_, i) => `"${"n".repeat(190)}${i}"`);
+    await Deno.writeTextFile(
+      join(dir, "big.rego"),
+      `package gateway\nimport rego.v1\nnames := {${
+        names.join(", ")
+      }}\ndecision := {"allow": count(names) == 3000}\n`,
+    );
+    const engine = new PolicyEngine();
+    engine.activate(
+      await loadBundle({ kind: "files", files: await readBundleDirectory(dir) }, {
+        entrypoints: ["gateway/decision"],
+      }),
+    );
+    const result = engine.evaluate("gateway/decision", {});
+    assert.ok(result.ok, !result.ok ? result.error.message : "");
+    assert.deepEqual(result.value, { allow: true });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

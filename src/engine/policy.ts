@@ -20,11 +20,19 @@ export interface WasmPolicy {
 
 export type PolicyLoader = (wasm: Uint8Array, builtins: HostBuiltins) => Promise<WasmPolicy>;
 
-/** Pages of 64 KiB given to a module at first; it grows as needed. */
+/** Pages of 64 KiB given to a module at first (the SDK's default); it grows as needed. */
 export const INITIAL_MEMORY_PAGES = 5;
 
+/**
+ * A module's data segments must fit in the memory it is given at instantiation, and they are
+ * part of the module's bytes: a module of n bytes never needs more than n bytes of initial memory.
+ */
+export function initialPages(wasm: Uint8Array): number {
+  return Math.max(INITIAL_MEMORY_PAGES, Math.ceil(wasm.byteLength / 65536) + 1);
+}
+
 export const sdkLoader: PolicyLoader = async (wasm, builtins) =>
-  await loadPolicy(wasm as Uint8Array<ArrayBuffer>, { initial: INITIAL_MEMORY_PAGES }, builtins);
+  await loadPolicy(wasm as Uint8Array<ArrayBuffer>, { initial: initialPages(wasm) }, builtins);
 
 /** Message of whatever the SDK or the module threw (the SDK throws strings for aborts). */
 export function thrownMessage(e: unknown): string {

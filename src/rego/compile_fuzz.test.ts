@@ -143,3 +143,14 @@ Deno.test("compile() handles large policies: a 5,000-expression body and a 5,000
   assert.equal(Object.keys(big).length, n);
   assert.deepEqual(big.k1234, [1234, "v1234"]);
 });
+
+Deno.test("compile() handles a chain of 3,000 rules, each referring to the one before", async () => {
+  const rules = Array.from({ length: 3000 }, (_, i) => `r${i + 1} := r${i} + 1`).join("\n");
+  const result = compile([{ path: "chain.rego", text: `package p\nimport rego.v1\nr0 := 1\n${rules}\n` }], {
+    entrypoints: ["p/r3000"],
+  });
+  assert.deepEqual(result.diagnostics, []);
+  const { loadPolicy } = await import("@open-policy-agent/opa-wasm");
+  const policy = await loadPolicy(result.wasm!, { initial: Math.ceil(result.wasm!.byteLength / 65536) + 1 });
+  assert.deepEqual(policy.evaluate({}, "p/r3000"), [{ result: 3001 }]);
+});

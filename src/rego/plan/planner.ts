@@ -34,14 +34,18 @@ export function planProgram(modules: Module[], entrypoints: string[]): PlanResul
   }
   const planner = new Planner(tree);
   const diagnostics: Diagnostic[] = [];
-  for (const ep of entrypoints) {
+  const attempt = (fn: () => void) => {
     try {
-      planner.addEntrypoint(ep);
+      fn();
     } catch (e) {
       if (!(e instanceof PlanError)) throw e;
       diagnostics.push(diagnostic("rego_compile_error", e.message, e.location));
     }
-  }
+  };
+  for (const ep of entrypoints) attempt(() => planner.addEntrypoint(ep));
+  // Funcs are planned from a work list, not recursively: a chain of thousands of rules, each
+  // calling the next, must not nest thousands of planner frames.
+  while (planner.hasPending()) attempt(() => planner.planNext());
   if (diagnostics.length) return { diagnostics };
   return { policy: planner.policy(), diagnostics };
 }
@@ -57,7 +61,8 @@ export class Planner {
   private stringIndex = new Map<string, number>();
   private files: string[] = [];
   private funcs = new Map<string, Func>();
-  private planning = new Set<string>();
+  private reserved = new Set<string>();
+  private pending: { name: string; plan: () => Func }[] = [];
   private plans: Plan[] = [];
   private hostBuiltins: { name: string; arity: number }[] = [];
 
@@ -104,15 +109,21 @@ export class Planner {
     return { func: name, args: [local(b.input), local(b.data), ...spec.values.map(local)] };
   }
 
+  /** Reserves a func's name; it is planned later from the work list (see planProgram). */
   private ensure(name: string, plan: () => Func): string {
-    if (this.funcs.has(name) || this.planning.has(name)) return name;
-    this.planning.add(name);
-    try {
-      this.funcs.set(name, plan());
-    } finally {
-      this.planning.delete(name);
-    }
+    if (this.funcs.has(name) || this.reserved.has(name)) return name;
+    this.reserved.add(name);
+    this.pending.push({ name, plan });
     return name;
+  }
+
+  hasPending(): boolean {
+    return this.pending.length > 0;
+  }
+
+  planNext(): void {
+    const { name, plan } = this.pending.shift()!;
+    this.funcs.set(name, plan());
   }
 
   /** The callee name for a built-in: a native runtime export, or a host built-in. */

@@ -1,6 +1,7 @@
 # Policy gateway image: Deno's official image, dependencies cached at build, the default policy
 # compiled and optimised at build (build/bundle.tar.gz, which the gateway prefers over compiling
-# policies/ at start; binaryen's optimiser takes ~1.5 s and makes decisions ~25% faster), run as the image's non-root `deno` user.
+# policies/ at start; binaryen's optimiser takes ~1.5 s and makes decisions ~25% faster), run as
+# the image's non-root `deno` user.
 #
 #   docker build -t policy-gateway .
 #   docker run -p 8080:8080 -v gw-data:/data policy-gateway

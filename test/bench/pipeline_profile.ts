@@ -1,0 +1,12 @@
+/**
+ * A loop over the in-process pipeline (pipeline_fixture.ts) to profile it, e.g.
+ *   deno run -A --unstable-kv --cpu-prof --cpu-prof-dir=/tmp/prof test/bench/pipeline_profile.ts 50000
+ * then aggregate the .cpuprofile's self time by function. Prints µs per request.
+ */
+import { once } from "./pipeline_fixture.ts";
+
+const n = Number(Deno.args[0] ?? 50_000);
+for (let i = 0; i < 2_000; i++) await once();
+const t0 = performance.now();
+for (let i = 0; i < n; i++) await once();
+console.log(`${((performance.now() - t0) * 1000 / n).toFixed(1)} µs per request over ${n}`);

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { compile } from "./mod.ts";
+import { mutate, prng } from "./testing/mutate.ts";
 
 const SEEDS = [
   `package p
@@ -23,84 +24,8 @@ r { not deny["x"] }
 t = count(input.list) + 1`,
 ];
 
-const PIECES = [
-  "{",
-  "}",
-  "[",
-  "]",
-  "(",
-  ")",
-  ":=",
-  "=",
-  "==",
-  " if ",
-  " contains ",
-  " some ",
-  " in ",
-  " every ",
-  " not ",
-  " with ",
-  " as ",
-  "input",
-  "data.p",
-  "x",
-  "_",
-  "1",
-  '"s"',
-  ",",
-  ";",
-  "\n",
-  "|",
-  "&",
-  "+",
-  "-",
-  ".",
-  "set()",
-  "default ",
-];
-
-/** A small deterministic generator (xorshift32), so failures reproduce. */
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return (n: number) => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s % n;
-  };
-}
-
-function mutate(text: string, r: (n: number) => number): string {
-  let out = text;
-  const edits = 1 + r(3);
-  for (let i = 0; i < edits; i++) {
-    const at = r(out.length + 1);
-    switch (r(4)) {
-      case 0: // delete a span
-        out = out.slice(0, at) + out.slice(at + 1 + r(8));
-        break;
-      case 1: // insert a token
-        out = out.slice(0, at) + PIECES[r(PIECES.length)] + out.slice(at);
-        break;
-      case 2: // swap two spans
-        {
-          const b = r(out.length + 1);
-          const [lo, hi] = at < b ? [at, b] : [b, at];
-          out = out.slice(0, lo) + out.slice(hi, hi + 5) + out.slice(lo + 5, hi) + out.slice(lo, lo + 5) +
-            out.slice(hi + 5);
-        }
-        break;
-      default: // truncate
-        out = out.slice(0, at);
-    }
-  }
-  return out;
-}
-
 Deno.test("compile() on 4,000 mutated policies: diagnostics or a valid module, never a throw", () => {
-  const r = rng(0xC0FFEE);
+  const r = prng(0xC0FFEE);
   let modules = 0;
   let rejected = 0;
   for (let i = 0; i < 4000; i++) {

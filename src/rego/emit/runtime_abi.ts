@@ -66,7 +66,11 @@ export const RUNTIME_FUNCTIONS = {
   rt_null: { params: [], result: "i32", doc: "the null value" },
   rt_boolean: { params: ["i32"], result: "i32", doc: "0 → false, else true" },
   rt_number_int: { params: ["i64"], result: "i32", doc: "an integer number" },
-  rt_number_ref: { params: ["i32", "i32"], result: "i32", doc: "a number from its text (ptr,len); kept verbatim" },
+  rt_number_ref: {
+    params: ["i32", "i32"],
+    result: "i32",
+    doc: "a number from its text (ptr,len); kept verbatim",
+  },
   rt_string: {
     params: ["i32", "i32"],
     result: "i32",
@@ -111,7 +115,8 @@ export const RUNTIME_FUNCTIONS = {
   rt_object_merge: {
     params: ["i32", "i32"],
     result: "i32",
-    doc: "deep merge of two objects into a new object (a's values win on conflicts of non-objects); 0 if not both objects",
+    doc:
+      "deep merge of two objects into a new object (a's values win on conflicts of non-objects); 0 if not both objects",
   },
   rt_upsert: {
     params: ["i32", "i32", "i32"],

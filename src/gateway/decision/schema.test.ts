@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { MALFORMED_DECISIONS } from "../testing/fakes.ts";
 import { decisionSchema, rateLimitRules, windowSeconds } from "./schema.ts";
 
 Deno.test("windows: seconds or durations", () => {
@@ -22,17 +23,7 @@ Deno.test("rate_limits become rules; cost defaults to 1", () => {
 });
 
 Deno.test("malformed decisions do not parse", () => {
-  for (
-    const bad of [
-      null,
-      [],
-      { allow: 1, reason: "" },
-      { allow: true, reason: 3 },
-      { allow: true, reason: "", rate_limits: [{ key: "", limit: 1, window: 1 }] },
-      { allow: true, reason: "", rate_limits: [{ key: "k", limit: -1, window: 1 }] },
-      { allow: true, reason: "", rate_limits: [{ key: "k", limit: 1, window: "0s" }] },
-      { allow: true, reason: "", headers: { "bad name": "v" } },
-      { allow: true, reason: "", claims: [1, 2] },
-    ]
-  ) assert.equal(decisionSchema.safeParse(bad).success, false, JSON.stringify(bad));
+  for (const bad of MALFORMED_DECISIONS) {
+    assert.equal(decisionSchema.safeParse(bad).success, false, JSON.stringify(bad));
+  }
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { MALFORMED_DECISIONS } from "../testing/fakes.ts";
 import { decisionSchema } from "./schema.ts";
 import { validateDecision } from "./validate.ts";
 
@@ -101,17 +102,5 @@ Deno.test("a failure names the offending field", () => {
 });
 
 Deno.test("the existing malformed examples fail here too", () => {
-  for (
-    const bad of [
-      null,
-      [],
-      { allow: 1, reason: "" },
-      { allow: true, reason: 3 },
-      { allow: true, reason: "", rate_limits: [{ key: "", limit: 1, window: 1 }] },
-      { allow: true, reason: "", rate_limits: [{ key: "k", limit: -1, window: 1 }] },
-      { allow: true, reason: "", rate_limits: [{ key: "k", limit: 1, window: "0s" }] },
-      { allow: true, reason: "", headers: { "bad name": "v" } },
-      { allow: true, reason: "", claims: [1, 2] },
-    ]
-  ) assert.equal(validateDecision(bad).ok, false, JSON.stringify(bad));
+  for (const bad of MALFORMED_DECISIONS) assert.equal(validateDecision(bad).ok, false, JSON.stringify(bad));
 });

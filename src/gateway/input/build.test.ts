@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import Ajv from "ajv";
 import { fileURLToPath } from "node:url";
-import { keyRecord } from "../testing/fakes.ts";
-import { RouteTable } from "../routes/table.ts";
+import { inputParts, keyRecord } from "../testing/fakes.ts";
 import { buildInput, type InputParts } from "./build.ts";
 
 const schemaPath = fileURLToPath(new URL("../../../schema/input.v1.json", import.meta.url));
@@ -12,30 +11,7 @@ const ajv = new (Ajv as any)({ allErrors: true, strict: true });
 ajv.addFormat("date-time", (s: string) => !Number.isNaN(Date.parse(s)) && /T.*(Z|[+-]\d\d:\d\d)$/.test(s));
 const validate = ajv.compile(schema);
 
-const route =
-  new RouteTable([{ id: "orders", prefix: "/orders", upstream: "http://orders.internal" }]).routes[0];
-
-function parts(over: Partial<InputParts> = {}): InputParts {
-  return {
-    key: keyRecord(),
-    route,
-    requestId: "req-12345678",
-    method: "GET",
-    path: "/orders/42",
-    host: "api.example.com",
-    search: "?a=1&b=2&a=3",
-    headers: new Headers({
-      "user-agent": "t/1",
-      authorization: "Bearer secret",
-      "x-api-key": "secret",
-      accept: "*/*",
-    }),
-    headerAllowList: ["user-agent", "accept", "x-missing"],
-    clientAddress: "127.0.0.1",
-    now: new Date("2025-06-01T12:00:00Z"),
-    ...over,
-  };
-}
+const parts = inputParts;
 
 function assertValid(doc: unknown) {
   const ok = validate(doc);

@@ -1,28 +1,9 @@
 import assert from "node:assert/strict";
-import { keyRecord } from "../testing/fakes.ts";
-import { RouteTable } from "../routes/table.ts";
+import { inputParts, keyRecord } from "../testing/fakes.ts";
 import { buildInput, type InputParts } from "./build.ts";
 import { encodeInput, inputJson } from "./encode.ts";
 
-const route =
-  new RouteTable([{ id: "orders", prefix: "/orders", upstream: "http://orders.internal" }]).routes[0];
-
-function parts(over: Partial<InputParts> = {}): InputParts {
-  return {
-    key: keyRecord(),
-    route,
-    requestId: "req-12345678",
-    method: "GET",
-    path: "/orders/42",
-    host: "api.example.com",
-    search: "?a=1&b=2&a=3",
-    headers: new Headers({ "user-agent": "t/1", authorization: "Bearer secret", accept: "*/*" }),
-    headerAllowList: ["user-agent", "accept", "x-missing"],
-    clientAddress: "127.0.0.1",
-    now: new Date("2025-06-01T12:00:00Z"),
-    ...over,
-  };
-}
+const parts = inputParts;
 
 const cases: Array<[string, Partial<InputParts>]> = [
   ["typical", {}],

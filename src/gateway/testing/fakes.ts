@@ -10,6 +10,47 @@ import {
 } from "../../engine/types.ts";
 import type { KeyCheck, KeyRecord, KeyRejection } from "../../keys/types.ts";
 import type { RateLimiter, RateLimitOutcome, RateLimitRule } from "../ratelimit/types.ts";
+import type { InputParts } from "../input/build.ts";
+import { RouteTable } from "../routes/table.ts";
+
+/** Decisions the gateway must refuse, shared by the zod schema's and the validator's tests. */
+export const MALFORMED_DECISIONS: unknown[] = [
+  null,
+  [],
+  { allow: 1, reason: "" },
+  { allow: true, reason: 3 },
+  { allow: true, reason: "", rate_limits: [{ key: "", limit: 1, window: 1 }] },
+  { allow: true, reason: "", rate_limits: [{ key: "k", limit: -1, window: 1 }] },
+  { allow: true, reason: "", rate_limits: [{ key: "k", limit: 1, window: "0s" }] },
+  { allow: true, reason: "", headers: { "bad name": "v" } },
+  { allow: true, reason: "", claims: [1, 2] },
+];
+
+const ordersRoute =
+  new RouteTable([{ id: "orders", prefix: "/orders", upstream: "http://orders.internal" }]).routes[0];
+
+/** The parts of a typical policy input (credentials in the headers, which must never reach it). */
+export function inputParts(over: Partial<InputParts> = {}): InputParts {
+  return {
+    key: keyRecord(),
+    route: ordersRoute,
+    requestId: "req-12345678",
+    method: "GET",
+    path: "/orders/42",
+    host: "api.example.com",
+    search: "?a=1&b=2&a=3",
+    headers: new Headers({
+      "user-agent": "t/1",
+      authorization: "Bearer secret",
+      "x-api-key": "secret",
+      accept: "*/*",
+    }),
+    headerAllowList: ["user-agent", "accept", "x-missing"],
+    clientAddress: "127.0.0.1",
+    now: new Date("2025-06-01T12:00:00Z"),
+    ...over,
+  };
+}
 
 export function keyRecord(over: Partial<KeyRecord> = {}): KeyRecord {
   return {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import Ajv from "ajv";
 import { fileURLToPath } from "node:url";
 import { inputParts, keyRecord } from "../testing/fakes.ts";
-import { buildInput, type InputParts } from "./build.ts";
+import { buildInput } from "./build.ts";
 
 const schemaPath = fileURLToPath(new URL("../../../schema/input.v1.json", import.meta.url));
 const schema = JSON.parse(await Deno.readTextFile(schemaPath));

@@ -8,3 +8,5 @@ export type { Diagnostic, DiagnosticCode, Location } from "./diagnostics.ts";
 export { formatDiagnostic, RegoCompileError, renderDiagnostic } from "./diagnostics.ts";
 export { compile } from "./pipeline.ts";
 export type { CompileOptions, CompileResult, SourceFile } from "./pipeline.ts";
+export type { InputDependencies } from "./analyze/input_deps.ts";
+export { VOLATILE_BUILTINS } from "./analyze/input_deps.ts";

@@ -6,13 +6,16 @@
  *   2. check   (check/)  imports resolved, refs qualified, safety reordering; OPA's compile errors
  *   3. plan    (plan/)   AST → IR (ir/), OPA's intermediate representation
  *   4. emit    (emit/)   IR → WebAssembly following OPA's ABI, over the embedded runtime
+ *
+ * Beside them, analyze/ reads the checked program for facts a host can use (input dependencies).
  */
 import type { Module } from "./ast.ts";
 import { check } from "./check/index.ts";
 import { type Diagnostic, MAX_ERRORS, sortDiagnostics } from "./diagnostics.ts";
+import { type InputDependencies, inputDependencies } from "./analyze/input_deps.ts";
 import { emitWasm } from "./emit/wasm.ts";
 import { parseModule } from "./parse/index.ts";
-import { planProgram } from "./plan/planner.ts";
+import { entrypointPath, planProgram } from "./plan/planner.ts";
 
 export interface SourceFile {
   /** Shown in diagnostics and in `file:row:col` abort messages. */
@@ -43,6 +46,11 @@ export interface CompileResult {
   entrypoints: Record<string, number>;
   /** Built-ins the module calls through `opa_builtinN`: the host must provide them. */
   hostBuiltins: string[];
+  /**
+   * Per entrypoint (as in `entrypoints`): the input paths it may read and the non-deterministic
+   * built-ins it may call (analyze/input_deps.ts), for hosts that cache results.
+   */
+  inputDependencies: Record<string, InputDependencies>;
 }
 
 export function compile(sources: SourceFile[], options: CompileOptions): CompileResult {
@@ -56,6 +64,7 @@ export function compile(sources: SourceFile[], options: CompileOptions): Compile
       diagnostics: [{ code: "rego_compile_error", message, location }],
       entrypoints: {},
       hostBuiltins: [],
+      inputDependencies: {},
     };
   }
 }
@@ -65,6 +74,7 @@ function runPipeline(sources: SourceFile[], options: CompileOptions): CompileRes
     diagnostics: sortDiagnostics(diagnostics).slice(0, MAX_ERRORS),
     entrypoints: {},
     hostBuiltins: [],
+    inputDependencies: {},
   });
 
   // 1. parse
@@ -93,10 +103,13 @@ function runPipeline(sources: SourceFile[], options: CompileOptions): CompileRes
     strict: options.strict ?? false,
     optimize: options.optimize ?? false,
   });
+  const entrypoints = Object.fromEntries(planned.policy.plans.map((p, i) => [p.name, i]));
+  const paths = Object.fromEntries(Object.keys(entrypoints).map((name) => [name, entrypointPath(name)]));
   return {
     wasm,
     diagnostics: [],
-    entrypoints: Object.fromEntries(planned.policy.plans.map((p, i) => [p.name, i])),
+    entrypoints,
     hostBuiltins: planned.policy.static.builtinFuncs.map((b) => b.name),
+    inputDependencies: inputDependencies(checked.program, paths),
   };
 }

@@ -26,6 +26,7 @@ import {
 import { isDataFile, mergeDataFiles } from "../engine/bundle/data.ts";
 import { isBundleFile, readBundleDirectory } from "../engine/bundle/directory.ts";
 import { parseManifest } from "../engine/bundle/manifest.ts";
+import { INPUT_DEPS_METADATA_KEY, inputDepsMetadata } from "../engine/bundle/input_deps.ts";
 import { regoSources } from "../engine/bundle/read.ts";
 import { type KeyConfig, SIGNING_ALGORITHMS, type SigningAlgorithm } from "../engine/bundle/signature.ts";
 import { assembleFiles, writeBundle } from "../engine/bundle/write.ts";
@@ -128,7 +129,11 @@ export async function runBuild(config: BuildConfig): Promise<BuildResult> {
     roots: base.roots,
     wasm: entrypoints.map((entrypoint) => ({ entrypoint, module: "/policy.wasm" })),
     rego_version: config.regoVersion,
-    metadata: { ...base.metadata, [STRICT_METADATA_KEY]: config.strict },
+    metadata: {
+      ...base.metadata,
+      [STRICT_METADATA_KEY]: config.strict,
+      [INPUT_DEPS_METADATA_KEY]: inputDepsMetadata(compiled.wasm, compiled.inputDependencies),
+    },
   };
   const files = assembleFiles({ manifest, data: mergeDataFiles(inputs), wasm: compiled.wasm, sources });
   for (const name of inputs.keys()) if (isDataFile(name) && name !== "data.json") files.delete(name);

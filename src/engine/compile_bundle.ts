@@ -3,7 +3,7 @@
  *
  * `*_test.rego` files are left out of the module, as they hold tests rather than policy.
  */
-import { compile, formatDiagnostic, type SourceFile } from "../rego/mod.ts";
+import { compile, formatDiagnostic, type InputDependencies, type SourceFile } from "../rego/mod.ts";
 import { normalizeEntrypoint } from "./bundle/bundle.ts";
 import { EngineError } from "./types.ts";
 
@@ -18,7 +18,13 @@ export function isTestFile(path: string): boolean {
   return path.endsWith("_test.rego");
 }
 
-export function compilePolicy(request: CompileRequest): Uint8Array {
+export interface CompiledPolicy {
+  wasm: Uint8Array;
+  /** Per entrypoint, what it reads of the input (for result caching). */
+  inputDependencies: Record<string, InputDependencies>;
+}
+
+export function compilePolicy(request: CompileRequest): CompiledPolicy {
   const sources = request.sources.filter((s) => !isTestFile(s.path));
   if (sources.length === 0) {
     throw new EngineError("policy_compile_failed", "there are no .rego sources to compile");
@@ -40,5 +46,5 @@ export function compilePolicy(request: CompileRequest): Uint8Array {
     const message = result.diagnostics.map(formatDiagnostic).join("\n") || "compilation produced no module";
     throw new EngineError("policy_compile_failed", message);
   }
-  return result.wasm;
+  return { wasm: result.wasm, inputDependencies: result.inputDependencies };
 }

@@ -10,6 +10,7 @@ import { type Bundle, isStrict, normalizeEntrypoint } from "./bundle/bundle.ts";
 import { bundleFromFiles, readBundle, type ReadOptions } from "./bundle/read.ts";
 import { adaptBuiltins, type HostBuiltins } from "./builtin_adapter.ts";
 import { compilePolicy } from "./compile_bundle.ts";
+import { recordedInputDeps } from "./bundle/input_deps.ts";
 import { type PolicyLoader, sdkLoader, thrownMessage, type WasmPolicy } from "./policy.ts";
 import { type BundleInfo, EngineError } from "./types.ts";
 
@@ -40,14 +41,18 @@ export async function loadBundle(input: BundleInput, options: LoadOptions = {}):
     ? await readBundle(input.bytes, options)
     : await bundleFromFiles(input.files, options);
   const strict = isStrict(bundle.manifest) || options.strict === true;
-  const wasm = bundle.wasm ?? compilePolicy({
-    sources: bundle.sources.map((s) => ({ ...s, regoVersion: regoVersionOf(bundle.manifest, s.path) })),
-    entrypoints: declaredEntrypoints(bundle).length > 0
-      ? declaredEntrypoints(bundle)
-      : options.entrypoints ?? [],
-    regoVersion: bundle.manifest.rego_version,
-    strict,
-  });
+  // A module the bundle carries comes with the dependencies our build recorded for it, if any.
+  const compiled = bundle.wasm !== undefined
+    ? { wasm: bundle.wasm, inputDependencies: recordedInputDeps(bundle.manifest, bundle.wasm) }
+    : compilePolicy({
+      sources: bundle.sources.map((s) => ({ ...s, regoVersion: regoVersionOf(bundle.manifest, s.path) })),
+      entrypoints: declaredEntrypoints(bundle).length > 0
+        ? declaredEntrypoints(bundle)
+        : options.entrypoints ?? [],
+      regoVersion: bundle.manifest.rego_version,
+      strict,
+    });
+  const wasm = compiled.wasm;
   const policy = await instantiatePolicy(
     wasm,
     bundle.data,
@@ -66,6 +71,7 @@ export async function loadBundle(input: BundleInput, options: LoadOptions = {}):
       entrypoints,
       loadedAt: (options.now ?? (() => new Date()))(),
       source: options.source ?? "embedded",
+      inputDependencies: compiled.inputDependencies,
     },
     policy,
   };

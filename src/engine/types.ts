@@ -6,6 +6,7 @@
  * passed its checks. It never returns a partial answer: an evaluation either yields the
  * entrypoint's value or an EngineError.
  */
+import type { InputDependencies } from "../rego/mod.ts";
 
 /** Stable reason ids for everything that can go wrong in the engine. */
 export type EngineErrorCode =
@@ -36,6 +37,12 @@ export interface BundleInfo {
   loadedAt: Date;
   /** Where it came from: a path, a URL, or "embedded". */
   source: string;
+  /**
+   * Per entrypoint, the input paths it may read and the non-deterministic built-ins it may call
+   * (bundle/input_deps.ts); null when unknown (a module built elsewhere): its results are not
+   * cacheable.
+   */
+  inputDependencies?: Record<string, InputDependencies> | null;
 }
 
 export interface PolicyEvaluator {

@@ -164,6 +164,8 @@ async function main(args: string[]): Promise<void> {
     },
     entrypoint: config.policy.entrypoint,
     headerAllowList: config.input.headers,
+    decisionCache: config.policy.decisionCache.enabled &&
+      { maxEntries: config.policy.decisionCache.maxEntries },
     verifier,
     extractKey: extractApiKey,
     signer,

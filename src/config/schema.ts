@@ -33,6 +33,11 @@ export const configSchema = z.object({
     pollSeconds: z.number().int().min(0).default(30),
     /** Require bundles signed with this algorithm; the key comes from $GATEWAY_BUNDLE_KEY. */
     verifyAlg: z.enum(["HS256", "RS256", "ES256", "EdDSA"]).optional(),
+    /** Reuse decisions for inputs equal on every path the policy reads (src/gateway/decision/cache.ts). */
+    decisionCache: z.object({
+      enabled: z.boolean().default(true),
+      maxEntries: z.number().int().min(1).default(10_000),
+    }).strict().prefault({}),
   }).strict().prefault({}),
   keys: z.object({
     /** Deno KV file of the key store (":memory:" for none). GATEWAY_KEYS_DB overrides. */

@@ -8,6 +8,8 @@
  */
 import type { InputDependencies } from "../rego/mod.ts";
 
+export type { InputDependencies };
+
 /** Stable reason ids for everything that can go wrong in the engine. */
 export type EngineErrorCode =
   | "bundle_not_found"

@@ -14,6 +14,7 @@ import { Hono } from "hono";
 import type { PolicyEvaluator } from "../engine/types.ts";
 import { authStage, type KeyChecker } from "./auth/middleware.ts";
 import type { GatewayEnv } from "./context.ts";
+import { DecisionCache, type DecisionCacheOptions } from "./decision/cache.ts";
 import { decisionStage } from "./decision/middleware.ts";
 import { GatewayError } from "./errors/gateway_error.ts";
 import { errorResponse } from "./errors/respond.ts";
@@ -61,6 +62,8 @@ export interface GatewayDeps {
   dependencies?: Record<string, DependencyCheck>;
   /** KEYS' admin sub-app, mounted at /admin when given. */
   admin?: Hono;
+  /** The decision cache's bounds (decision/cache.ts), or false for none. Default: on. */
+  decisionCache?: DecisionCacheOptions | false;
   /** For tests: the fetch the proxy uses. */
   fetch?: typeof fetch;
   now?: () => Date;
@@ -89,6 +92,12 @@ export function createGatewayApp(d: GatewayDeps): Hono<GatewayEnv> {
   );
   if (d.admin) app.route("/admin", d.admin);
 
+  const entrypoint = d.entrypoint;
+  const cache = d.decisionCache === false
+    ? undefined
+    : new DecisionCache(entrypoint, d.headerAllowList, d.decisionCache);
+  if (cache) d.metrics.trackDecisionCache(cache);
+
   const steps = [
     { stage: requestLimitsStage(d.limits) },
     { stage: routingStage(d.routes) },
@@ -96,7 +105,8 @@ export function createGatewayApp(d: GatewayDeps): Hono<GatewayEnv> {
     {
       stage: decisionStage({
         evaluator: d.evaluator,
-        entrypoint: d.entrypoint,
+        entrypoint,
+        cache,
         headerAllowList: d.headerAllowList,
         onEvaluated: (ms, ok) => d.metrics.observePolicy(ms, ok),
         now: d.now,

@@ -27,6 +27,8 @@ export interface RequestState {
   rateLimit: RateLimitOutcome | null;
   revision: string | null;
   policyMs: number | null;
+  /** The decision cache's answer: hit, miss, or null when not consulted (uncacheable, or off). */
+  decisionCache: "hit" | "miss" | null;
   jti: string | null;
   upstreamStatus: number | null;
   /** The request's header fields, read once (by the limits stage) and reused by the proxy. */
@@ -46,6 +48,7 @@ export function newRequestState(requestId: string, startedAt: number): RequestSt
     rateLimit: null,
     revision: null,
     policyMs: null,
+    decisionCache: null,
     jti: null,
     upstreamStatus: null,
     headerPairs: null,

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { RouteTable } from "../routes/table.ts";
 import { FakeEvaluator, keyRecord } from "../testing/fakes.ts";
 import { errorBody, harness } from "../testing/harness.ts";
+import { DecisionCache } from "./cache.ts";
 import { decision } from "./middleware.ts";
 
 const route =
@@ -85,4 +86,55 @@ Deno.test("engine errors, undefined and malformed decisions fail closed with 503
     assert.equal(states[0].outcome, "error");
     assert.ok(states[0].detail, "the log gets a detail");
   }
+});
+
+Deno.test("decision cache: a request equal on all the policy reads is not evaluated again", async () => {
+  const ev = new FakeEvaluator((input) => ({
+    value: { allow: input.request.method === "GET", reason: input.request.method === "GET" ? "ok" : "no" },
+  }));
+  ev.inputDependencies = { "gateway/decision": { paths: [["request", "method"]], volatile: [] } };
+  const cache = new DecisionCache("gateway/decision", []);
+  const h = harness([decision({ evaluator: ev, cache, now: () => new Date(0) })], preset);
+  const statuses = [];
+  for (
+    const [path, method] of [["/orders/1", "GET"], ["/orders/2", "GET"], ["/orders/3", "POST"], [
+      "/o",
+      "POST",
+    ]]
+  ) {
+    statuses.push((await h.app.request(path, { method })).status);
+  }
+  assert.deepEqual(statuses, [200, 200, 403, 403]);
+  assert.equal(ev.inputs.length, 2); // one GET, one POST: denials are cached too
+  assert.deepEqual(h.states.map((s) => s.decisionCache), ["miss", "hit", "miss", "hit"]);
+  assert.equal(h.states[1].revision, "rev-1");
+  assert.equal(h.states[1].policyMs, null);
+  assert.equal(h.states[3].reason, "no");
+
+  // A reload (a new bundle in force) is never answered from the old bundle's decisions.
+  ev.revision = "rev-2";
+  assert.equal((await h.app.request("/orders/4")).status, 200);
+  assert.equal(ev.inputs.length, 3);
+  assert.equal(h.states[4].revision, "rev-2");
+});
+
+Deno.test("decision cache: errors, malformed and uncacheable decisions are evaluated every time", async () => {
+  let answer: { value: unknown } | { error: "policy_eval_failed" } = { error: "policy_eval_failed" };
+  const ev = new FakeEvaluator(() => answer);
+  ev.inputDependencies = { "gateway/decision": { paths: [["request", "method"]], volatile: [] } };
+  const cache = new DecisionCache("gateway/decision", []);
+  const h = harness([decision({ evaluator: ev, cache })], preset);
+  assert.equal((await h.app.request("/orders/1")).status, 503);
+  assert.equal((await h.app.request("/orders/1")).status, 503);
+  answer = { value: { allow: "yes" } };
+  assert.equal((await h.app.request("/orders/1")).status, 503);
+  assert.equal((await h.app.request("/orders/1")).status, 503);
+  assert.equal(ev.inputs.length, 4);
+  assert.equal(cache.size, 0);
+
+  ev.inputDependencies = { "gateway/decision": { paths: [["request", "time"]], volatile: [] } };
+  answer = { value: { allow: true, reason: "ok" } };
+  for (let i = 0; i < 3; i++) assert.equal((await h.app.request("/orders/1")).status, 200);
+  assert.equal(ev.inputs.length, 7);
+  assert.equal(h.states.at(-1)!.decisionCache, null);
 });

@@ -5,14 +5,19 @@
  *
  * The input goes to the engine as an ArrayBuffer of its JSON text (encodeInput), which the SDK
  * copies into the module as is, and the answer is checked by validateDecision (decisionSchema's
- * rules without zod's per-call cost).
+ * rules without zod's per-call cost). With a decision cache, a request whose input agrees with an
+ * earlier one on every path the policy can read takes that earlier, checked decision (cache.ts);
+ * nothing is encoded or evaluated then.
  */
 import type { MiddlewareHandler } from "hono";
 import type { EngineErrorCode, PolicyEvaluator } from "../../engine/types.ts";
 import type { GatewayEnv } from "../context.ts";
 import { errorResponse } from "../errors/respond.ts";
 import { policyReason, type ReasonId } from "../errors/reasons.ts";
+import type { InputParts } from "../input/build.ts";
 import { encodeInput } from "../input/encode.ts";
+import type { DecisionCache } from "./cache.ts";
+import type { Decision } from "./schema.ts";
 import { type Stage, stageMiddleware } from "../stage.ts";
 import { validateDecision } from "./validate.ts";
 
@@ -25,6 +30,8 @@ export interface DecisionOptions {
   /** Observes each evaluation's duration (metrics). */
   onEvaluated?: (durationMs: number, ok: boolean) => void;
   now?: () => Date;
+  /** Reuses decisions for inputs that agree on all the policy reads (cache.ts). */
+  cache?: DecisionCache;
 }
 
 const ENGINE_REASONS: Partial<Record<EngineErrorCode, ReasonId>> = {
@@ -43,13 +50,15 @@ export function decisionStage(opts: DecisionOptions): Stage {
   const evaluator = opts.evaluator;
   const onEvaluated = opts.onEvaluated;
 
+  const cache = opts.cache;
+
   return function decide(c, state) {
     const key = state.key, route = state.route;
     if (key === null || route === null) throw new Error("decision: needs auth and route before it");
     const raw = c.req.raw;
     const url = c.req.url;
     const q = url.indexOf("?");
-    const input = encodeInput({
+    const parts: InputParts = {
       key,
       route,
       requestId: state.requestId,
@@ -60,10 +69,27 @@ export function decisionStage(opts: DecisionOptions): Stage {
       headers: raw.headers,
       headerAllowList: allowList,
       clientAddress: c.env?.remoteAddr?.hostname ?? "",
-      now: now(),
-    });
+      now: NOT_YET,
+    };
 
-    const result = evaluator.evaluate(entrypoint, input);
+    let cacheKey: string | null = null;
+    let bundle = null;
+    if (cache !== undefined) {
+      bundle = evaluator.current();
+      cacheKey = cache.key(bundle, parts);
+      if (cacheKey !== null) {
+        const hit = cache.get(key, cacheKey);
+        if (hit !== undefined) {
+          state.decisionCache = "hit";
+          state.revision = hit.revision;
+          return conclude(c, state, hit.decision);
+        }
+        state.decisionCache = "miss";
+      }
+    }
+
+    parts.now = now();
+    const result = evaluator.evaluate(entrypoint, encodeInput(parts));
     state.policyMs = result.durationMs;
     state.revision = result.revision;
     onEvaluated?.(result.durationMs, result.ok);
@@ -76,11 +102,20 @@ export function decisionStage(opts: DecisionOptions): Stage {
       state.detail = checked.issue;
       return errorResponse(c, "policy_malformed");
     }
-    const d = checked.decision;
-    state.decision = d;
-    if (!d.allow) return errorResponse(c, "policy_denied", policyReason(d.reason));
-    state.outcome = "allow";
-    state.reason = policyReason(d.reason, "allowed");
-    return null;
+    if (cacheKey !== null && result.revision !== null) {
+      cache!.set(bundle, key, cacheKey, { decision: checked.decision, revision: result.revision });
+    }
+    return conclude(c, state, checked.decision);
   };
+}
+
+/** Placeholder until the clock is read (only when the policy is evaluated). */
+const NOT_YET = new Date(0);
+
+function conclude(c: Parameters<Stage>[0], state: Parameters<Stage>[1], d: Decision) {
+  state.decision = d;
+  if (!d.allow) return errorResponse(c, "policy_denied", policyReason(d.reason));
+  state.outcome = "allow";
+  state.reason = policyReason(d.reason, "allowed");
+  return null;
 }

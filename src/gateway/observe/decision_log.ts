@@ -23,6 +23,8 @@ export interface DecisionLine {
   jti: string | null;
   latency_ms: number;
   policy_ms: number | null;
+  /** "hit" when a cached decision answered (policy_ms is then null), "miss", or null. */
+  decision_cache: "hit" | "miss" | null;
   upstream_status: number | null;
   detail?: string;
 }
@@ -51,6 +53,7 @@ export function decisionLine(
     jti: state.jti,
     latency_ms: Math.round(r.latencyMs * 1000) / 1000,
     policy_ms: state.policyMs === null ? null : Math.round(state.policyMs * 1000) / 1000,
+    decision_cache: state.decisionCache,
     upstream_status: state.upstreamStatus,
   };
   if (state.detail !== null) line.detail = state.detail;

@@ -75,6 +75,30 @@ export class GatewayMetrics {
     }
   }
 
+  /** Exposes a decision cache's counts (read at scrape time: nothing per request). */
+  trackDecisionCache(cache: { hits: number; misses: number; bypassed: number; size: number }): void {
+    new client.Counter({
+      name: "gateway_decision_cache_requests_total",
+      help: "Decisions looked up in the decision cache, by result (hit, miss, bypass: not cacheable).",
+      labelNames: ["result"],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc({ result: "hit" }, cache.hits);
+        this.inc({ result: "miss" }, cache.misses);
+        this.inc({ result: "bypass" }, cache.bypassed);
+      },
+    });
+    new client.Gauge({
+      name: "gateway_decision_cache_entries",
+      help: "Decisions held in the decision cache.",
+      registers: [this.registry],
+      collect() {
+        this.set(cache.size);
+      },
+    });
+  }
+
   observePolicy(durationMs: number, ok: boolean): void {
     (ok ? this.#policyOk : this.#policyError).observe(durationMs / 1000);
   }

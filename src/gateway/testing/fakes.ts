@@ -3,9 +3,11 @@
  * fetch), so each middleware can be tested with Hono's `app.request` alone. Test-only.
  */
 import {
+  type BundleInfo,
   EngineError,
   type EngineErrorCode,
   type Evaluation,
+  type InputDependencies,
   type PolicyEvaluator,
 } from "../../engine/types.ts";
 import type { KeyCheck, KeyRecord, KeyRejection } from "../../keys/types.ts";
@@ -96,10 +98,22 @@ export class FakeEvaluator implements PolicyEvaluator {
     return { ok: true, value: a.value, revision: this.revision ?? "", durationMs: 0.01 };
   }
 
-  current() {
-    return this.revision === null
-      ? null
-      : { revision: this.revision, entrypoints: ["gateway/decision"], loadedAt: new Date(0), source: "fake" };
+  /** What the "bundle" says its entrypoints read (null: unknown, as for `opa build` bundles). */
+  inputDependencies: Record<string, InputDependencies> | null = null;
+  #info: BundleInfo | null = null;
+
+  /** The same object until the revision or the dependencies change (as a reload would). */
+  current(): BundleInfo | null {
+    if (this.revision === null) return null;
+    const info = this.#info;
+    if (info?.revision === this.revision && info.inputDependencies === this.inputDependencies) return info;
+    return this.#info = {
+      revision: this.revision,
+      entrypoints: ["gateway/decision"],
+      loadedAt: new Date(0),
+      source: "fake",
+      inputDependencies: this.inputDependencies,
+    };
   }
 }
 

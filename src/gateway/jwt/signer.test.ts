@@ -123,6 +123,19 @@ Deno.test("signer: tokens are reused while more than 20% of the lifetime remains
   assert.equal(fresh.exp, (T0 + 80_000) / 1000 + 100);
 });
 
+Deno.test("signer: cached() answers from the cache only, under the key sign() uses", async () => {
+  const c = clock();
+  const signer = await ClaimsSigner.create({ issuer: "gw", ttlSeconds: 100, now: c.now });
+  const who = { subject: "alice", audience: "https://api" };
+  const key = signer.tokenKey({ org: "acme", n: 1 }, who);
+  assert.equal(key, signer.tokenKey({ n: 1, org: "acme" }, who));
+  assert.equal(signer.cached(key), undefined); // never signs
+  const signed = await signer.sign({ org: "acme", n: 1 }, who);
+  assert.deepEqual(signer.cached(key), signed);
+  c.advance(80_000); // 20 s left: no longer handed out
+  assert.equal(signer.cached(key), undefined);
+});
+
 Deno.test("signer: the cache separates subjects, audiences and claims", async () => {
   const signer = await ClaimsSigner.create({ issuer: "gw", now: clock().now });
   const base = await signer.sign({ org: "acme" }, { subject: "a", audience: "u" });

@@ -76,13 +76,25 @@ export class ClaimsSigner {
     return this.#keys[0].kid;
   }
 
-  /** Cached per (sub, aud, claims) until shortly before expiry. */
+  /** The cache key of a token: its subject, audience and payload (the payload in stable JSON). */
+  tokenKey(payload: Record<string, unknown>, opts: { subject: string; audience: string }): string {
+    return `${opts.subject}\u0000${opts.audience}\u0000${stableJson(payload)}`;
+  }
+
+  /** The cached token under `tokenKey`, if it still has enough life left; never signs. */
+  cached(tokenKey: string): { token: string; jti: string; exp: number } | undefined {
+    const hit = this.#cache.get(tokenKey, Math.floor(this.#now() / 1000));
+    return hit && { token: hit.token, jti: hit.jti, exp: hit.exp };
+  }
+
+  /** Cached per (sub, aud, claims) until shortly before expiry. `tokenKey` saves recomputing it. */
   async sign(
     payload: Record<string, unknown>,
     opts: { subject: string; audience: string },
+    tokenKey: string = this.tokenKey(payload, opts),
   ): Promise<{ token: string; jti: string; exp: number }> {
     const nowSeconds = Math.floor(this.#now() / 1000);
-    const key = `${opts.subject}\u0000${opts.audience}\u0000${stableJson(payload)}`;
+    const key = tokenKey;
     const hit = this.#cache.get(key, nowSeconds);
     if (hit) return { token: hit.token, jti: hit.jti, exp: hit.exp };
     let pending = this.#inflight.get(key);

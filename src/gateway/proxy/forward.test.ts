@@ -70,6 +70,52 @@ Deno.test("forwards to the upstream with the JWT and the policy headers; signs t
   assert.equal(states[0].upstreamStatus, 201);
 });
 
+Deno.test("a decision object seen before reuses its token request; a cached token needs no sign()", async () => {
+  const up = new FakeUpstream(() => new Response("ok"));
+  const route = new RouteTable([{ id: "r", prefix: "/api", upstream: "http://up.internal" }]).routes[0];
+  const calls = { sign: 0, tokenKey: 0 };
+  const tokens = new Map<string, { token: string; jti: string; exp: number }>();
+  const signer = {
+    tokenKey(payload: Record<string, unknown>, o: { subject: string; audience: string }) {
+      calls.tokenKey++;
+      return `${o.subject} ${o.audience} ${JSON.stringify(payload)}`;
+    },
+    cached: (key: string) => tokens.get(key),
+    sign(_p: Record<string, unknown>, _o: unknown, key?: string) {
+      calls.sign++;
+      const t = { token: `t${calls.sign}`, jti: `j${calls.sign}`, exp: 0 };
+      tokens.set(key!, t);
+      return Promise.resolve(t);
+    },
+  };
+  const alice = keyRecord();
+  const preset = { key: alice, route, decision, revision: "rev-9" };
+  const h = harness(
+    [],
+    preset,
+    proxy({
+      signer,
+      headers: rules,
+      connectMs: 2000,
+      overallMs: 5000,
+      maxBodyBytes: 1 << 20,
+      fetch: up.fetch,
+    }),
+  );
+  for (let i = 0; i < 3; i++) assert.equal((await h.app.request("/api/x")).status, 200);
+  assert.deepEqual(calls, { sign: 1, tokenKey: 1 });
+  assert.deepEqual(up.requests.map((r) => r.headers.get("authorization")), [
+    "Bearer t1",
+    "Bearer t1",
+    "Bearer t1",
+  ]);
+  // Another key record with the same decision object is another token request.
+  Object.assign(preset, { key: keyRecord({ id: "key_bob", subject: "bob" }) });
+  assert.equal((await h.app.request("/api/x")).status, 200);
+  assert.deepEqual(calls, { sign: 2, tokenKey: 2 });
+  assert.equal(up.requests[3].headers.get("authorization"), "Bearer t2");
+});
+
 Deno.test("redirects are passed through, not followed", async () => {
   const up = new FakeUpstream(() => new Response(null, { status: 302, headers: { location: "/elsewhere" } }));
   const { app } = gateway("http://up.internal", { fetch: up.fetch });

@@ -19,13 +19,31 @@ import { upstreamPayload } from "./claims.ts";
 import { DeadlineQueue } from "./deadlines.ts";
 import type { Stage } from "../stage.ts";
 import type { HeaderRules } from "./headers.ts";
+import type { KeyRecord } from "../../keys/types.ts";
+import type { Decision } from "../decision/schema.ts";
 
 /** What the proxy needs of KEYS' ClaimsSigner (structural, so tests can pass a fake). */
 export interface TokenSigner {
   sign(
     payload: Record<string, unknown>,
     opts: { subject: string; audience: string },
+    tokenKey?: string,
   ): Promise<{ token: string; jti: string; exp: number }>;
+  /** The key `sign` caches a token under (optional: with `cached`, lets a cached token be had at once). */
+  tokenKey?(payload: Record<string, unknown>, opts: { subject: string; audience: string }): string;
+  cached?(tokenKey: string): { token: string; jti: string; exp: number } | undefined;
+}
+
+/**
+ * The token request made for a decision, remembered per decision object: a cached decision (the
+ * same object for many requests, decision/cache.ts) then needs no new payload or cache key.
+ */
+interface TokenRequest {
+  key: KeyRecord;
+  revision: string | null;
+  audience: string;
+  payload: Record<string, unknown>;
+  tokenKey: string | undefined;
 }
 
 export interface ProxyOptions {
@@ -54,6 +72,18 @@ export function proxyStage(opts: ProxyOptions): Stage {
   const overallTimeout = () =>
     new GatewayError("upstream_timeout", `upstream exchange over ${opts.overallMs} ms`);
   const clientGone = () => new GatewayError("client_closed", "the client went away");
+  const requests = new WeakMap<Decision, TokenRequest>();
+
+  function tokenRequest(key: KeyRecord, decision: Decision, revision: string | null, audience: string) {
+    let r = requests.get(decision);
+    if (r === undefined || r.key !== key || r.revision !== revision || r.audience !== audience) {
+      const payload = upstreamPayload(key, decision, revision);
+      const tokenKey = signer.tokenKey?.(payload, { subject: key.subject, audience });
+      r = { key, revision, audience, payload, tokenKey };
+      requests.set(decision, r);
+    }
+    return r;
+  }
 
   return async function forward(c, state): Promise<Response> {
     const { route, key, decision } = state;
@@ -61,10 +91,9 @@ export function proxyStage(opts: ProxyOptions): Stage {
 
     let token: string;
     try {
-      const signed = await signer.sign(upstreamPayload(key, decision, state.revision), {
-        subject: key.subject,
-        audience: route.audience,
-      });
+      const r = tokenRequest(key, decision, state.revision, route.audience);
+      const signed = (r.tokenKey !== undefined ? signer.cached?.(r.tokenKey) : undefined) ??
+        await signer.sign(r.payload, { subject: key.subject, audience: route.audience }, r.tokenKey);
       token = signed.token;
       state.jti = signed.jti;
     } catch (e) {

@@ -82,7 +82,7 @@ Deno.test("missing and malformed keys are rejected without touching the store", 
   const key = generateRawKey("live");
   const typo = key.slice(0, 10) + (key[10] === "a" ? "b" : "a") + key.slice(11);
   assert.deepEqual(await verifier.verify(typo), { ok: false, reason: "malformed" });
-  await assert.rejects(verifier.verify(key), /store touched/); // well-formed keys do reach the store
+  await assert.rejects(async () => await verifier.verify(key), /store touched/); // well-formed keys do reach the store
 });
 
 Deno.test("a well-formed key that is not in the store is unknown", async () => {
@@ -310,4 +310,29 @@ Deno.test("extractApiKey reads Bearer first, then X-API-Key", () => {
   assert.equal(extractApiKey(new Headers({ authorization: "Bearer a b" })), null);
   assert.equal(extractApiKey(new Headers()), null);
   assert.equal(extractApiKey(new Headers({ "x-api-key": "  " })), null);
+});
+
+Deno.test("verifier: answers at once when no store read is needed, with a promise otherwise", async () => {
+  const store = new MemoryKeyStore();
+  const { rawKey } = await createKey({ store, secret: SECRET }, {
+    org: "acme",
+    subject: "alice",
+    identityType: "human",
+    scopes: [],
+    env: "test",
+  });
+  const verifier = new KeyVerifier({ store, secret: SECRET, cacheTtlMs: 60_000 });
+  assert.deepEqual(verifier.verify(null), { ok: false, reason: "missing" });
+  assert.deepEqual(verifier.verify("gw_test_nope"), { ok: false, reason: "malformed" });
+  const first = verifier.verify(rawKey);
+  assert.ok(first instanceof Promise); // the first lookup reads the store
+  assert.equal((await first).ok, true);
+  const second = verifier.verify(rawKey);
+  assert.ok(!(second instanceof Promise) && second.ok); // cached
+  // A revocation in this process drops the entry: the next answer reads the store again.
+  await revokeKey({ store }, second.record.id);
+  const third = verifier.verify(rawKey);
+  assert.ok(third instanceof Promise);
+  assert.deepEqual(await third, { ok: false, reason: "revoked" });
+  verifier.close();
 });

@@ -61,33 +61,23 @@ export class KeyVerifier {
    * Parses (format + checksum, no store access if malformed), hashes, looks up, checks
    * revoked/expired/grace. A key whose hash is in the cache was parsed when it was cached (only
    * well-formed keys are), and the same hash means the same key, so a hit skips the parse.
+   * Answers at once (no promise) when no store read is needed: a missing or malformed key, or a
+   * cached lookup.
    */
-  async verify(rawKey: string | null | undefined): Promise<KeyCheck> {
+  verify(rawKey: string | null | undefined): KeyCheck | Promise<KeyCheck> {
     if (rawKey === null || rawKey === undefined || rawKey === "") return { ok: false, reason: "missing" };
     if (rawKey.length > MAX_RAW_KEY_LENGTH) return { ok: false, reason: "malformed" };
     const hash = this.#hasher.hash(rawKey);
     const now = this.#now();
     const t = now.getTime();
-    let record = this.#cached(hash, t);
-    let env: string;
+    const record = this.#cached(hash, t);
     if (record !== undefined) {
-      env = rawKey.slice(KEY_PREFIX.length + 1, rawKey.indexOf("_", KEY_PREFIX.length + 1)); // well-formed
-    } else {
-      const parsed = parseRawKey(rawKey);
-      if (parsed === null) return { ok: false, reason: "malformed" };
-      env = parsed.env;
-      record = await this.#lookup(hash, t);
+      const env = rawKey.slice(KEY_PREFIX.length + 1, rawKey.indexOf("_", KEY_PREFIX.length + 1)); // well-formed
+      return judge(record, env, now);
     }
-    if (record === null || record.env !== env) return { ok: false, reason: "unknown" };
-    switch (keyStatus(record, now)) {
-      case "revoked":
-      case "rotated":
-        return { ok: false, reason: "revoked" };
-      case "expired":
-        return { ok: false, reason: "expired" };
-      default:
-        return { ok: true, record };
-    }
+    const parsed = parseRawKey(rawKey);
+    if (parsed === null) return { ok: false, reason: "malformed" };
+    return this.#lookup(hash, t).then((found) => judge(found, parsed.env, now));
   }
 
   /** Drops the cached lookup for a key hash (called automatically on store changes in this process). */
@@ -160,4 +150,18 @@ export function extractApiKey(headers: Headers): string | null {
   const header = headers.get("x-api-key");
   if (header !== null && header.trim() !== "") return header.trim();
   return null;
+}
+
+/** The answer for a looked-up record (null: none) presented in environment `env`. */
+function judge(record: KeyRecord | null, env: string, now: Date): KeyCheck {
+  if (record === null || record.env !== env) return { ok: false, reason: "unknown" };
+  switch (keyStatus(record, now)) {
+    case "revoked":
+    case "rotated":
+      return { ok: false, reason: "revoked" };
+    case "expired":
+      return { ok: false, reason: "expired" };
+    default:
+      return { ok: true, record };
+  }
 }

@@ -11,7 +11,8 @@ import { type Stage, stageMiddleware } from "../stage.ts";
 
 /** What the middleware needs of KEYS' KeyVerifier (structural, so tests can pass a fake). */
 export interface KeyChecker {
-  verify(rawKey: string | null | undefined): Promise<KeyCheck>;
+  /** May answer at once (KEYS' verifier does when no store read is needed). */
+  verify(rawKey: string | null | undefined): KeyCheck | Promise<KeyCheck>;
 }
 
 export interface AuthOptions {
@@ -30,11 +31,14 @@ const REJECTIONS: Record<KeyRejection, ReasonId> = {
 
 export function authStage(opts: AuthOptions): Stage {
   const { verifier, extract } = opts;
-  return async function authenticate(c, state) {
-    const check = await verifier.verify(extract(c.req.raw.headers));
-    if (!check.ok) return errorResponse(c, REJECTIONS[check.reason] ?? "key_unknown");
-    state.key = check.record;
-    return null;
+  return function authenticate(c, state) {
+    const check = verifier.verify(extract(c.req.raw.headers));
+    const conclude = (check: KeyCheck) => {
+      if (!check.ok) return errorResponse(c, REJECTIONS[check.reason] ?? "key_unknown");
+      state.key = check.record;
+      return null;
+    };
+    return check instanceof Promise ? check.then(conclude) : conclude(check);
   };
 }
 

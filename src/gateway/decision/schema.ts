@@ -43,7 +43,19 @@ export function windowSeconds(window: number | string): number {
   return Number(m[1]) * UNIT_SECONDS[m[2]];
 }
 
-export function rateLimitRules(decision: Decision): RateLimitRule[] {
+const RULES = new WeakMap<Decision, readonly RateLimitRule[]>();
+
+/** The decision's rate limits as rules (made once per decision object: cached ones are shared). */
+export function rateLimitRules(decision: Decision): readonly RateLimitRule[] {
+  let rules = RULES.get(decision);
+  if (rules === undefined) {
+    rules = toRules(decision);
+    RULES.set(decision, rules);
+  }
+  return rules;
+}
+
+function toRules(decision: Decision): RateLimitRule[] {
   return (decision.rate_limits ?? []).map((r) => ({
     key: r.key,
     limit: r.limit,

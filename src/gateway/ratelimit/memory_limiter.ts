@@ -56,8 +56,8 @@ export class MemoryRateLimiter implements RateLimiter {
     return this.#buckets.size;
   }
 
-  /** Throws RangeError for an invalid rule. */
-  consume(rule: RateLimitRule): Promise<RateLimitOutcome> {
+  /** Throws RangeError for an invalid rule. Answers at once: the throttle then needs no await. */
+  consume(rule: RateLimitRule): RateLimitOutcome {
     validateRule(rule);
     const t = this.#now();
     const windowMs = rule.windowSeconds * 1000;
@@ -67,7 +67,7 @@ export class MemoryRateLimiter implements RateLimiter {
     this.#buckets.delete(id);
     this.#buckets.set(id, { state: d.state, windowMs });
     this.#sweep(t);
-    return Promise.resolve(toOutcome(rule, d));
+    return toOutcome(rule, d);
   }
 
   #sweep(t: number): void {

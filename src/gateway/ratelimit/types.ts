@@ -23,5 +23,6 @@ export interface RateLimitOutcome {
 }
 
 export interface RateLimiter {
-  consume(rule: RateLimitRule): Promise<RateLimitOutcome>;
+  /** Counts the request against the rule; an in-process limiter may answer at once (no promise). */
+  consume(rule: RateLimitRule): RateLimitOutcome | Promise<RateLimitOutcome>;
 }

@@ -149,23 +149,31 @@ export class FakeSigner {
   }
 }
 
-/** Counts per key; allows `limit` units per key, forever. */
+/**
+ * Counts per key; allows `limit` units per key, forever. Answers with a promise, or at once for the
+ * keys in `atOnce` (as the in-process limiter does).
+ */
 export class FakeLimiter implements RateLimiter {
   readonly used = new Map<string, number>();
+  readonly atOnce = new Set<string>();
   fail = false;
-  consume(rule: RateLimitRule): Promise<RateLimitOutcome> {
-    if (this.fail) return Promise.reject(new Error("limiter down"));
+  consume(rule: RateLimitRule): RateLimitOutcome | Promise<RateLimitOutcome> {
+    if (this.fail) {
+      if (this.atOnce.has(rule.key)) throw new Error("limiter down");
+      return Promise.reject(new Error("limiter down"));
+    }
     const used = (this.used.get(rule.key) ?? 0) + rule.cost;
     const allowed = used <= rule.limit;
     if (allowed) this.used.set(rule.key, used);
-    return Promise.resolve({
+    const outcome = {
       allowed,
       limit: rule.limit,
       remaining: allowed ? rule.limit - used : 0,
       resetSeconds: rule.windowSeconds,
       retryAfterSeconds: allowed ? 0 : rule.windowSeconds,
       key: rule.key,
-    });
+    };
+    return this.atOnce.has(rule.key) ? outcome : Promise.resolve(outcome);
   }
 }
 

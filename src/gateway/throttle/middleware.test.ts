@@ -66,3 +66,23 @@ Deno.test("a failing limiter fails closed: 503", async () => {
   assert.equal(res.status, 503);
   assert.equal((await errorBody(res)).reason, "rate_limiter_failed");
 });
+
+Deno.test("limiters answering at once, with a promise, or both: the same outcomes", async () => {
+  const rules = [{ key: "wide", limit: 100, window: 60 }, { key: "narrow", limit: 2, window: 60 }];
+  for (const atOnce of [[], ["wide"], ["narrow"], ["wide", "narrow"]]) {
+    const limiter = new FakeLimiter();
+    atOnce.forEach((k) => limiter.atOnce.add(k));
+    const { app } = harness([throttle({ limiter })], { decision: decisionWith(rules) });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await app.request("/");
+      statuses.push([res.status, res.headers.get("ratelimit-remaining")]);
+    }
+    assert.deepEqual(statuses, [[200, "1"], [200, "0"], [429, "0"]], `at once: ${atOnce}`);
+    assert.deepEqual([...limiter.used], [["wide", 3], ["narrow", 2]]); // rules before a refusal stay charged
+    limiter.fail = true;
+    const res = await app.request("/");
+    assert.equal(res.status, 503, `at once: ${atOnce}`);
+    assert.equal((await errorBody(res)).reason, "rate_limiter_failed");
+  }
+});

@@ -18,9 +18,15 @@
  * slows the latency-bound bare proxy more than the CPU-bound gateway and so inflates the ratio:
  * per-request CPU is the steadier figure to compare changes with.)
  *
+ * The gateway runs the bench policy (fixtures/policy: the default policy's shape) with its
+ * production defaults, the decision cache included: with one key on one route every request after
+ * the first takes a cached decision, as most requests of a key do in production with such a
+ * policy. The share of cached decisions is printed; BENCH_DECISION_CACHE=off measures the path
+ * that evaluates the policy on every request.
+ *
  * Options (env): BENCH_SECONDS (per round, default 5), BENCH_ROUNDS (per target, default 3),
  * BENCH_CONNECTIONS (default 64), BENCH_CPU_PROF=DIR (write a V8 CPU profile of the gateway
- * process there).
+ * process there), BENCH_DECISION_CACHE=off.
  */
 import autocannon from "autocannon";
 import { stringify as toYaml } from "yaml";
@@ -117,6 +123,18 @@ async function drive(
   };
 }
 
+/** The gateway's decision-cache counters, read from its /metrics. */
+async function decisionCacheCounts(gateway: string): Promise<{ hit: number; total: number }> {
+  const text = await (await fetch(`${gateway}/metrics`)).text();
+  const count = (result: string) =>
+    Number(
+      new RegExp(`^gateway_decision_cache_requests_total\\{result="${result}"\\} (\\d+)`, "m").exec(text)
+        ?.[1] ?? 0,
+    );
+  const hit = count("hit"), miss = count("miss");
+  return { hit, total: hit + miss };
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -166,7 +184,12 @@ export async function run(): Promise<Record<string, number>> {
       `${dir}/gateway.yaml`,
       toYaml({
         server: { hostname: "127.0.0.1", port },
-        policy: { bundle: `${ROOT}test/bench/fixtures/policy`, watch: false, pollSeconds: 0 },
+        policy: {
+          bundle: `${ROOT}test/bench/fixtures/policy`,
+          watch: false,
+          pollSeconds: 0,
+          decisionCache: { enabled: Deno.env.get("BENCH_DECISION_CACHE") !== "off" },
+        },
         routes: [{ id: "bench", prefix: "/", upstream }],
       }),
     );
@@ -204,6 +227,7 @@ export async function run(): Promise<Record<string, number>> {
         runs[name].push(await drive(targets[name], upstreamProc.pid, seconds, connections));
       }
     }
+    const cache = await decisionCacheCounts(gateway);
     const baseline = summary(runs.bare), gw = summary(runs.gateway);
     const ratios = runs.gateway.map((g, i) => g.rps / runs.bare[i].rps);
     const ratio = median(ratios);
@@ -220,6 +244,7 @@ export async function run(): Promise<Record<string, number>> {
       gateway_cpu_us_per_req: gw.cpu.proxy,
       upstream_cpu_us_per_req: median([baseline.cpu.upstream, gw.cpu.upstream]),
       loadgen_cpu_us_per_req: median([baseline.cpu.loadgen, gw.cpu.loadgen]),
+      decision_cache_hit_share: cache.total === 0 ? 0 : Math.round(cache.hit / cache.total * 1000) / 1000,
     };
     const cpu = (l: Load) =>
       `cpu/req: proxy ${l.cpu.proxy} µs, upstream ${l.cpu.upstream} µs, load generator ${l.cpu.loadgen} µs`;
@@ -238,6 +263,13 @@ export async function run(): Promise<Record<string, number>> {
       `  ratio            ${(ratio * 100).toFixed(1)}% (target ≥ 70%; rounds ${
         ratios.map((r) => (r * 100).toFixed(1)).join(", ")
       })   p99 delta ${(gw.p99 - baseline.p99).toFixed(1)} ms (target ≤ 2 ms)`,
+    );
+    console.log(
+      `  decision cache   ${
+        cache.total === 0
+          ? "not consulted (off, or the policy is not cacheable)"
+          : `${(100 * cache.hit / cache.total).toFixed(2)}% of ${cache.total} decisions taken from it`
+      }`,
     );
     if (results.gateway_non2xx > 0) {
       console.log(`  WARNING: ${results.gateway_non2xx} gateway responses were not 2xx`);

@@ -45,8 +45,13 @@ export function windowSeconds(window: number | string): number {
 
 const RULES = new WeakMap<Decision, readonly RateLimitRule[]>();
 
-/** The decision's rate limits as rules (made once per decision object: cached ones are shared). */
+/**
+ * The decision's rate limits as rules. Made once per decision object when the decision is shared
+ * (the decision cache freezes the decisions it hands out); a fresh decision is not remembered, as
+ * a weak entry per request would only add work for the garbage collector.
+ */
 export function rateLimitRules(decision: Decision): readonly RateLimitRule[] {
+  if (!Object.isFrozen(decision)) return toRules(decision);
   let rules = RULES.get(decision);
   if (rules === undefined) {
     rules = toRules(decision);

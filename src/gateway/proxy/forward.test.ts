@@ -70,7 +70,7 @@ Deno.test("forwards to the upstream with the JWT and the policy headers; signs t
   assert.equal(states[0].upstreamStatus, 201);
 });
 
-Deno.test("a decision object seen before reuses its token request; a cached token needs no sign()", async () => {
+Deno.test("a shared decision reuses its token request; a cached token needs no sign()", async () => {
   const up = new FakeUpstream(() => new Response("ok"));
   const route = new RouteTable([{ id: "r", prefix: "/api", upstream: "http://up.internal" }]).routes[0];
   const calls = { sign: 0, tokenKey: 0 };
@@ -89,7 +89,8 @@ Deno.test("a decision object seen before reuses its token request; a cached toke
     },
   };
   const alice = keyRecord();
-  const preset = { key: alice, route, decision, revision: "rev-9" };
+  const shared = Object.freeze({ ...decision }); // as the decision cache hands them out
+  const preset = { key: alice, route, decision: shared, revision: "rev-9" };
   const h = harness(
     [],
     preset,
@@ -114,6 +115,11 @@ Deno.test("a decision object seen before reuses its token request; a cached toke
   assert.equal((await h.app.request("/api/x")).status, 200);
   assert.deepEqual(calls, { sign: 2, tokenKey: 2 });
   assert.equal(up.requests[3].headers.get("authorization"), "Bearer t2");
+  // A fresh (unshared) decision is not remembered: its token request is made again, and its
+  // token still comes from the signer's cache.
+  Object.assign(preset, { decision: { ...decision } });
+  for (let i = 0; i < 2; i++) assert.equal((await h.app.request("/api/x")).status, 200);
+  assert.deepEqual(calls, { sign: 2, tokenKey: 4 }); // bob's token was cached already
 });
 
 Deno.test("redirects are passed through, not followed", async () => {

@@ -35,8 +35,9 @@ export interface TokenSigner {
 }
 
 /**
- * The token request made for a decision, remembered per decision object: a cached decision (the
- * same object for many requests, decision/cache.ts) then needs no new payload or cache key.
+ * The token request made for a decision, remembered per shared decision object: a cached decision
+ * (frozen, and the same object for many requests: decision/cache.ts) then needs no new payload or
+ * cache key. Fresh decisions are not remembered (a weak entry per request only costs GC work).
  */
 interface TokenRequest {
   key: KeyRecord;
@@ -75,12 +76,13 @@ export function proxyStage(opts: ProxyOptions): Stage {
   const requests = new WeakMap<Decision, TokenRequest>();
 
   function tokenRequest(key: KeyRecord, decision: Decision, revision: string | null, audience: string) {
-    let r = requests.get(decision);
+    const shared = Object.isFrozen(decision);
+    let r = shared ? requests.get(decision) : undefined;
     if (r === undefined || r.key !== key || r.revision !== revision || r.audience !== audience) {
       const payload = upstreamPayload(key, decision, revision);
       const tokenKey = signer.tokenKey?.(payload, { subject: key.subject, audience });
       r = { key, revision, audience, payload, tokenKey };
-      requests.set(decision, r);
+      if (shared) requests.set(decision, r);
     }
     return r;
   }

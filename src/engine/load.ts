@@ -10,6 +10,7 @@ import { type Bundle, isStrict, normalizeEntrypoint } from "./bundle/bundle.ts";
 import { bundleFromFiles, readBundle, type ReadOptions } from "./bundle/read.ts";
 import { adaptBuiltins, type HostBuiltins } from "./builtin_adapter.ts";
 import { compilePolicy } from "./compile_bundle.ts";
+import { compileOffThread } from "./compile_off_thread.ts";
 import { recordedInputDeps } from "./bundle/input_deps.ts";
 import { type PolicyLoader, sdkLoader, thrownMessage, type WasmPolicy } from "./policy.ts";
 import { type BundleInfo, EngineError } from "./types.ts";
@@ -23,6 +24,8 @@ export interface LoadOptions extends ReadOptions {
   entrypoints?: string[];
   /** Strictness when compiling sources whose manifest does not record it. Default false. */
   strict?: boolean;
+  /** Compile sources in a worker, leaving this thread free (compile_off_thread.ts). Default false. */
+  compileOffThread?: boolean;
   loader?: PolicyLoader;
   /** Evaluate every entrypoint with `{}` to make sure the module does not trap. Default true. */
   smokeTest?: boolean;
@@ -42,9 +45,10 @@ export async function loadBundle(input: BundleInput, options: LoadOptions = {}):
     : await bundleFromFiles(input.files, options);
   const strict = isStrict(bundle.manifest) || options.strict === true;
   // A module the bundle carries comes with the dependencies our build recorded for it, if any.
+  const compile = options.compileOffThread ? compileOffThread : compilePolicy;
   const compiled = bundle.wasm !== undefined
     ? { wasm: bundle.wasm, inputDependencies: recordedInputDeps(bundle.manifest, bundle.wasm) }
-    : compilePolicy({
+    : await compile({
       sources: bundle.sources.map((s) => ({ ...s, regoVersion: regoVersionOf(bundle.manifest, s.path) })),
       entrypoints: declaredEntrypoints(bundle).length > 0
         ? declaredEntrypoints(bundle)

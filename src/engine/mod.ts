@@ -52,6 +52,7 @@ export async function startEngine(
 ): Promise<{ engine: PolicyEngine; manager: BundleManager }> {
   const engine = new PolicyEngine();
   const manager = new BundleManager(engine, bundleSource(options.bundle, options), {
+    compileOffThread: true, // a reload of sources must not stall the requests in flight
     ...options,
     builtins: HOST_BUILTINS,
   });

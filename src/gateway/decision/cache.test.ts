@@ -64,6 +64,15 @@ Deno.test("decision cache: header, query, path, host and client paths become key
   assert.deepEqual(values([["version"], ["identity"], ["not_in_input"]]), []);
 });
 
+Deno.test("decision cache: the header allow-list is matched in lower case, as the input has it", () => {
+  const cache = new DecisionCache(EP, ["User-Agent"]);
+  const b = bundle([["request", "headers", "user-agent"]]);
+  assert.notEqual(
+    cache.key(b, inputParts({ headers: new Headers({ "user-agent": "a" }) })),
+    cache.key(b, inputParts({ headers: new Headers({ "user-agent": "b" }) })),
+  );
+});
+
 Deno.test("decision cache: values cannot run together into one key", () => {
   const cache = new DecisionCache(EP, ALLOW_LIST);
   const b = bundle([["request", "host"], ["request", "path"]]);

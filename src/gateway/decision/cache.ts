@@ -112,7 +112,7 @@ export class DecisionCache {
 
   constructor(entrypoint: string, headerAllowList: readonly string[], opts: DecisionCacheOptions = {}) {
     this.#entrypoint = normalizeEntrypoint(entrypoint);
-    this.#allowList = headerAllowList;
+    this.#allowList = headerAllowList.map((h) => h.toLowerCase()); // as the input has them
     this.#maxEntries = opts.maxEntries ?? 10_000;
     this.#maxPerKey = opts.maxPerKey ?? 256;
   }

@@ -24,9 +24,15 @@
  * policy. The share of cached decisions is printed; BENCH_DECISION_CACHE=off measures the path
  * that evaluates the policy on every request.
  *
+ * BENCH_CEILING=1 adds a third target, fixtures/header_proxy.ts: a proxy doing only the gateway's
+ * header work (a JWT of the gateway's size and the forwarding fields towards the upstream, a
+ * rebuilt response with the request id and RateLimit-* fields), without authentication, policy,
+ * rate limiting, signing, metrics or logging: what the gateway could reach at best with Deno's
+ * fetch and serve.
+ *
  * Options (env): BENCH_SECONDS (per round, default 5), BENCH_ROUNDS (per target, default 3),
  * BENCH_CONNECTIONS (default 64), BENCH_CPU_PROF=DIR (write a V8 CPU profile of the gateway
- * process there), BENCH_DECISION_CACHE=off.
+ * process there), BENCH_DECISION_CACHE=off, BENCH_CEILING=1.
  */
 import autocannon from "autocannon";
 import { stringify as toYaml } from "yaml";
@@ -212,17 +218,28 @@ export async function run(): Promise<Record<string, number>> {
     const gateway = `http://127.0.0.1:${port}`;
     await waitReady(gateway, gwProc);
 
-    const targets: Record<"bare" | "gateway", Target> = {
+    const targets: Record<string, Target> = {
       bare: { url: `${bare}/items`, headers: {}, pid: bareProc.pid },
       gateway: { url: `${gateway}/items`, headers: { authorization: `Bearer ${rawKey}` }, pid: gwProc.pid },
     };
+    if (Deno.env.get("BENCH_CEILING") === "1") {
+      const ceilingProc = spawn(["run", "-A", "test/bench/fixtures/header_proxy.ts", upstream]);
+      children.push(ceilingProc);
+      const ceiling = `http://127.0.0.1:${await readPort(ceilingProc)}`;
+      targets.ceiling = {
+        url: `${ceiling}/items`,
+        headers: { authorization: `Bearer ${rawKey}` },
+        pid: ceilingProc.pid,
+      };
+    }
     // Warm-up (JIT, token cache, key cache), not measured.
     for (const t of Object.values(targets)) {
       await autocannon({ url: t.url, headers: t.headers, connections, duration: 2 });
     }
-    const runs: Record<"bare" | "gateway", Load[]> = { bare: [], gateway: [] };
+    const names = Object.keys(targets);
+    const runs: Record<string, Load[]> = Object.fromEntries(names.map((n) => [n, []]));
     for (let i = 0; i < rounds; i++) {
-      const order = i % 2 === 0 ? (["bare", "gateway"] as const) : (["gateway", "bare"] as const);
+      const order = i % 2 === 0 ? names : [...names].reverse();
       for (const name of order) {
         runs[name].push(await drive(targets[name], upstreamProc.pid, seconds, connections));
       }
@@ -271,6 +288,20 @@ export async function run(): Promise<Record<string, number>> {
           : `${(100 * cache.hit / cache.total).toFixed(2)}% of ${cache.total} decisions taken from it`
       }`,
     );
+    if (runs.ceiling) {
+      const c = summary(runs.ceiling);
+      const share = median(runs.ceiling.map((r, i) => r.rps / runs.bare[i].rps));
+      console.log(
+        `  header proxy     ${Math.round(c.rps)} req/s   p50 ${c.p50} ms   p99 ${c.p99} ms   ${cpu(c)}`,
+      );
+      console.log(
+        `                   ${(share * 100).toFixed(1)}% of the bare proxy: the ceiling for the gateway`,
+      );
+      Object.assign(results, {
+        ceiling_rps: Math.round(c.rps),
+        ceiling_ratio: Math.round(share * 1000) / 1000,
+      });
+    }
     if (results.gateway_non2xx > 0) {
       console.log(`  WARNING: ${results.gateway_non2xx} gateway responses were not 2xx`);
     }

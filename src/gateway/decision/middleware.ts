@@ -10,7 +10,7 @@
  * nothing is encoded or evaluated then.
  */
 import type { MiddlewareHandler } from "hono";
-import type { EngineErrorCode, PolicyEvaluator } from "../../engine/types.ts";
+import type { BundleInfo, EngineErrorCode, PolicyEvaluator } from "../../engine/types.ts";
 import type { GatewayEnv } from "../context.ts";
 import { errorResponse } from "../errors/respond.ts";
 import { policyReason, type ReasonId } from "../errors/reasons.ts";
@@ -49,7 +49,6 @@ export function decisionStage(opts: DecisionOptions): Stage {
   const now = opts.now ?? (() => new Date());
   const evaluator = opts.evaluator;
   const onEvaluated = opts.onEvaluated;
-
   const cache = opts.cache;
 
   return function decide(c, state) {
@@ -73,7 +72,7 @@ export function decisionStage(opts: DecisionOptions): Stage {
     };
 
     let cacheKey: string | null = null;
-    let bundle = null;
+    let bundle: BundleInfo | null = null;
     if (cache !== undefined) {
       bundle = evaluator.current();
       cacheKey = cache.key(bundle, parts);

@@ -10,6 +10,14 @@ export interface BundleStatus {
   reloads(): { ok: number; failed: number };
 }
 
+/** What /metrics reads of the decision cache. */
+export interface DecisionCacheCounts {
+  hits: number;
+  misses: number;
+  bypassed: number;
+  size: number;
+}
+
 export class GatewayMetrics {
   readonly registry = new client.Registry();
   readonly requests: client.Counter<"route" | "decision" | "status">;
@@ -22,6 +30,7 @@ export class GatewayMetrics {
   readonly #latencyChildren = new Map<string, client.Histogram.Internal<"route">>();
   readonly #policyOk: client.Histogram.Internal<"result">;
   readonly #policyError: client.Histogram.Internal<"result">;
+  #decisionCache: DecisionCacheCounts | null = null;
 
   constructor(bundle?: BundleStatus) {
     const registers = [this.registry];
@@ -75,18 +84,26 @@ export class GatewayMetrics {
     }
   }
 
-  /** Exposes a decision cache's counts (read at scrape time: nothing per request). */
-  trackDecisionCache(cache: { hits: number; misses: number; bypassed: number; size: number }): void {
+  /**
+   * Exposes a decision cache's counts (read at scrape time: nothing per request). A second call
+   * replaces the cache observed (one app per metrics registry is the rule).
+   */
+  trackDecisionCache(cache: DecisionCacheCounts): void {
+    const tracked = this.#decisionCache !== null;
+    this.#decisionCache = cache;
+    if (tracked) return;
+    const current = () => this.#decisionCache!;
     new client.Counter({
       name: "gateway_decision_cache_requests_total",
       help: "Decisions looked up in the decision cache, by result (hit, miss, bypass: not cacheable).",
       labelNames: ["result"],
       registers: [this.registry],
       collect() {
+        const c = current();
         this.reset();
-        this.inc({ result: "hit" }, cache.hits);
-        this.inc({ result: "miss" }, cache.misses);
-        this.inc({ result: "bypass" }, cache.bypassed);
+        this.inc({ result: "hit" }, c.hits);
+        this.inc({ result: "miss" }, c.misses);
+        this.inc({ result: "bypass" }, c.bypassed);
       },
     });
     new client.Gauge({
@@ -94,7 +111,7 @@ export class GatewayMetrics {
       help: "Decisions held in the decision cache.",
       registers: [this.registry],
       collect() {
-        this.set(cache.size);
+        this.set(current().size);
       },
     });
   }

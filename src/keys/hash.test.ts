@@ -55,3 +55,19 @@ Deno.test("constantTimeEqual compares contents and lengths", () => {
   assert.equal(constantTimeEqual("é", "e"), false);
   assert.equal(constantTimeEqual("tökén", "tökén"), true);
 });
+
+Deno.test("KeyHasher: one hasher, many keys in a row: each as WebCrypto computes it", async () => {
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(SECRET),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const hasher = new KeyHasher(SECRET);
+  for (const raw of ["gw_test_a", "", "gw_live_" + "x".repeat(56), "ü€😀", "gw_test_a"]) {
+    const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(raw)));
+    const hex = [...mac].map((b) => b.toString(16).padStart(2, "0")).join("");
+    assert.equal(hasher.hash(raw), hex, raw);
+  }
+});

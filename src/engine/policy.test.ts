@@ -1,10 +1,11 @@
 /**
- * evaluateJson (the gateway's ArrayBuffer path) against the SDK's own `evaluate`, on modules made
+ * evaluateJson (the gateway's path: JSON text or an ArrayBuffer of it) against the SDK's own `evaluate`, on modules made
  * by the project's compiler and loaded by the SDK: same answers, data and memory growth included.
  */
 import assert from "node:assert/strict";
 import { loadBundle } from "./load.ts";
 import { evaluateJson, evaluatePolicy, type WasmPolicy } from "./policy.ts";
+import { JsonText } from "./types.ts";
 
 const POLICY = `package gateway
 
@@ -41,21 +42,30 @@ Deno.test("evaluateJson answers as the SDK's evaluate does", async () => {
     { user: "ann", blob: "x".repeat(400_000) }, // past the module's initial memory: it must grow
   ];
   for (const input of inputs) {
-    const ours = evaluateJson(policy, json(input), id);
     const sdk = policy.evaluate(input, id);
-    assert.deepEqual(ours, sdk, JSON.stringify(input).slice(0, 60));
+    assert.deepEqual(evaluateJson(policy, json(input), id), sdk, JSON.stringify(input).slice(0, 60));
+    assert.deepEqual(evaluateJson(policy, JSON.stringify(input), id), sdk, "as text");
   }
+  // Text past the memory there is (multi-byte characters: up to 3 bytes per UTF-16 unit).
+  const wide = { user: "bö", blob: "€".repeat(300_000) };
+  assert.deepEqual(evaluateJson(policy, JSON.stringify(wide), id), policy.evaluate(wide, id));
   assert.deepEqual(evaluateJson(policy, json({ user: "ann", blob: 1 }), id), [{
     result: { allow: true, reason: "ok", who: "ann:gold", echo: 1 },
   }]);
 });
 
-Deno.test("evaluatePolicy takes an input object or its JSON as an ArrayBuffer alike", async () => {
+Deno.test("evaluatePolicy takes an input object, its JSON text or its JSON as an ArrayBuffer alike", async () => {
   const policy = await load();
   const a = evaluatePolicy(policy, "r1", "gateway/decision", { user: "ann" });
   const b = evaluatePolicy(policy, "r1", "data.gateway.decision", json({ user: "ann" }));
-  assert.ok(a.ok && b.ok);
+  const c = evaluatePolicy(policy, "r1", "gateway/decision", new JsonText('{"user":"ann"}'));
+  assert.ok(a.ok && b.ok && c.ok);
   assert.deepEqual(a.value, b.value);
+  assert.deepEqual(c.value, a.value);
+  // Text that is not JSON leaves the input undefined (as OPA does): here, the default decision.
+  const d = evaluatePolicy(policy, "r1", "gateway/decision", new JsonText('{"user":'));
+  assert.ok(d.ok);
+  assert.deepEqual(d.value, { allow: false, reason: "no" });
 });
 
 Deno.test("evaluateJson falls back to evaluate for a policy that is not the SDK's", () => {
@@ -71,4 +81,6 @@ Deno.test("evaluateJson falls back to evaluate for a policy that is not the SDK'
   const buf = json({ x: 1 });
   assert.deepEqual(evaluateJson(fake, buf, 0), [{ result: 1 }]);
   assert.deepEqual(seen, [[buf, 0]]);
+  evaluateJson(fake, '{"x":1}', 0); // text reaches it as UTF-8 bytes
+  assert.equal(new TextDecoder().decode((seen[1] as [ArrayBuffer, number])[0]), '{"x":1}');
 });

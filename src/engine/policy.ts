@@ -8,7 +8,7 @@ import { beginEvaluation } from "./builtins/index.ts";
 import { loadPolicy } from "@open-policy-agent/opa-wasm";
 import { normalizeEntrypoint } from "./bundle/bundle.ts";
 import type { HostBuiltins } from "./builtin_adapter.ts";
-import { EngineError, type Evaluation } from "./types.ts";
+import { EngineError, type Evaluation, JsonText } from "./types.ts";
 
 /** What the engine needs of a loaded module (the SDK's LoadedPolicy satisfies it). */
 export interface WasmPolicy {
@@ -71,6 +71,7 @@ type OpaEval = (
 
 const WASM_PAGE = 64 * 1024;
 const resultDecoder = new TextDecoder();
+const inputEncoder = new TextEncoder();
 
 function abiEval(policy: WasmPolicy): OpaEval | null {
   const p = policy as unknown as Partial<SdkPolicyState>;
@@ -81,17 +82,29 @@ function abiEval(policy: WasmPolicy): OpaEval | null {
     : null;
 }
 
-/** Evaluates as the SDK's ABI 1.2 path does: input copied at the data heap top, `opa_eval`, JSON out. */
-export function evaluateJson(policy: WasmPolicy, input: ArrayBuffer, entrypoint: number): unknown {
+/**
+ * Evaluates as the SDK's ABI 1.2 path does: input copied at the data heap top, `opa_eval`, JSON
+ * out. A string input is JSON text, encoded straight into the module's memory.
+ */
+export function evaluateJson(policy: WasmPolicy, input: ArrayBuffer | string, entrypoint: number): unknown {
   const opaEval = abiEval(policy);
-  if (opaEval === null) return policy.evaluate(input, entrypoint);
+  if (opaEval === null) {
+    return policy.evaluate(typeof input === "string" ? inputEncoder.encode(input).buffer : input, entrypoint);
+  }
   const p = policy as unknown as SdkPolicyState;
-  const bytes = new Uint8Array(input);
   const at = p.dataHeapPtr;
-  const delta = at + bytes.byteLength - p.mem.buffer.byteLength;
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+  const room = typeof input === "string" ? input.length * 3 : input.byteLength;
+  const delta = at + room - p.mem.buffer.byteLength;
   if (delta > 0) p.mem.grow(Math.ceil(delta / WASM_PAGE));
-  new Uint8Array(p.mem.buffer).set(bytes, at);
-  const result = opaEval(0, entrypoint, p.dataAddr, at, bytes.byteLength, at + bytes.byteLength, 0);
+  let length: number;
+  if (typeof input === "string") {
+    length = inputEncoder.encodeInto(input, new Uint8Array(p.mem.buffer, at, room)).written;
+  } else {
+    new Uint8Array(p.mem.buffer).set(new Uint8Array(input), at);
+    length = input.byteLength;
+  }
+  const result = opaEval(0, entrypoint, p.dataAddr, at, length, at + length, 0);
   const memory = new Uint8Array(p.mem.buffer); // the evaluation may have grown it
   const end = memory.indexOf(0, result);
   return JSON.parse(resultDecoder.decode(memory.subarray(result, end === -1 ? memory.length : end)));
@@ -111,8 +124,8 @@ function normalized(entrypoint: string): string {
 }
 
 /**
- * Evaluates `entrypoint`; never throws. `input` is a JSON value, or an ArrayBuffer holding its UTF-8
- * JSON text, which the SDK copies into the module without stringifying (the gateway's fast path).
+ * Evaluates `entrypoint`; never throws. `input` is a JSON value, a JsonText (the gateway's path:
+ * encoded straight into the module) or an ArrayBuffer holding UTF-8 JSON text.
  */
 export function evaluatePolicy(
   policy: WasmPolicy,
@@ -136,7 +149,11 @@ export function evaluatePolicy(
     // time.now_ns, rand.intn and uuid.rfc4122 answer the same within one evaluation.
     beginEvaluation();
     const id = policy.entrypoints[name];
-    resultSet = input instanceof ArrayBuffer ? evaluateJson(policy, input, id) : policy.evaluate(input, id);
+    resultSet = input instanceof JsonText
+      ? evaluateJson(policy, input.text, id)
+      : input instanceof ArrayBuffer
+      ? evaluateJson(policy, input, id)
+      : policy.evaluate(input, id);
   } catch (e) {
     return fail(new EngineError("policy_eval_failed", `${name}: ${thrownMessage(e)}`, { cause: e }));
   }

@@ -47,8 +47,20 @@ export interface BundleInfo {
   inputDependencies?: Record<string, InputDependencies> | null;
 }
 
+/**
+ * An input given as its JSON text. The engine writes it into the module's memory as UTF-8 directly
+ * (no object tree to serialise, no intermediate buffer): the gateway's path, as it builds the text
+ * itself. The text must be one valid JSON value; otherwise the input is undefined, as with OPA.
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 export interface PolicyEvaluator {
-  /** Evaluate `entrypoint` (e.g. "gateway/decision") against `input`. Never throws. */
+  /**
+   * Evaluate `entrypoint` (e.g. "gateway/decision") against `input`: a JSON value, a JsonText, or
+   * an ArrayBuffer of UTF-8 JSON. Never throws.
+   */
   evaluate(entrypoint: string, input: unknown): Evaluation;
   /** The bundle in force, or null before the first successful load. */
   current(): BundleInfo | null;

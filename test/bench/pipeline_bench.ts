@@ -4,7 +4,8 @@
  */
 import { newRequestState } from "../../src/gateway/context.ts";
 import { validateDecision } from "../../src/gateway/decision/validate.ts";
-import { encodeInput } from "../../src/gateway/input/encode.ts";
+import { inputJson } from "../../src/gateway/input/encode.ts";
+import { JsonText } from "../../src/engine/types.ts";
 import { decisionLine } from "../../src/gateway/observe/decision_log.ts";
 import { upstreamPayload } from "../../src/gateway/proxy/claims.ts";
 import { engine, headers, metrics, once, rawKey, routes, signer, verifier } from "./pipeline_fixture.ts";
@@ -25,7 +26,7 @@ const parts = {
   clientAddress: "127.0.0.1",
   now: new Date(),
 };
-const input = encodeInput(parts);
+const input = new JsonText(inputJson(parts));
 const evaluation = engine.evaluate("gateway/decision", input);
 if (!evaluation.ok) throw evaluation.error;
 const decision = validateDecision(evaluation.value);
@@ -41,9 +42,9 @@ Deno.bench("key verify (cached)", async () => {
   await verifier.verify(rawKey);
 });
 Deno.bench("encode input", () => {
-  encodeInput(parts);
+  inputJson(parts);
 });
-Deno.bench("evaluate (engine, ArrayBuffer input)", () => {
+Deno.bench("evaluate (engine, JSON text input)", () => {
   engine.evaluate("gateway/decision", input);
 });
 Deno.bench("validate decision", () => {

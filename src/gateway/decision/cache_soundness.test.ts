@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { HOST_BUILTINS } from "../../engine/builtins/index.ts";
 import { PolicyEngine } from "../../engine/engine.ts";
 import { loadBundle } from "../../engine/load.ts";
-import { encodeInput } from "../input/encode.ts";
+import { inputJson } from "../input/encode.ts";
+import { JsonText } from "../../engine/types.ts";
 import { inputParts, keyRecord } from "../testing/fakes.ts";
 import { DecisionCache } from "./cache.ts";
 
@@ -80,11 +81,11 @@ for (const [name, body] of Object.entries(POLICIES)) {
       const parts = randomParts(record);
       const key = cache.key(engine.current(), parts);
       assert.notEqual(key, null, `${name}: ${cache.reason}`);
-      const result = engine.evaluate("gateway/decision", encodeInput(parts));
+      const result = engine.evaluate("gateway/decision", new JsonText(inputJson(parts)));
       assert.ok(result.ok, !result.ok ? result.error.message : "");
       const seen = byKey.get(key!);
       if (seen === undefined) {
-        byKey.set(key!, { value: result.value, input: new TextDecoder().decode(encodeInput(parts)) });
+        byKey.set(key!, { value: result.value, input: inputJson(parts) });
       } else {
         shared++;
         assert.deepEqual(result.value, seen.value, `same key, other decision:\n${seen.input}`);

@@ -3,19 +3,19 @@
  * checks the answer. Fails closed: an engine error, an undefined result or a malformed decision is
  * a 503 and the request goes no further; `allow: false` is a 403 with the policy's reason.
  *
- * The input goes to the engine as an ArrayBuffer of its JSON text (encodeInput), which the SDK
- * copies into the module as is, and the answer is checked by validateDecision (decisionSchema's
+ * The input goes to the engine as its JSON text (inputJson, in a JsonText), which the engine
+ * encodes straight into the module's memory, and the answer is checked by validateDecision (decisionSchema's
  * rules without zod's per-call cost). With a decision cache, a request whose input agrees with an
  * earlier one on every path the policy can read takes that earlier, checked decision (cache.ts);
  * nothing is encoded or evaluated then.
  */
 import type { MiddlewareHandler } from "hono";
-import type { BundleInfo, EngineErrorCode, PolicyEvaluator } from "../../engine/types.ts";
+import { type BundleInfo, type EngineErrorCode, JsonText, type PolicyEvaluator } from "../../engine/types.ts";
 import type { GatewayEnv } from "../context.ts";
 import { errorResponse } from "../errors/respond.ts";
 import { policyReason, type ReasonId } from "../errors/reasons.ts";
 import type { InputParts } from "../input/build.ts";
-import { encodeInput } from "../input/encode.ts";
+import { inputJson } from "../input/encode.ts";
 import type { DecisionCache } from "./cache.ts";
 import type { Decision } from "./schema.ts";
 import { type Stage, stageMiddleware } from "../stage.ts";
@@ -88,7 +88,7 @@ export function decisionStage(opts: DecisionOptions): Stage {
     }
 
     parts.now = now();
-    const result = evaluator.evaluate(entrypoint, encodeInput(parts));
+    const result = evaluator.evaluate(entrypoint, new JsonText(inputJson(parts)));
     state.policyMs = result.durationMs;
     state.revision = result.revision;
     onEvaluated?.(result.durationMs, result.ok);

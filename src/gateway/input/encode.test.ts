@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { inputParts, keyRecord } from "../testing/fakes.ts";
 import { buildInput, type InputParts } from "./build.ts";
-import { encodeInput, inputJson } from "./encode.ts";
+import { inputJson } from "./encode.ts";
 
 const parts = inputParts;
 
@@ -34,11 +34,4 @@ Deno.test("the cached identity fragment follows the record object", () => {
   const other = parts({ key: keyRecord({ subject: "bob" }) });
   assert.ok(inputJson(other).includes('"subject":"bob"'));
   assert.equal(inputJson(p), first);
-});
-
-Deno.test("encodeInput is the UTF-8 of inputJson in a buffer of its exact size", () => {
-  const p = parts(cases[3][1]);
-  const buf = encodeInput(p);
-  assert.ok(buf instanceof ArrayBuffer);
-  assert.equal(new TextDecoder().decode(buf), inputJson(p));
 });

@@ -1,6 +1,6 @@
 /**
- * The policy input (the same document as buildInput) written straight to JSON text, for the SDK,
- * which takes an ArrayBuffer of JSON as is: no object tree to build and stringify per request.
+ * The policy input (the same document as buildInput) written straight to JSON text, which the
+ * engine encodes into the module's memory as is: no object tree to build and stringify per request.
  * The identity part depends only on the key record and the route part only on the route, so their
  * JSON is made once per record / route object (weakly held: a record refreshed by the key cache is
  * a new object and gets a new fragment). `JSON.parse(inputJson(p))` deep-equals `buildInput(p)`,
@@ -12,7 +12,6 @@ import { INPUT_VERSION, type InputParts } from "./build.ts";
 
 const identityJson = new WeakMap<KeyRecord, string>();
 const routeJson = new WeakMap<CompiledRoute, string>();
-const encoder = new TextEncoder();
 
 function identityOf(key: KeyRecord): string {
   let json = identityJson.get(key);
@@ -77,12 +76,4 @@ export function inputJson(p: InputParts): string {
   },"query":${queryOf(p.search)},"headers":${headersOf(p.headers, p.headerAllowList)},"client":{"address":${
     JSON.stringify(p.clientAddress)
   }},"time":"${p.now.toISOString()}"},"route":${routeOf(p.route)}}`;
-}
-
-/** The input document as UTF-8 JSON in an ArrayBuffer of exactly its length (the SDK's fast path). */
-export function encodeInput(p: InputParts): ArrayBuffer {
-  const bytes = encoder.encode(inputJson(p));
-  return bytes.byteLength === bytes.buffer.byteLength
-    ? bytes.buffer as ArrayBuffer
-    : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }

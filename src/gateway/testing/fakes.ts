@@ -8,6 +8,7 @@ import {
   type EngineErrorCode,
   type Evaluation,
   type InputDependencies,
+  JsonText,
   type PolicyEvaluator,
 } from "../../engine/types.ts";
 import type { KeyCheck, KeyRecord, KeyRejection } from "../../keys/types.ts";
@@ -73,8 +74,8 @@ export function keyRecord(over: Partial<KeyRecord> = {}): KeyRecord {
 }
 
 /**
- * Evaluates with a function of the input; records every input it saw. Like the SDK, it takes the
- * input as a value or as an ArrayBuffer of its JSON text (recorded and answered decoded).
+ * Evaluates with a function of the input; records every input it saw. Like the engine, it takes the
+ * input as a value, a JsonText or an ArrayBuffer of its JSON text (recorded and answered decoded).
  */
 export class FakeEvaluator implements PolicyEvaluator {
   readonly inputs: unknown[] = [];
@@ -84,7 +85,11 @@ export class FakeEvaluator implements PolicyEvaluator {
   ) {}
 
   evaluate(_entrypoint: string, given: unknown): Evaluation {
-    const input = given instanceof ArrayBuffer ? JSON.parse(new TextDecoder().decode(given)) : given;
+    const input = given instanceof JsonText
+      ? JSON.parse(given.text)
+      : given instanceof ArrayBuffer
+      ? JSON.parse(new TextDecoder().decode(given))
+      : given;
     this.inputs.push(input);
     const a = this.answer(input);
     if ("error" in a) {

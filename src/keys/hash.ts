@@ -34,6 +34,8 @@ export class KeyHasher {
   readonly #keyed: Hmac<any>;
   /** The copy a call works in (hash() is synchronous, so one per hasher suffices). */
   #scratch: Hmac<any> | undefined;
+  /** The raw key's UTF-8 bytes are written here rather than into a new buffer per call. */
+  readonly #bytes = new Uint8Array(256);
 
   constructor(secret: Uint8Array | string) {
     const key = secretBytes(secret);
@@ -44,7 +46,12 @@ export class KeyHasher {
   /** Lower-case hex HMAC-SHA-256 of the raw key. */
   hash(rawKey: string): string {
     const h = this.#scratch = this.#keyed._cloneInto(this.#scratch);
-    h.update(encoder.encode(rawKey));
+    // UTF-8 takes at most 3 bytes per UTF-16 unit; longer input gets a buffer of its own.
+    if (rawKey.length * 3 <= this.#bytes.length) {
+      h.update(this.#bytes.subarray(0, encoder.encodeInto(rawKey, this.#bytes).written));
+    } else {
+      h.update(encoder.encode(rawKey));
+    }
     return bytesToHex(h.digest());
   }
 }

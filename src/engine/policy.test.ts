@@ -1,6 +1,7 @@
 /**
- * evaluateJson (the gateway's path: JSON text or an ArrayBuffer of it) against the SDK's own `evaluate`, on modules made
- * by the project's compiler and loaded by the SDK: same answers, data and memory growth included.
+ * evaluateJson (the gateway's path: JSON text, or an ArrayBuffer of it) against the SDK's own
+ * `evaluate`, on modules made by the project's compiler and loaded by the SDK: same answers, data
+ * and memory growth included.
  */
 import assert from "node:assert/strict";
 import { loadBundle } from "./load.ts";

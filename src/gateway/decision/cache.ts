@@ -43,8 +43,10 @@ export type Uncacheable = string;
 
 /**
  * The key parts for the paths an entrypoint reads, or the reason it cannot be cached. Identity
- * paths need no part (entries are per key record); `version` is constant; paths the input does
- * not have are constant (absent).
+ * paths need no part (entries are per key record); `version` is constant. A path this function
+ * does not know (a field the input document does not have today) makes the entrypoint
+ * uncacheable rather than being taken for absent: a field added to the input later
+ * (input/build.ts) must be taught here before policies reading it are cached.
  */
 export function keyParts(
   deps: InputDependencies | undefined,
@@ -61,7 +63,7 @@ export function keyParts(
       parts.push((p) => p.route.id); // route ids are unique; a route's fields are fixed
       continue;
     }
-    if (top !== "request") continue; // not in the input: always absent
+    if (top !== "request") return `reads input.${top}, unknown to the decision cache`;
     switch (field) {
       case undefined:
         return "reads the whole request";
@@ -90,6 +92,8 @@ export function keyParts(
           parts.push((p) => p.headers.get(sub));
         }
         break;
+      default:
+        return `reads input.request.${field}, unknown to the decision cache`;
     }
   }
   return parts;

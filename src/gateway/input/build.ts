@@ -1,6 +1,8 @@
 /**
  * Builds the policy's input document (schema/input.v1.json). Pure: everything it needs comes in as
- * arguments, so the same request always yields the same document.
+ * arguments, so the same request always yields the same document. A new field must also be taught
+ * to the decision cache (decision/cache.ts, keyParts), which until then does not cache policies
+ * reading it.
  */
 import type { KeyRecord } from "../../keys/types.ts";
 import type { CompiledRoute } from "../routes/table.ts";

@@ -102,7 +102,11 @@ Deno.test({
       );
 
       await t.step("over the limit → 429 with Retry-After and RateLimit-* headers", async () => {
-        // The default policy allows agents 30 requests a minute per key.
+        // The default policy allows agents 30 requests a minute per key. Its decisions come from
+        // the decision cache after the first (it reads key, route and method only): the limit is
+        // still counted on every request.
+        const hits = 'gateway_decision_cache_requests_total{result="hit"}';
+        const hitsBefore = await metricValue(url, hits);
         let last: Response | null = null;
         for (let i = 0; i < 31; i++) {
           last = await get("/orders/1", keys.agent);
@@ -117,6 +121,7 @@ Deno.test({
         assert.equal(last!.headers.get("ratelimit-limit"), "30");
         assert.equal(last!.headers.get("ratelimit-remaining"), "0");
         assert.ok(Number(last!.headers.get("ratelimit-reset")) >= 1);
+        assert.ok(await metricValue(url, hits) - hitsBefore >= 25, "decisions came from the cache");
       });
 
       await t.step("upstream down → 502", async () => {

@@ -11,6 +11,8 @@
  * - Entries are per key record object: the identity part of the input comes from the record, and
  *   the verifier hands out a new record object whenever it re-reads one (after its cache TTL, or
  *   at once on revoke / rotate / update), so a changed identity never meets an old decision.
+ *   With the verifier's cache off (keys.cacheTtlMs: 0) every request brings a new record object,
+ *   and decisions are then never reused.
  * - A new bundle in force (any reload) starts an empty cache; the entry also remembers the
  *   revision that decided.
  * - At most `maxEntries` in all (then everything is dropped, as a reload would) and

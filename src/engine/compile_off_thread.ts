@@ -5,9 +5,10 @@
  * holds the compiler's memory only while it works.
  *
  * Where a worker cannot be started (a runtime without Workers, or without permission to load the
- * module), the compile runs on the calling thread instead: same result, with the pause.
+ * module), the compile runs on the calling thread instead: same result, with the pause. Only then
+ * is the compiler loaded into the calling thread.
  */
-import { type CompiledPolicy, compilePolicy, type CompileRequest } from "./compile_bundle.ts";
+import type { CompiledPolicy, CompileRequest } from "./compile_bundle.ts";
 import type { CompileReply } from "./compile_worker.ts";
 import { EngineError } from "./types.ts";
 
@@ -25,7 +26,7 @@ export async function compileOffThread(
   try {
     worker = new Worker(workerModule, { type: "module" });
   } catch {
-    return onCallingThread(request);
+    return await onCallingThread(request);
   }
   try {
     const reply = await new Promise<CompileReply | null>((resolve) => {
@@ -38,7 +39,7 @@ export async function compileOffThread(
       worker.onmessageerror = () => resolve(null);
       worker.postMessage(request);
     });
-    if (reply === null) return onCallingThread(request);
+    if (reply === null) return await onCallingThread(request);
     lastCompileOnCallingThread = false;
     if (!reply.ok) throw new EngineError(reply.code, reply.message);
     return { wasm: reply.wasm, inputDependencies: reply.inputDependencies };
@@ -47,7 +48,9 @@ export async function compileOffThread(
   }
 }
 
-function onCallingThread(request: CompileRequest): CompiledPolicy {
+/** The compiler is loaded into this thread only for this (see load.ts). */
+async function onCallingThread(request: CompileRequest): Promise<CompiledPolicy> {
   lastCompileOnCallingThread = true;
+  const { compilePolicy } = await import("./compile_bundle.ts");
   return compilePolicy(request);
 }

@@ -9,8 +9,7 @@ import type { FileMap } from "./bundle/archive.ts";
 import { type Bundle, isStrict, normalizeEntrypoint } from "./bundle/bundle.ts";
 import { bundleFromFiles, readBundle, type ReadOptions } from "./bundle/read.ts";
 import { adaptBuiltins, type HostBuiltins } from "./builtin_adapter.ts";
-import { compilePolicy } from "./compile_bundle.ts";
-import { compileOffThread } from "./compile_off_thread.ts";
+import type { CompiledPolicy, CompileRequest } from "./compile_bundle.ts";
 import { recordedInputDeps } from "./bundle/input_deps.ts";
 import { type PolicyLoader, sdkLoader, thrownMessage, type WasmPolicy } from "./policy.ts";
 import { type BundleInfo, EngineError } from "./types.ts";
@@ -45,10 +44,9 @@ export async function loadBundle(input: BundleInput, options: LoadOptions = {}):
     : await bundleFromFiles(input.files, options);
   const strict = isStrict(bundle.manifest) || options.strict === true;
   // A module the bundle carries comes with the dependencies our build recorded for it, if any.
-  const compile = options.compileOffThread ? compileOffThread : compilePolicy;
   const compiled = bundle.wasm !== undefined
     ? { wasm: bundle.wasm, inputDependencies: recordedInputDeps(bundle.manifest, bundle.wasm) }
-    : await compile({
+    : await compileSources(options.compileOffThread === true, {
       sources: bundle.sources.map((s) => ({ ...s, regoVersion: regoVersionOf(bundle.manifest, s.path) })),
       entrypoints: declaredEntrypoints(bundle).length > 0
         ? declaredEntrypoints(bundle)
@@ -79,6 +77,19 @@ export async function loadBundle(input: BundleInput, options: LoadOptions = {}):
     },
     policy,
   };
+}
+
+/**
+ * The compiler (and binaryen, ~40 MB of heap) is loaded only when sources are compiled on this
+ * thread: a gateway that compiles in a worker, or loads built bundles, never carries it.
+ */
+async function compileSources(offThread: boolean, request: CompileRequest): Promise<CompiledPolicy> {
+  if (offThread) {
+    const { compileOffThread } = await import("./compile_off_thread.ts");
+    return await compileOffThread(request);
+  }
+  const { compilePolicy } = await import("./compile_bundle.ts");
+  return compilePolicy(request);
 }
 
 /**

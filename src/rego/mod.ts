@@ -9,4 +9,4 @@ export { formatDiagnostic, RegoCompileError, renderDiagnostic } from "./diagnost
 export { compile } from "./pipeline.ts";
 export type { CompileOptions, CompileResult, SourceFile } from "./pipeline.ts";
 export type { InputDependencies } from "./analyze/input_deps.ts";
-export { VOLATILE_BUILTINS } from "./analyze/input_deps.ts";
+export { isVolatileBuiltin } from "./analyze/input_deps.ts";

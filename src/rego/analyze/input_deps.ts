@@ -11,8 +11,8 @@
  *
  * - each ref rooted at `input`, up to its first non-constant element: `input.a.b[x].c` reads
  *   `a.b` (the whole subtree); bare `input` reads everything (the path []);
- * - each call of a built-in whose result does not follow from its arguments (VOLATILE_BUILTINS:
- *   the clock, randomness, the network, the runtime, `print`).
+ * - each call of a built-in whose result does not follow from its arguments, or that has an
+ *   effect (isVolatileBuiltin: the clock, randomness, the network, the runtime, `print`).
  *
  * Over-approximation is the rule: a path listed may go unread, a path read is always listed (or
  * lies below one listed). `with input.x as v` counts as a read of `x`.
@@ -20,6 +20,7 @@
 import type { RefTerm, Term } from "../ast.ts";
 import type { CheckedProgram, RuleGroup } from "../check/index.ts";
 import { forEachRuleTerm } from "../check/terms.ts";
+import { lookupBuiltin } from "../builtins/catalog.ts";
 
 export interface InputDependencies {
   /** Input paths (keys from the input's root) the entrypoint may read, minimal and sorted; [] is all of it. */
@@ -28,22 +29,16 @@ export interface InputDependencies {
   volatile: string[];
 }
 
-/** Built-ins whose result is not a function of their arguments (and the bundle's data). */
-export const VOLATILE_BUILTINS: ReadonlySet<string> = new Set([
-  "time.now_ns",
-  "rand.intn",
-  "uuid.rfc4122",
-  "http.send",
-  "net.lookup_ip_addr",
-  "opa.runtime",
-  // Check expiry against the current time unless given one.
-  "io.jwt.decode_verify",
-  "crypto.x509.parse_and_verify_certificates",
-  "crypto.x509.parse_and_verify_certificates_with_options",
-  // Output is a side effect: a cached result would not print.
-  "print",
-  "trace",
-]);
+/**
+ * Built-ins whose calls make results vary between evaluations on equal inputs: those the catalog
+ * marks nondeterministic (clock, randomness, network, runtime, signatures with random nonces,
+ * certificate checks against the current time) and those with an effect besides their result
+ * (print, trace: a reused result would not print).
+ */
+export function isVolatileBuiltin(name: string): boolean {
+  const info = lookupBuiltin(name);
+  return info !== undefined && (info.nondeterministic === true || info.effect === true);
+}
 
 /** Dependencies of each entrypoint (as the planner names it: "pkg/rule"). */
 export function inputDependencies(
@@ -89,7 +84,7 @@ function dependenciesOf(program: CheckedProgram, entry: string[]): InputDependen
           if (t.operator[0] === "data") reach(t.operator);
           else {
             const name = t.operator.join(".");
-            if (VOLATILE_BUILTINS.has(name)) volatile.add(name);
+            if (isVolatileBuiltin(name)) volatile.add(name);
           }
         }
       });

@@ -15,7 +15,14 @@ Deno.test("catalog: arities and flags of representative built-ins", () => {
   assert.equal(lookupBuiltin("time.now_ns")?.nondeterministic, true);
   assert.equal(lookupBuiltin("io.jwt.verify_es512")?.args, 2);
   assert.equal(lookupBuiltin("io.jwt.encode_sign")?.args, 3);
-  assert.deepEqual(lookupBuiltin("print"), { name: "print", args: 0, result: false, variadic: true });
+  assert.deepEqual(lookupBuiltin("print"), {
+    name: "print",
+    args: 0,
+    result: false,
+    variadic: true,
+    effect: true,
+  });
+  assert.equal(lookupBuiltin("crypto.x509.parse_and_verify_certificates")?.nondeterministic, true);
   assert.equal(lookupBuiltin("nope"), undefined);
 });
 

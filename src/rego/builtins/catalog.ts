@@ -22,6 +22,8 @@ export interface BuiltinInfo {
   infix?: string;
   /** May return different results for the same arguments (time, randomness, network). */
   nondeterministic?: boolean;
+  /** Has an effect besides its result (output): skipping a call would change behaviour. */
+  effect?: boolean;
 }
 
 type Flags = Omit<BuiltinInfo, "name" | "args" | "result">;
@@ -61,7 +63,7 @@ const CATALOG: BuiltinInfo[] = [
   op("or", 2, "|"),
   op("internal.member_2", 2, "in"),
   op("internal.member_3", 3, "in"),
-  { name: "internal.print", args: 1, result: false },
+  { name: "internal.print", args: 1, result: false, effect: true },
   fn("internal.template_string", 1),
   { name: "internal.test_case", args: 1, result: false },
 
@@ -191,13 +193,14 @@ const CATALOG: BuiltinInfo[] = [
     "crypto.x509.",
     [
       "parse_certificates",
-      "parse_and_verify_certificates",
       "parse_certificate_request",
       "parse_rsa_private_key",
     ],
     1,
   ),
-  fn("crypto.x509.parse_and_verify_certificates_with_options", 2),
+  // Verification checks validity periods against the current time.
+  impure("crypto.x509.parse_and_verify_certificates", 1),
+  impure("crypto.x509.parse_and_verify_certificates_with_options", 2),
   fn("crypto.x509.parse_keypair", 2),
 
   // Graphs and GraphQL.
@@ -228,8 +231,8 @@ const CATALOG: BuiltinInfo[] = [
   impure("opa.runtime", 0),
 
   // Debugging.
-  { name: "print", args: 0, result: false, variadic: true },
-  fn("trace", 1),
+  { name: "print", args: 0, result: false, variadic: true, effect: true },
+  fn("trace", 1, { effect: true }),
 ];
 
 const BY_NAME: ReadonlyMap<string, BuiltinInfo> = new Map(CATALOG.map((b) => [b.name, b]));

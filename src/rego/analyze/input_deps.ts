@@ -33,11 +33,12 @@ export interface InputDependencies {
  * Built-ins whose calls make results vary between evaluations on equal inputs: those the catalog
  * marks nondeterministic (clock, randomness, network, runtime, signatures with random nonces,
  * certificate checks against the current time) and those with an effect besides their result
- * (print, trace: a reused result would not print).
+ * (print, trace: a reused result would not print). A name the catalog does not know counts as
+ * volatile: nothing is assumed of a function nobody described.
  */
 export function isVolatileBuiltin(name: string): boolean {
   const info = lookupBuiltin(name);
-  return info !== undefined && (info.nondeterministic === true || info.effect === true);
+  return info === undefined || info.nondeterministic === true || info.effect === true;
 }
 
 /** Dependencies of each entrypoint (as the planner names it: "pkg/rule"). */

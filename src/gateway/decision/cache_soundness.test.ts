@@ -42,7 +42,7 @@ const CLIENTS = ["10.0.0.1", "10.0.0.2"];
 let seed = 42;
 const pick = <T>(xs: T[]): T => {
   seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-  return xs[seed % xs.length];
+  return xs[(seed >>> 8) % xs.length]; // the low bits of this generator repeat with short periods
 };
 
 function randomParts(record: ReturnType<typeof keyRecord>) {
@@ -94,3 +94,78 @@ for (const [name, body] of Object.entries(POLICIES)) {
     assert.ok(shared > 0, "no two requests shared a key: the test exercised nothing");
   });
 }
+
+/**
+ * Generated policies: each decision is made of 1–4 reads of the input, drawn from the ways a
+ * policy can reach it (refs, variable keys, comprehensions, helper rules, functions, import
+ * aliases, `with`), over the same random requests.
+ */
+const READS: ((i: number) => { rules?: string; expr: string })[] = [
+  () => ({ expr: "input.request.method" }),
+  () => ({ expr: "input.request.path" }),
+  () => ({ expr: 'object.get(input.request.headers, "user-agent", "-")' }),
+  () => ({ expr: "[h | some h, _ in input.request.headers]" }),
+  () => ({ expr: 'object.get(input.request.query, "a", [])' }),
+  () => ({ expr: "count(input.request.query)" }),
+  () => ({ expr: "input.request.host" }),
+  () => ({ expr: "input.request.client.address" }),
+  () => ({ expr: "input.route.id" }),
+  () => ({ expr: "input.identity.subject" }),
+  (i) => ({ rules: `f${i}(x) := lower(x)`, expr: `f${i}(input.request.method)` }),
+  (i) => ({ rules: `g${i}(r) := r.path`, expr: `g${i}(input.request)` }),
+  (i) => ({ rules: `h${i} := input.request.host`, expr: `h${i}` }),
+  (i) => ({
+    rules: `k${i} contains k if { some k, v in input.request.headers; v != "" }`,
+    expr: `k${i}`,
+  }),
+  (i) => ({ rules: `m${i} := x if { x := input.request.method; x != "" }`, expr: `m${i}` }),
+  (i) => ({ rules: `w${i} := h${i}w\nh${i}w := input.request.path`, expr: `w${i}` }),
+  (i) => ({
+    rules:
+      `v${i} := x if x := data.gateway.p${i} with input.request.method as "PUT"\np${i} := [input.request.method, input.request.host]`,
+    expr: `v${i}`,
+  }),
+  () => ({ expr: "req.path" }), // through `import input.request as req`
+];
+
+Deno.test("decision cache soundness: generated policies", async () => {
+  let cacheable = 0, shared = 0;
+  for (let n = 0; n < 40; n++) {
+    const count = 1 + (pick([0, 1, 2, 3]));
+    const reads = Array.from({ length: count }, (_, i) => pick(READS)(n * 10 + i));
+    const rego = `package gateway
+import input.request as req
+${reads.map((r) => r.rules ?? "").join("\n")}
+decision := {"allow": true, "reason": sprintf("%v", [[${reads.map((r) => r.expr).join(", ")}]])}
+`;
+    const files = new Map([["p.rego", new TextEncoder().encode(rego)]]);
+    const loaded = await loadBundle({ kind: "files", files }, {
+      entrypoints: ["gateway/decision"],
+      builtins: HOST_BUILTINS,
+    });
+    const engine = new PolicyEngine();
+    engine.activate(loaded);
+    const cache = new DecisionCache("gateway/decision", ["user-agent", "accept"]);
+    const record = keyRecord();
+    const byKey = new Map<string, { value: unknown; input: string }>();
+    if (cache.key(engine.current(), randomParts(record)) === null) {
+      // Only reading the whole request makes these uncacheable.
+      assert.match(cache.reason!, /whole request/, rego);
+      continue;
+    }
+    cacheable++;
+    for (let i = 0; i < 60; i++) {
+      const parts = randomParts(record);
+      const key = cache.key(engine.current(), parts);
+      const result = engine.evaluate("gateway/decision", new JsonText(inputJson(parts)));
+      assert.ok(result.ok, `${rego}\n${!result.ok ? result.error.message : ""}`);
+      const seen = byKey.get(key!);
+      if (seen === undefined) byKey.set(key!, { value: result.value, input: inputJson(parts) });
+      else {
+        shared++;
+        assert.deepEqual(result.value, seen.value, `${rego}\nsame key, other decision:\n${seen.input}`);
+      }
+    }
+  }
+  assert.ok(cacheable >= 20 && shared > 500, `cacheable policies ${cacheable}, shared keys ${shared}`);
+});

@@ -46,7 +46,24 @@ Deno.test("compile off thread: compile errors arrive as the same EngineError", a
 
 Deno.test("compile off thread: a worker that cannot start leaves the compile to this thread", async () => {
   const missing = new URL("./testing/no_such_worker.ts", import.meta.url);
-  const compiled = await offThread.compileOffThread(request, missing);
+  const compiled = await offThread.compileOffThread(request, { workerModule: missing });
   assert.equal(offThread.lastCompileOnCallingThread, true);
   assert.deepEqual(compiled.inputDependencies, compilePolicy(request).inputDependencies);
+});
+
+Deno.test("compile off thread: a worker that crashes or hangs after starting is a compile failure, not retried here", async () => {
+  const misbehaving = (mode: string) =>
+    new URL(`./testing/misbehaving_compile_worker.ts?mode=${mode}`, import.meta.url);
+  await assert.rejects(
+    () => offThread.compileOffThread(request, { workerModule: misbehaving("crash") }),
+    (e) =>
+      e instanceof EngineError && e.code === "policy_compile_failed" &&
+      /worker failed: .*simulated/.test(e.message),
+  );
+  assert.equal(offThread.lastCompileOnCallingThread, false);
+  await assert.rejects(
+    () => offThread.compileOffThread(request, { workerModule: misbehaving("hang"), timeoutMs: 300 }),
+    (e) => e instanceof EngineError && /no answer within 300 ms/.test(e.message),
+  );
+  assert.equal(offThread.lastCompileOnCallingThread, false);
 });

@@ -4,9 +4,12 @@
  * gets a fresh worker (compile_worker.ts), terminated afterwards: reloads are rare, and a worker
  * holds the compiler's memory only while it works.
  *
- * Where a worker cannot be started (a runtime without Workers, or without permission to load the
- * module), the compile runs on the calling thread instead: same result, with the pause. Only then
- * is the compiler loaded into the calling thread.
+ * The worker says it is ready before it is given the request. One that cannot start (a runtime
+ * without Workers, or without permission to load the module) leaves the compile to the calling
+ * thread: same result, with the pause; only then is the compiler loaded into this thread. One that
+ * started and then failed (it crashed, e.g. out of memory on a hostile policy) or gave no answer
+ * within `timeoutMs` is a compile failure: the policy is not retried here, where the same input
+ * could take the gateway down with it.
  */
 import type { CompiledPolicy, CompileRequest } from "./compile_bundle.ts";
 import type { CompileReply } from "./compile_worker.ts";
@@ -17,38 +20,59 @@ export let lastCompileOnCallingThread = false;
 
 const WORKER = new URL("./compile_worker.ts", import.meta.url);
 
-/** `workerModule` is for tests (a module that fails to load). */
+export interface OffThreadOptions {
+  /** How long a compile may take. Default 120 s. */
+  timeoutMs?: number;
+  /** The worker module (tests: one that fails to load, crashes or hangs). */
+  workerModule?: URL;
+}
+
+type Outcome = { reply: CompileReply } | { unavailable: true } | { failed: string };
+
 export async function compileOffThread(
   request: CompileRequest,
-  workerModule: URL = WORKER,
+  opts: OffThreadOptions = {},
 ): Promise<CompiledPolicy> {
+  const timeoutMs = opts.timeoutMs ?? 120_000;
   let worker: Worker;
   try {
-    worker = new Worker(workerModule, { type: "module" });
+    worker = new Worker(opts.workerModule ?? WORKER, { type: "module" });
   } catch {
     return await onCallingThread(request);
   }
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    const reply = await new Promise<CompileReply | null>((resolve) => {
-      worker.onmessage = (e: MessageEvent<CompileReply>) => resolve(e.data);
-      // The worker itself failed (it could not load, or it crashed): not a verdict on the policy.
+    const outcome = await new Promise<Outcome>((resolve) => {
+      let started = false;
+      worker.onmessage = (e: MessageEvent<CompileReply | { ready: true }>) => {
+        if ("ready" in e.data) {
+          started = true;
+          worker.postMessage(request);
+          timer = setTimeout(() => resolve({ failed: `no answer within ${timeoutMs} ms` }), timeoutMs);
+        } else {
+          resolve({ reply: e.data });
+        }
+      };
       worker.onerror = (e) => {
         e.preventDefault();
-        resolve(null);
+        resolve(started ? { failed: e.message } : { unavailable: true });
       };
-      worker.onmessageerror = () => resolve(null);
-      worker.postMessage(request);
+      worker.onmessageerror = () => resolve({ failed: "its answer could not be read" });
     });
-    if (reply === null) return await onCallingThread(request);
+    if ("unavailable" in outcome) return await onCallingThread(request);
     lastCompileOnCallingThread = false;
+    if ("failed" in outcome) {
+      throw new EngineError("policy_compile_failed", `the compiler worker failed: ${outcome.failed}`);
+    }
+    const reply = outcome.reply;
     if (!reply.ok) throw new EngineError(reply.code, reply.message);
     return { wasm: reply.wasm, inputDependencies: reply.inputDependencies };
   } finally {
+    clearTimeout(timer);
     worker.terminate();
   }
 }
 
-/** The compiler is loaded into this thread only for this (see load.ts). */
 async function onCallingThread(request: CompileRequest): Promise<CompiledPolicy> {
   lastCompileOnCallingThread = true;
   const { compilePolicy } = await import("./compile_bundle.ts");

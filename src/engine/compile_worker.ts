@@ -2,9 +2,9 @@
  * The compiler in a worker (see compile_off_thread.ts): one CompileRequest in, the module and its
  * input dependencies out (the module's buffer transferred, not copied), or the compile error.
  *
- * The handler is installed before anything else runs: the compiler's modules load with top-level
- * awaits (binaryen), during which a message to a worker without a handler would be lost. So they
- * are imported when the request arrives.
+ * The handler is installed, and readiness announced, before anything else runs: the compiler's
+ * modules load with top-level awaits (binaryen), during which a message to a worker without a
+ * handler would be lost. So they are imported when the request arrives.
  */
 /// <reference lib="deno.worker" />
 import type { CompiledPolicy, CompileRequest } from "./compile_bundle.ts";
@@ -30,3 +30,5 @@ self.onmessage = async (e: MessageEvent<CompileRequest>) => {
   }
   self.postMessage(reply, reply.ok ? [reply.wasm.buffer as ArrayBuffer] : []);
 };
+
+self.postMessage({ ready: true });

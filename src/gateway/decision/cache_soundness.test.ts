@@ -63,34 +63,51 @@ function randomParts(record: ReturnType<typeof keyRecord>) {
   });
 }
 
+/** The policy compiled and in force, with a decision cache in front of it. */
+async function withCache(rego: string) {
+  const files = new Map([["p.rego", new TextEncoder().encode(rego)]]);
+  const loaded = await loadBundle({ kind: "files", files }, {
+    entrypoints: ["gateway/decision"],
+    builtins: HOST_BUILTINS,
+  });
+  const engine = new PolicyEngine();
+  engine.activate(loaded);
+  return { engine, cache: new DecisionCache("gateway/decision", ["user-agent", "accept"]) };
+}
+
+/**
+ * Evaluates `requests` random requests of one key; any two with the same cache key must get the
+ * same decision. Returns how many requests met a key seen before.
+ */
+function checkSoundness(
+  rego: string,
+  { engine, cache }: Awaited<ReturnType<typeof withCache>>,
+  requests: number,
+) {
+  const record = keyRecord();
+  const byKey = new Map<string, { value: unknown; input: string }>();
+  let shared = 0;
+  for (let i = 0; i < requests; i++) {
+    const parts = randomParts(record);
+    const key = cache.key(engine.current(), parts);
+    assert.notEqual(key, null, `${rego}\n${cache.reason}`);
+    const result = engine.evaluate("gateway/decision", new JsonText(inputJson(parts)));
+    assert.ok(result.ok, `${rego}\n${!result.ok ? result.error.message : ""}`);
+    const seen = byKey.get(key!);
+    if (seen === undefined) {
+      byKey.set(key!, { value: result.value, input: inputJson(parts) });
+    } else {
+      shared++;
+      assert.deepEqual(result.value, seen.value, `${rego}\nsame key, other decision:\n${seen.input}`);
+    }
+  }
+  return shared;
+}
+
 for (const [name, body] of Object.entries(POLICIES)) {
   Deno.test(`decision cache soundness: ${name}`, async () => {
     const rego = `package gateway\n${body}\n`;
-    const files = new Map([["p.rego", new TextEncoder().encode(rego)]]);
-    const loaded = await loadBundle({ kind: "files", files }, {
-      entrypoints: ["gateway/decision"],
-      builtins: HOST_BUILTINS,
-    });
-    const engine = new PolicyEngine();
-    engine.activate(loaded);
-    const cache = new DecisionCache("gateway/decision", ["user-agent", "accept"]);
-    const record = keyRecord();
-    const byKey = new Map<string, { value: unknown; input: string }>();
-    let shared = 0;
-    for (let i = 0; i < 300; i++) {
-      const parts = randomParts(record);
-      const key = cache.key(engine.current(), parts);
-      assert.notEqual(key, null, `${name}: ${cache.reason}`);
-      const result = engine.evaluate("gateway/decision", new JsonText(inputJson(parts)));
-      assert.ok(result.ok, !result.ok ? result.error.message : "");
-      const seen = byKey.get(key!);
-      if (seen === undefined) {
-        byKey.set(key!, { value: result.value, input: inputJson(parts) });
-      } else {
-        shared++;
-        assert.deepEqual(result.value, seen.value, `same key, other decision:\n${seen.input}`);
-      }
-    }
+    const shared = checkSoundness(rego, await withCache(rego), 300);
     assert.ok(shared > 0, "no two requests shared a key: the test exercised nothing");
   });
 }
@@ -138,34 +155,14 @@ import input.request as req
 ${reads.map((r) => r.rules ?? "").join("\n")}
 decision := {"allow": true, "reason": sprintf("%v", [[${reads.map((r) => r.expr).join(", ")}]])}
 `;
-    const files = new Map([["p.rego", new TextEncoder().encode(rego)]]);
-    const loaded = await loadBundle({ kind: "files", files }, {
-      entrypoints: ["gateway/decision"],
-      builtins: HOST_BUILTINS,
-    });
-    const engine = new PolicyEngine();
-    engine.activate(loaded);
-    const cache = new DecisionCache("gateway/decision", ["user-agent", "accept"]);
-    const record = keyRecord();
-    const byKey = new Map<string, { value: unknown; input: string }>();
-    if (cache.key(engine.current(), randomParts(record)) === null) {
+    const policy = await withCache(rego);
+    if (policy.cache.key(policy.engine.current(), randomParts(keyRecord())) === null) {
       // Only reading the whole request makes these uncacheable.
-      assert.match(cache.reason!, /whole request/, rego);
+      assert.match(policy.cache.reason!, /whole request/, rego);
       continue;
     }
     cacheable++;
-    for (let i = 0; i < 60; i++) {
-      const parts = randomParts(record);
-      const key = cache.key(engine.current(), parts);
-      const result = engine.evaluate("gateway/decision", new JsonText(inputJson(parts)));
-      assert.ok(result.ok, `${rego}\n${!result.ok ? result.error.message : ""}`);
-      const seen = byKey.get(key!);
-      if (seen === undefined) byKey.set(key!, { value: result.value, input: inputJson(parts) });
-      else {
-        shared++;
-        assert.deepEqual(result.value, seen.value, `${rego}\nsame key, other decision:\n${seen.input}`);
-      }
-    }
+    shared += checkSoundness(rego, policy, 60);
   }
   assert.ok(cacheable >= 20 && shared > 500, `cacheable policies ${cacheable}, shared keys ${shared}`);
 });

@@ -3,20 +3,13 @@
  * while the bundle in force says they may, and never outlive a reload.
  */
 import assert from "node:assert/strict";
-import { loadBundle } from "../../engine/load.ts";
-import { PolicyEngine } from "../../engine/engine.ts";
 import { HOST_BUILTINS } from "../../engine/builtins/index.ts";
+import { PolicyEngine } from "../../engine/engine.ts";
+import { loadBundle } from "../../engine/load.ts";
+import { regoBundle as bundleOf } from "../../engine/testing/rego_bundle.ts";
 import { fakeGateway } from "../testing/gateway.ts";
 
 const KEY = { authorization: "Bearer good" };
-
-async function bundleOf(rego: string) {
-  const files = new Map([["policy.rego", new TextEncoder().encode(rego)]]);
-  return await loadBundle({ kind: "files", files }, {
-    entrypoints: ["gateway/decision"],
-    builtins: HOST_BUILTINS,
-  });
-}
 
 const BY_METHOD = `package gateway
 decision := {"allow": input.request.method == "GET", "reason": "by_method"}

@@ -4,9 +4,8 @@
  * the same cache key get the same decision when both are evaluated.
  */
 import assert from "node:assert/strict";
-import { HOST_BUILTINS } from "../../engine/builtins/index.ts";
 import { PolicyEngine } from "../../engine/engine.ts";
-import { loadBundle } from "../../engine/load.ts";
+import { regoBundle } from "../../engine/testing/rego_bundle.ts";
 import { inputJson } from "../input/encode.ts";
 import { JsonText } from "../../engine/types.ts";
 import { inputParts, keyRecord } from "../testing/fakes.ts";
@@ -65,13 +64,8 @@ function randomParts(record: ReturnType<typeof keyRecord>) {
 
 /** The policy compiled and in force, with a decision cache in front of it. */
 async function withCache(rego: string) {
-  const files = new Map([["p.rego", new TextEncoder().encode(rego)]]);
-  const loaded = await loadBundle({ kind: "files", files }, {
-    entrypoints: ["gateway/decision"],
-    builtins: HOST_BUILTINS,
-  });
   const engine = new PolicyEngine();
-  engine.activate(loaded);
+  engine.activate(await regoBundle(rego));
   return { engine, cache: new DecisionCache("gateway/decision", ["user-agent", "accept"]) };
 }
 

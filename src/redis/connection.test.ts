@@ -67,11 +67,7 @@ Deno.test("RedisConnection: nothing listening — connect and every command fail
 Deno.test("RedisConnection: a server that stops answering hits the deadline (redis_timeout)", async () => {
   const settings = await testRedis();
   const proxy = FlakyProxy.start(settings.url);
-  const conn = await RedisConnection.connect({
-    ...settings,
-    url: proxy.url(settings.url),
-    commandTimeoutMs: 50,
-  });
+  const conn = await RedisConnection.connect(proxy.settings(settings));
   try {
     assert.ok((await conn.ping()) >= 0);
     proxy.freeze();

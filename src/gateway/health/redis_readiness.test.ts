@@ -58,16 +58,8 @@ Deno.test("readyz + Redis: a server that stops answering is down within the dead
   const settings = await testRedis();
   const proxy = FlakyProxy.start(settings.url);
   // The connection's own deadline (50 ms) answers first; the probe's (here 5 s) is the backstop.
-  const redis = await RedisConnection.connect({
-    ...settings,
-    url: proxy.url(settings.url),
-    commandTimeoutMs: 50,
-  });
-  const slow = await RedisConnection.connect({
-    ...settings,
-    url: proxy.url(settings.url),
-    commandTimeoutMs: 60_000,
-  });
+  const redis = await RedisConnection.connect(proxy.settings(settings));
+  const slow = await RedisConnection.connect(proxy.settings(settings, 60_000));
   try {
     assert.equal((await readyz(ops(redis))).status, 200);
     proxy.freeze();

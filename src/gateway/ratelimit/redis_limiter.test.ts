@@ -112,11 +112,7 @@ Deno.test("RedisRateLimiter: Redis down — consume rejects at once", async () =
 Deno.test("RedisRateLimiter: Redis hanging — consume rejects after the 50 ms deadline", async () => {
   const settings = await testRedis();
   const proxy = FlakyProxy.start(settings.url);
-  const redis = await RedisConnection.connect({
-    ...settings,
-    url: proxy.url(settings.url),
-    commandTimeoutMs: 50,
-  });
+  const redis = await RedisConnection.connect(proxy.settings(settings));
   try {
     const limiter = new RedisRateLimiter({ redis });
     assert.equal((await limiter.consume(rule())).allowed, true);
@@ -144,11 +140,7 @@ Deno.test("gateway on Redis: replicas share the limit (429 on the other one); an
   const settings = await testRedis();
   const proxy = FlakyProxy.start(settings.url);
   const a = await RedisConnection.connect(settings);
-  const b = await RedisConnection.connect({
-    ...settings,
-    url: proxy.url(settings.url),
-    commandTimeoutMs: 50,
-  });
+  const b = await RedisConnection.connect(proxy.settings(settings));
   try {
     const replicaA = gatewayWith(new RedisRateLimiter({ redis: a }));
     const replicaB = gatewayWith(new RedisRateLimiter({ redis: b }));

@@ -67,6 +67,11 @@ export class FlakyProxy {
     this.#serve(listener);
   }
 
+  /** `base` (the test Redis's settings) reached through this proxy, with a command deadline. */
+  settings(base: RedisSettings, commandTimeoutMs = 50): RedisSettings {
+    return { ...base, url: this.url(base.url), commandTimeoutMs };
+  }
+
   /** A proxy to the server of `url` (the test Redis). */
   static start(url: string): FlakyProxy {
     const u = new URL(url);

@@ -10,3 +10,4 @@ export { compile } from "./pipeline.ts";
 export type { CompileOptions, CompileResult, SourceFile } from "./pipeline.ts";
 export type { InputDependencies } from "./analyze/input_deps.ts";
 export { isVolatileBuiltin } from "./analyze/input_deps.ts";
+export { type Builtin, type Home, refusalOf, registry, registryEntry } from "./builtins/registry.ts";

@@ -36,6 +36,11 @@ export interface CompileOptions {
   strict?: boolean;
   /** Run binaryen's optimiser on the module. Default false (faster compiles). */
   optimize?: boolean;
+  /**
+   * Built-ins refused unless enabled (the registry's opt-in ones: http.send) that the policy may
+   * call; the host must then provide them. Default none.
+   */
+  allowBuiltins?: readonly string[];
 }
 
 export interface CompileResult {
@@ -95,7 +100,9 @@ function runPipeline(sources: SourceFile[], options: CompileOptions): CompileRes
   if (!checked.program || checked.diagnostics.length) return failed(checked.diagnostics);
 
   // 3. plan
-  const planned = planProgram(checked.program.modules, options.entrypoints);
+  const planned = planProgram(checked.program.modules, options.entrypoints, {
+    allowBuiltins: options.allowBuiltins,
+  });
   if (!planned.policy || planned.diagnostics.length) return failed(planned.diagnostics);
 
   // 4. emit

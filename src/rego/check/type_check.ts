@@ -13,6 +13,7 @@
  * so a variable's type is known from the expression that binds it.
  */
 import type { Body, CallTerm, Expr, Rule, Term } from "../ast.ts";
+import { fitsArgument } from "./argument_types.ts";
 import { builtinSignature } from "./builtin_types.ts";
 import { isCallTo } from "./qualify.ts";
 import { type CheckState, report, type Stage } from "./stage.ts";
@@ -188,7 +189,7 @@ class TypeCheck {
     const sig = builtinSignature(name);
     if (!sig || call.args.length !== sig.args.length) return; // counts: the functions stage
     const have = call.args.map((a) => typeOf(a, env));
-    if (have.every((t, i) => unifies(t, sig.args[i]))) return;
+    if (have.every((t, i) => fitsArgument(t, sig.args[i]))) return;
     report(
       this.state,
       "rego_type_error",

@@ -7,9 +7,10 @@
  * innermost block it opened (a scan body, for iteration), so that "undefined" always ends the
  * right block. See body.ts, terms.ts, refs.ts, unify.ts and rules.ts.
  */
-import type { Module } from "../ast.ts";
 import { type Diagnostic, diagnostic } from "../diagnostics.ts";
 import { NATIVE_BUILTINS } from "../builtins/native.ts";
+import { refusalOf, registryEntry } from "../builtins/registry.ts";
+import type { Location, Module } from "../ast.ts";
 import type { Block, Func, Operand, Plan, Policy } from "../ir/ir.ts";
 import { FuncBuilder, local, PlanError } from "./builder.ts";
 import { planDataPath } from "./refs.ts";
@@ -22,7 +23,12 @@ export interface PlanResult {
   diagnostics: Diagnostic[];
 }
 
-export function planProgram(modules: Module[], entrypoints: string[]): PlanResult {
+export interface PlanOptions {
+  /** Built-ins refused unless enabled (registry.ts `optIn`: http.send) that this compile may call. */
+  allowBuiltins?: readonly string[];
+}
+
+export function planProgram(modules: Module[], entrypoints: string[], options: PlanOptions = {}): PlanResult {
   let tree: RuleNode;
   try {
     tree = buildRuleTree(modules);
@@ -32,7 +38,7 @@ export function planProgram(modules: Module[], entrypoints: string[]): PlanResul
     }
     throw e;
   }
-  const planner = new Planner(tree);
+  const planner = new Planner(tree, new Set(options.allowBuiltins ?? []));
   const diagnostics: Diagnostic[] = [];
   const attempt = (fn: () => void) => {
     try {
@@ -66,7 +72,7 @@ export class Planner {
   private plans: Plan[] = [];
   private hostBuiltins: { name: string; arity: number }[] = [];
 
-  constructor(readonly tree: RuleNode) {}
+  constructor(readonly tree: RuleNode, private readonly allowedBuiltins: ReadonlySet<string> = new Set()) {}
 
   str(s: string): number {
     let i = this.stringIndex.get(s);
@@ -126,8 +132,17 @@ export class Planner {
     this.funcs.set(name, plan());
   }
 
-  /** The callee name for a built-in: a native runtime export, or a host built-in. */
-  builtin(name: string, arity: number): string {
+  /**
+   * The callee name for a built-in: a native runtime export, or a host built-in. A built-in the
+   * registry refuses (or one that must be enabled and is not) is a compile error at the call.
+   */
+  builtin(name: string, arity: number, loc: Location): string {
+    const refusal = refusalOf(name, this.allowedBuiltins);
+    if (refusal !== undefined) throw new PlanError(`built-in ${name} is not available: ${refusal}`, loc);
+    // The compiler's own (eq, assign) reach here only when called as a value: `x := eq(1, 1)`.
+    if (registryEntry(name)?.home === "compiler") {
+      throw new PlanError(`${name} cannot be used as a value`, loc);
+    }
     const native = NATIVE_BUILTINS[name];
     if (native && native.arity === arity) return native.export;
     if (!this.hostBuiltins.some((b) => b.name === name)) this.hostBuiltins.push({ name, arity });

@@ -179,7 +179,7 @@ export function planCall(p: Planner, b: FuncBuilder, t: CallTerm, k: ValueCont):
         b.emit({ type: "AssignVarStmt", source: { bool: true }, target: result });
         return k(local(result));
       }
-      b.emit({ type: "CallStmt", func: p.builtin(fname, args.length), args, result }, t.loc);
+      b.emit({ type: "CallStmt", func: p.builtin(fname, args.length, t.loc), args, result }, t.loc);
     }
     k(local(result));
   });
@@ -210,7 +210,12 @@ function planPrint(p: Planner, b: FuncBuilder, t: CallTerm, k: ValueCont): void 
     call,
     () =>
       b.emit(
-        { type: "CallStmt", func: p.builtin("internal.print", 1), args: [local(arr)], result: ignored },
+        {
+          type: "CallStmt",
+          func: p.builtin("internal.print", 1, t.loc),
+          args: [local(arr)],
+          result: ignored,
+        },
         t.loc,
       ),
   );

@@ -7,6 +7,7 @@
 import { beginEvaluation } from "./builtins/index.ts";
 import { loadPolicy } from "@open-policy-agent/opa-wasm";
 import { normalizeEntrypoint } from "./bundle/bundle.ts";
+import { preferOurBuiltins } from "./sdk_builtins.ts";
 import type { HostBuiltins } from "./builtin_adapter.ts";
 import { EngineError, type Evaluation, JsonText } from "./types.ts";
 
@@ -31,8 +32,11 @@ export function initialPages(wasm: Uint8Array): number {
   return Math.max(INITIAL_MEMORY_PAGES, Math.ceil(wasm.byteLength / 65536) + 1);
 }
 
-export const sdkLoader: PolicyLoader = async (wasm, builtins) =>
-  await loadPolicy(wasm as Uint8Array<ArrayBuffer>, { initial: initialPages(wasm) }, builtins);
+/** Loads with the SDK; the host's built-ins replace the SDK's own of the same name (sdk_builtins.ts). */
+export const sdkLoader: PolicyLoader = async (wasm, builtins) => {
+  preferOurBuiltins(builtins);
+  return await loadPolicy(wasm as Uint8Array<ArrayBuffer>, { initial: initialPages(wasm) }, builtins);
+};
 
 /** Message of whatever the SDK or the module threw (the SDK throws strings for aborts). */
 export function thrownMessage(e: unknown): string {

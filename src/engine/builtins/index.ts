@@ -11,10 +11,13 @@
  * The engine must call `beginEvaluation()` before each evaluation: `time.now_ns`, `rand.intn` and
  * `uuid.rfc4122` then answer the same within that evaluation, as in OPA.
  *
- * Precedence: the SDK (v1.10) implements these itself and ignores custom built-ins of the same
- * name: `json.is_valid`, `sprintf` (sprintf-js, not Go's fmt), `regex.split` (JS regex syntax),
- * `yaml.is_valid`, `yaml.marshal`, `yaml.unmarshal`. Ours (Go/RE2 semantics) are still listed in
- * HOST_BUILTINS for an engine that routes around the SDK's table; see SDK_BUILTINS.
+ * Precedence: the SDK (v1.10) implements some built-ins itself and consults its own table before
+ * custom built-ins: `json.is_valid`, `sprintf` (sprintf-js, not Go's fmt), `regex.split` (JS regex
+ * syntax), `yaml.is_valid`, `yaml.marshal`, `yaml.unmarshal`. The engine's loader removes those
+ * names from the SDK's table (../sdk_builtins.ts), so ours (Go/RE2 semantics) run.
+ *
+ * Which built-ins live here is the compiler's registry's to say (src/rego/builtins/registry.ts):
+ * registry.test.ts holds this table against it.
  */
 import { AGGREGATE_BUILTINS } from "./aggregates.ts";
 import { ARRAY_BUILTINS } from "./arrays.ts";
@@ -46,7 +49,7 @@ export { BuiltinError } from "./errors.ts";
 export type { HostBuiltin } from "./host_builtin.ts";
 export { type PrintHook, setPrintHook } from "./print.ts";
 
-/** Built-ins the SDK implements itself; they take precedence over custom ones of that name. */
+/** Built-ins the SDK (v1.10) implements itself; the engine makes ours win (../sdk_builtins.ts). */
 export const SDK_BUILTINS: readonly string[] = [
   "json.is_valid",
   "sprintf",

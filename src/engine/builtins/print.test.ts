@@ -25,3 +25,14 @@ Deno.test("internal.print: lines go to the hook, and nowhere without one", () =>
   assert.equal(call("internal.print", [["dropped"]]), true);
   assert.deepEqual(seen, ["done"]);
 });
+
+Deno.test("internal.template_string: parts concatenated; undefined parts marked; one output only", () => {
+  assert.equal(call("internal.template_string", [["a "], [1], [], [" b"]]), "a 1<undefined> b");
+  assert.equal(call("internal.template_string", [[["x", { y: null }]]]), '["x", {"y": null}]');
+  assertFails(
+    "internal.template_string",
+    [[["a", "b"]]],
+    "internal.template_string: template-strings must not produce multiple outputs",
+  );
+  assertFails("internal.template_string", [[["x"], "a"]], /illegal argument type/);
+});

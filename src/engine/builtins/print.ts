@@ -1,5 +1,5 @@
 /**
- * internal.print, the host side of Rego's `print(...)` (the compiler passes one set per argument,
+ * internal.print, the host side of Rego's `print(...)`, and internal.template_string (the compiler passes one set per argument,
  * empty when the argument was undefined). As in OPA, each combination of the sets' members is one
  * line: strings as they are, other values in Rego's text form, "<undefined>" for an empty set,
  * joined by spaces. Sets arrive as arrays, so a set inside a printed value is written as an array.
@@ -21,15 +21,20 @@ export function setPrintHook(next: PrintHook | undefined): void {
   hook = next;
 }
 
-/** The lines one `print` call writes. */
-export function printLines(operands: unknown): string[] {
-  const sets = arr("internal.print", operands, 1).map((s) => {
-    if (!Array.isArray(s)) fail("internal.print", "illegal argument type: each operand must be a set");
+/** Each combination of the operand sets' members, as text (OPA's builtinPrintCrossProductOperands). */
+function combinations(name: string, operands: unknown): string[][] {
+  const sets = arr(name, operands, 1).map((s) => {
+    if (!Array.isArray(s)) fail(name, "illegal argument type: each operand must be a set");
     return s.length === 0 ? ["<undefined>"] : s.map((v) => typeof v === "string" ? v : regoText(v));
   });
   let lines: string[][] = [[]];
   for (const texts of sets) lines = lines.flatMap((prefix) => texts.map((t) => [...prefix, t]));
-  return lines.map((parts) => parts.join(" "));
+  return lines;
+}
+
+/** The lines one `print` call writes. */
+export function printLines(operands: unknown): string[] {
+  return combinations("internal.print", operands).map((parts) => parts.join(" "));
 }
 
 export const PRINT_BUILTINS: Record<string, HostBuiltin> = {
@@ -37,5 +42,13 @@ export const PRINT_BUILTINS: Record<string, HostBuiltin> = {
     const lines = printLines(operands);
     if (hook !== undefined) { for (const line of lines) hook(line); }
     return true;
+  },
+  // What a template string `$"a {x}"` is lowered to: one set per part, concatenated.
+  "internal.template_string": (operands) => {
+    const texts = combinations("internal.template_string", operands);
+    if (texts.length > 1) {
+      fail("internal.template_string", "template-strings must not produce multiple outputs");
+    }
+    return texts[0].join("");
   },
 };

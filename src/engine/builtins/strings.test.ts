@@ -102,3 +102,12 @@ Deno.test("strings.reverse, strings.count, any_prefix/suffix_match", () => {
     "strings.any_suffix_match: operand 1 must be one of {string, set, array} but got number",
   );
 });
+
+Deno.test("strings.replace_n: Go's NewReplacer, empty pattern included (answers from OPA v0.47)", () => {
+  assert.equal(call("strings.replace_n", { "": "x" }, "abc"), "xaxbxcx");
+  assert.equal(call("strings.replace_n", { "": "x", b: "B" }, "abc"), "xaxBxcx");
+  assert.equal(call("strings.replace_n", { a: "1", ab: "2" }, "abc"), "1bc");
+  assert.equal(call("strings.replace_n", { "": "x" }, ""), "x");
+  assert.equal(call("strings.replace_n", { b: "", "": "-" }, "abc"), "-a--c-");
+  assert.equal(call("strings.replace_n", { "": "-" }, "a😀"), "-a-😀-");
+});

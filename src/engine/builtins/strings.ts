@@ -37,38 +37,35 @@ function replaceAll(s: string, old: string, replacement: string): string {
   return s.split(old).join(replacement);
 }
 
-/** Go's strings.NewReplacer(pairs...).Replace(s): at each position, the first matching pair wins. */
+/**
+ * Go's strings.NewReplacer(old1, new1, …).Replace: at each position the matching pattern that comes
+ * first in `pairs` wins (not the longest), matches do not overlap, and an empty pattern matches at
+ * every position (once: after an empty match, the next try at that position ignores it). Positions
+ * are code points (Go steps through bytes, which only differs by splitting a multi-byte character
+ * around an empty pattern's insertion).
+ */
 function replaceMany(s: string, pairs: [string, string][]): string {
   let out = "";
-  let i = 0;
-  while (i <= s.length) {
-    let matched = false;
-    for (const [old, replacement] of pairs) {
-      if (old === "" ? true : s.startsWith(old, i)) {
-        out += replacement;
-        if (old !== "") {
-          i += old.length;
-          matched = true;
-          break;
-        }
-        // An empty pattern matches at every position without consuming.
-        if (i < s.length) {
-          const cp = String.fromCodePoint(s.codePointAt(i)!);
-          out += cp;
-          i += cp.length;
-        } else i++;
-        matched = true;
+  let last = 0;
+  let prevMatchEmpty = false;
+  for (let i = 0; i <= s.length;) {
+    let hit: [string, string] | undefined;
+    for (const pair of pairs) {
+      if (pair[0] === "" ? !prevMatchEmpty : s.startsWith(pair[0], i)) {
+        hit = pair;
         break;
       }
     }
-    if (!matched) {
-      if (i >= s.length) break;
-      const cp = String.fromCodePoint(s.codePointAt(i)!);
-      out += cp;
-      i += cp.length;
+    prevMatchEmpty = hit !== undefined && hit[0] === "";
+    if (hit !== undefined) {
+      out += s.slice(last, i) + hit[1];
+      i += hit[0].length;
+      last = i;
+      continue;
     }
+    i += i < s.length && s.codePointAt(i)! > 0xffff ? 2 : 1;
   }
-  return out;
+  return last < s.length ? out + s.slice(last) : out;
 }
 
 function indexOfCodePoints(

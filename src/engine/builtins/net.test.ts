@@ -58,17 +58,32 @@ Deno.test("net.cidr_merge", () => {
     "192.0.130.0/24",
   ]);
   assert.deepEqual(call("net.cidr_merge", ["10.0.0.0/8", "10.1.0.0/16", "10.0.0.1"]), ["10.0.0.0/8"]);
-  assert.deepEqual(call("net.cidr_merge", ["10.0.0.0", "10.0.0.1", "10.0.0.2", "10.0.0.3"]), ["10.0.0.0/30"]);
+  // A bare IPv4 address gets its classful mask and keeps its host bits (OPA's generateIPNet).
+  assert.deepEqual(call("net.cidr_merge", ["10.0.0.0", "10.0.0.1", "10.0.0.2", "10.0.0.3"]), ["10.0.0.0/8"]);
   assert.deepEqual(call("net.cidr_merge", ["2001:db8::/33", "2001:db8:8000::/33", "1.2.3.4"]), [
-    "1.2.3.4/32",
+    "1.2.3.4/8",
     "2001:db8::/32",
   ]);
+  assert.deepEqual(
+    call("net.cidr_merge", ["192.168.1.0/24", "192.168.0.0/24", "10.0.0.1", "::ffff:1.2.3.4"]),
+    [
+      "1.2.3.4/8",
+      "10.0.0.1/8",
+      "192.168.0.0/23",
+    ],
+  );
+  assert.deepEqual(call("net.cidr_merge", ["192.168.1.1", "172.16.0.1"]), [
+    "172.16.0.1/16",
+    "192.168.1.1/24",
+  ]);
+  assert.deepEqual(call("net.cidr_merge", ["0.0.0.0/16", "0.0.0.0/8"]), ["0.0.0.0/8"]);
+  assertFails("net.cidr_merge", [["2001:db8::1"]], "net.cidr_merge: IPv6 invalid: needs prefix length");
   // 192.0.129.0/24 and 192.0.130.0/24 are adjacent but not siblings.
   assert.deepEqual(call("net.cidr_merge", ["192.0.129.0/24", "192.0.130.0/24"]), [
     "192.0.129.0/24",
     "192.0.130.0/24",
   ]);
-  assertFails("net.cidr_merge", [["nope"]], "net.cidr_merge: nope is not a valid IP address or CIDR");
+  assertFails("net.cidr_merge", [["nope"]], "net.cidr_merge: invalid CIDR address: nope");
 });
 
 Deno.test("net.cidr_contains_matches keys matches by collection kind", () => {
@@ -102,4 +117,9 @@ Deno.test("IP text forms follow Go", () => {
   assert.equal(parseIp("1.2.3"), undefined);
   assert.equal(parseIp("1::2::3"), undefined);
   assert.equal(parseIp("fe80::1%eth0"), undefined);
+});
+
+Deno.test("net.cidr_overlap (Rego v0) is net.cidr_contains", () => {
+  assert.equal(call("net.cidr_overlap", "10.0.0.0/8", "10.1.2.3"), true);
+  assert.equal(call("net.cidr_overlap", "10.0.0.0/8", "11.0.0.0/16"), false);
 });

@@ -2,7 +2,8 @@
  * CIDR built-ins with Go's net package semantics: IPv4 and IPv6 (IPv4-mapped IPv6 addresses match
  * IPv4 networks), no leading zeros in IPv4 octets, no zones. Sets come back as sorted arrays.
  * net.cidr_expand refuses networks of more than 2^16 addresses (OPA has no limit, but a gateway
- * must not allocate millions of strings for one call). Not implemented: net.lookup_ip_addr.
+ * must not allocate millions of strings for one call). net.lookup_ip_addr is refused at compile
+ * time (registry.ts): a DNS lookup cannot run synchronously on the serving thread.
  */
 import type { HostBuiltin } from "./host_builtin.ts";
 import { fail, isObject, str, typeError } from "./operands.ts";
@@ -157,36 +158,71 @@ function matchTerms(name: string, v: unknown, pos: number): [unknown, string][] 
   return typeError(name, pos, v, "string", "array", "set", "object");
 }
 
-function merge(nets: Net[]): Net[] {
-  const out: Net[] = [];
+/** A network as OPA's net.cidr_merge holds it: `ip` as given (a bare address keeps its host bits). */
+interface MergeNet {
+  v4: boolean;
+  ip: bigint;
+  prefix: number;
+}
+
+/** Go's net.IP.DefaultMask: the classful prefix of an IPv4 address. */
+function defaultPrefix(ip: bigint): number {
+  const first = Number(ip >> 24n);
+  return first < 0x80 ? 8 : first < 0xc0 ? 16 : 24;
+}
+
+/** The fewest CIDRs covering first..last exactly (OPA's cidr/merge RangeToCIDRs). */
+function rangeToCidrs(v4: boolean, first: bigint, last: bigint): MergeNet[] {
+  const out: MergeNet[] = [];
+  const width = bits(v4);
+  while (first <= last) {
+    let prefix = width;
+    while (prefix > 0) {
+      const size = 1n << BigInt(width - prefix + 1);
+      if ((first & (size - 1n)) !== 0n || first + size - 1n > last) break;
+      prefix--;
+    }
+    out.push({ v4, ip: first, prefix });
+    first += 1n << BigInt(width - prefix);
+  }
+  return out;
+}
+
+/**
+ * OPA's evalNetCIDRMerge: ranges sorted by (last, first) and merged from the end when the address
+ * before one range's first (0 stays 0) is within the previous range; unmerged
+ * networks are returned as given, merged ranges as their fewest CIDRs. Families are merged apart.
+ */
+function merge(nets: MergeNet[]): MergeNet[] {
+  const out: MergeNet[] = [];
   for (const v4 of [true, false]) {
-    let list = nets.filter((n) => n.v4 === v4).sort((
+    const width = bits(v4);
+    const top = (1n << BigInt(width)) - 1n;
+    type Range = { first: bigint; last: bigint; net?: MergeNet };
+    const ranges: Range[] = nets.filter((n) => n.v4 === v4).map((n) => {
+      const first = n.ip & mask(v4, n.prefix);
+      return { first, last: first | (top >> BigInt(n.prefix)), net: n };
+    });
+    ranges.sort((
       a,
       b,
-    ) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.prefix - b.prefix));
-    let changed = true;
-    while (changed) {
-      changed = false;
-      const next: Net[] = [];
-      for (const n of list) {
-        const prev = next[next.length - 1];
-        if (prev && contains(prev, { v4, value: n.start })) {
-          continue;
-        }
-        if (prev && prev.prefix === n.prefix && prev.prefix > 0) {
-          const size = 1n << BigInt(bits(v4) - n.prefix);
-          const parentMask = mask(v4, n.prefix - 1);
-          if (prev.start + size === n.start && (prev.start & parentMask) === prev.start) {
-            next[next.length - 1] = { v4, start: prev.start, prefix: n.prefix - 1 };
-            changed = true;
-            continue;
-          }
-        }
-        next.push(n);
+    ) => (a.last !== b.last
+      ? (a.last < b.last ? -1 : 1)
+      : a.first < b.first
+      ? -1
+      : a.first > b.first
+      ? 1
+      : 0)
+    );
+    for (let i = ranges.length - 1; i > 0; i--) {
+      const previous = ranges[i].first === 0n ? 0n : ranges[i].first - 1n; // OPA's GetPreviousIP stops at 0
+      if (previous <= ranges[i - 1].last) {
+        const first = ranges[i - 1].first < ranges[i].first ? ranges[i - 1].first : ranges[i].first;
+        ranges[i - 1] = { first, last: ranges[i].last };
+        ranges.splice(i, 1);
       }
-      list = next;
     }
-    out.push(...list);
+    for (const r of ranges) out.push(...(r.net ? [r.net] : rangeToCidrs(v4, r.first, r.last)));
   }
   return out;
 }
@@ -194,6 +230,11 @@ function merge(nets: Net[]): Net[] {
 export const NET_BUILTINS: Record<string, HostBuiltin> = {
   "net.cidr_contains": (cidr, target) => {
     const name = "net.cidr_contains";
+    return containsIpOrCidr(name, cidrOperand(name, cidr, 1), str(name, target, 2));
+  },
+  // Deprecated (Rego v0): OPA registers net.cidr_contains's implementation under this name.
+  "net.cidr_overlap": (cidr, target) => {
+    const name = "net.cidr_overlap";
     return containsIpOrCidr(name, cidrOperand(name, cidr, 1), str(name, target, 2));
   },
   "net.cidr_intersects": (a, b) => {
@@ -214,15 +255,19 @@ export const NET_BUILTINS: Record<string, HostBuiltin> = {
   "net.cidr_merge": (addrs) => {
     const name = "net.cidr_merge";
     if (!Array.isArray(addrs)) typeError(name, 1, addrs, "array", "set");
-    const nets = (addrs as unknown[]).map((x) => {
-      if (typeof x !== "string") return fail(name, "operand 1 must be array of strings");
+    const nets = (addrs as unknown[]).map((x): MergeNet => {
+      if (typeof x !== "string") return fail(name, "element must be string");
+      // OPA's generateIPNet: an address first (IPv4 gets its classful mask), else a CIDR.
       const ip = parseIp(x);
-      if (ip) return { v4: ip.v4, start: ip.value, prefix: bits(ip.v4) };
+      if (ip) {
+        if (!ip.v4) fail(name, "IPv6 invalid: needs prefix length");
+        return { v4: true, ip: ip.value, prefix: defaultPrefix(ip.value) };
+      }
       const n = parseCidr(x);
-      if (!n) fail(name, `${x} is not a valid IP address or CIDR`);
-      return n!;
+      if (!n) fail(name, `invalid CIDR address: ${x}`);
+      return { v4: n!.v4, ip: n!.start, prefix: n!.prefix };
     });
-    return toSet(merge(nets).map(formatNet));
+    return toSet(merge(nets).map((n) => `${formatIp({ v4: n.v4, value: n.ip })}/${n.prefix}`));
   },
   "net.cidr_contains_matches": (cidrs, targets) => {
     const name = "net.cidr_contains_matches";

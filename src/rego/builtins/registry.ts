@@ -325,7 +325,7 @@ const REGISTRY: readonly Builtin[] = [
   host("net.cidr_expand", "(string) => set[string]"),
   host("net.cidr_is_valid", "(string) => boolean"),
   host("net.cidr_merge", "(any<array[any<string>], set[string]>) => set[string]"),
-  refused("net.cidr_overlap", "(string, string) => boolean", PENDING, { deprecated: true }),
+  host("net.cidr_overlap", "(string, string) => boolean", { deprecated: true }),
   refused(
     "providers.aws.sign_req",
     `(${STR_OBJ}, ${STR_OBJ}, number) => ${OBJ}`,

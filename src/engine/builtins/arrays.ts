@@ -15,4 +15,6 @@ export const ARRAY_BUILTINS: Record<string, HostBuiltin> = {
     return items.slice(from, to);
   },
   "array.reverse": (a) => [...arr("array.reverse", a, 1)].reverse(),
+  // One level: array elements are spliced in, anything else kept as it is.
+  "array.flatten": (a) => arr("array.flatten", a, 1).flatMap((x) => (Array.isArray(x) ? x : [x])),
 };

@@ -124,3 +124,29 @@ Deno.test("opa.runtime exposes no environment; trace is true", () => {
   assert.deepEqual(rt.env, {});
   assert.equal(call("trace", "note"), true);
 });
+
+Deno.test("array.flatten: one level (OPA's test cases)", () => {
+  assert.deepEqual(call("array.flatten", []), []);
+  assert.deepEqual(call("array.flatten", [[[1], [2, 3, []]], [[4, 5]]]), [[1], [2, 3, []], [4, 5]]);
+  assert.deepEqual(call("array.flatten", [[1, 2], "s", [3, { a: "b" }], 4.5, [6, [7, 8]]]), [
+    1,
+    2,
+    "s",
+    3,
+    { a: "b" },
+    4.5,
+    6,
+    [7, 8],
+  ]);
+  assertFails("array.flatten", [42], "array.flatten: operand 1 must be array but got number");
+});
+
+Deno.test("set_diff and the cast_* built-ins (Rego v0)", () => {
+  assert.deepEqual(call("set_diff", [3, 1, 2], [2]), [1, 3]);
+  assert.deepEqual(call("cast_set", [2, 1, 1]), [1, 2]);
+  assert.deepEqual(call("cast_array", [2, 1]), [2, 1]);
+  assert.equal(call("cast_null", null), null);
+  assertFails("cast_null", [1], "cast_null: operand 1 must be null but got number");
+  assertFails("cast_array", ["x"], "cast_array: operand 1 must be one of {array, set} but got string");
+  assertFails("cast_object", [[]], "cast_object: operand 1 must be object but got array");
+});

@@ -43,6 +43,7 @@ import { STRING_BUILTINS } from "./strings.ts";
 import { resetClock, TIME_BUILTINS } from "./time.ts";
 import { TYPE_BUILTINS } from "./types.ts";
 import { UNITS_BUILTINS } from "./units.ts";
+import { URI_BUILTINS } from "./uri.ts";
 import { resetUuids, UUID_BUILTINS } from "./uuid.ts";
 
 export { BuiltinError } from "./errors.ts";
@@ -84,6 +85,7 @@ export const HOST_BUILTINS: Record<string, HostBuiltin> = Object.freeze({
   ...TIME_BUILTINS,
   ...TYPE_BUILTINS,
   ...UNITS_BUILTINS,
+  ...URI_BUILTINS,
   ...UUID_BUILTINS,
 });
 

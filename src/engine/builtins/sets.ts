@@ -16,4 +16,9 @@ export const SET_BUILTINS: Record<string, HostBuiltin> = {
     return toSet(all[0].filter((x) => all.every((s) => setHas(s, x))));
   },
   union: (sets) => toSet(setOfSets("union", sets).flat()),
+  // Deprecated (Rego v0): a - b.
+  set_diff: (a, b) => {
+    const right = set("set_diff", b, 2);
+    return toSet(set("set_diff", a, 1).filter((x) => !setHas(right, x)));
+  },
 };

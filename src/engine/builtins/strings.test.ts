@@ -111,3 +111,26 @@ Deno.test("strings.replace_n: Go's NewReplacer, empty pattern included (answers 
   assert.equal(call("strings.replace_n", { b: "", "": "-" }, "abc"), "-a--c-");
   assert.equal(call("strings.replace_n", { "": "-" }, "a😀"), "-a-😀-");
 });
+
+Deno.test("strings.split_n: the first n parts, or the last -n (OPA's test cases)", () => {
+  const cases: [string, string, number, string[]][] = [
+    ["a.b.c.d", ".", 2, ["a", "b"]],
+    ["a.b.c.d", ".", 4, ["a", "b", "c", "d"]],
+    ["a.b.c.d", ".", 10, ["a", "b", "c", "d"]],
+    ["a.b.c.d", ".", 0, []],
+    ["a.b.c.d", ".", -2, ["c", "d"]],
+    ["a.b.c.d", ".", -10, ["a", "b", "c", "d"]],
+    ["abc", ".", -2, ["abc"]],
+    ["", ".", 2, [""]],
+    ["abc", "", 2, ["a", "b"]],
+    ["abc", "", -2, ["b", "c"]],
+  ];
+  for (const [s, d, n, want] of cases) {
+    assert.deepEqual(call("strings.split_n", s, d, n), want, `${s} ${d} ${n}`);
+  }
+  assertFails(
+    "strings.split_n",
+    ["a.b.c", ".", 1.5],
+    "strings.split_n: operand 3 must be integer number but got floating-point number",
+  );
+});

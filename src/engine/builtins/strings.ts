@@ -132,6 +132,15 @@ export const STRING_BUILTINS: Record<string, HostBuiltin> = {
     }
     return replaceMany(text, pairs);
   },
+  // The first n parts of split(s, delimiter), or the last -n for a negative n.
+  "strings.split_n": (s, delimiter, count) => {
+    const name = "strings.split_n";
+    const text = str(name, s, 1), sep = str(name, delimiter, 2);
+    const n = int(name, count, 3);
+    const parts = sep === "" ? codePoints(text) : text.split(sep);
+    if (n === 0) return [];
+    return n > 0 ? parts.slice(0, n) : parts.slice(Math.max(0, parts.length + n));
+  },
   substring: (s, start, length) => {
     const base = str("substring", s, 1);
     const from = int("substring", start, 2);

@@ -130,14 +130,14 @@ const REGISTRY: readonly Builtin[] = [
 
   // Arrays.
   native("array.concat", "(array[any], array[any]) => array[any]"),
-  refused("array.flatten", "(array[any]) => array[any]", PENDING),
+  host("array.flatten", "(array[any]) => array[any]"),
   native("array.reverse", "(array[any]) => array[any]"),
   native("array.slice", "(array[any], number, number) => array[any]"),
 
   // Sets.
   native("intersection", "(set[set[any]]) => set[any]"),
   native("union", "(set[set[any]]) => set[any]"),
-  refused("set_diff", "(set[any], set[any]) => set[any]", PENDING, { deprecated: true }),
+  host("set_diff", "(set[any], set[any]) => set[any]", { deprecated: true }),
 
   // Objects.
   native("object.filter", `(${OBJ}, ${KEYS}) => ${OBJ}`),
@@ -174,7 +174,7 @@ const REGISTRY: readonly Builtin[] = [
   // On the host until the runtime's native one treats an empty pattern as Go does.
   host("strings.replace_n", "(object[string: string], string) => string"),
   native("strings.reverse", "(string) => string"),
-  refused("strings.split_n", "(string, string, number) => array[string]", PENDING),
+  host("strings.split_n", "(string, string, number) => array[string]"),
   native("substring", "(string, number, number) => string"),
   ...each(
     (n) => native(n, "(string, string) => string"),
@@ -208,12 +208,12 @@ const REGISTRY: readonly Builtin[] = [
 
   // Conversions and types.
   native("to_number", "(any<null, boolean, number, string>) => number"),
-  refused("cast_array", "(any) => array[any]", PENDING, { deprecated: true }),
-  refused("cast_boolean", "(any) => boolean", PENDING, { deprecated: true }),
-  refused("cast_null", "(any) => null", PENDING, { deprecated: true }),
-  refused("cast_object", "(any) => object[any: any]", PENDING, { deprecated: true }),
-  refused("cast_set", "(any) => set[any]", PENDING, { deprecated: true }),
-  refused("cast_string", "(any) => string", PENDING, { deprecated: true }),
+  host("cast_array", "(any) => array[any]", { deprecated: true }),
+  host("cast_boolean", "(any) => boolean", { deprecated: true }),
+  host("cast_null", "(any) => null", { deprecated: true }),
+  host("cast_object", "(any) => object[any: any]", { deprecated: true }),
+  host("cast_set", "(any) => set[any]", { deprecated: true }),
+  host("cast_string", "(any) => string", { deprecated: true }),
   ...each(
     (n) => native(n, "(any) => boolean"),
     ["is_array", "is_boolean", "is_null", "is_number", "is_object", "is_set", "is_string"],
@@ -250,8 +250,8 @@ const REGISTRY: readonly Builtin[] = [
   ...each((n) => host(n, "(string) => string"), ["urlquery.encode", "urlquery.decode"]),
   host("urlquery.encode_object", "(object[string: any<string, array[string], set[string]>]) => string"),
   host("urlquery.decode_object", "(string) => object[string: array[string]]"),
-  refused("uri.is_valid", "(string) => boolean", PENDING),
-  refused("uri.parse", "(string) => object[string: string]", PENDING),
+  host("uri.is_valid", "(string) => boolean"),
+  host("uri.parse", "(string) => object[string: string]"),
 
   // Tokens.
   host("io.jwt.decode", `(string) => array<${OBJ}, ${OBJ}, string>`),

@@ -82,7 +82,26 @@ const OBJ = "object[any: any]";
 const STR_OBJ = "object[string: any]";
 const KEYS = "any<array[any], object[any: any], set[any]>";
 const ND = { nondeterministic: true };
-const PENDING = "not implemented by this gateway yet";
+// Reasons for the built-ins this gateway refuses: answering differently from OPA would be worse.
+const NOT_FAITHFUL =
+  " is not reproduced by this gateway, and a different answer would make a policy decide " +
+  "differently than under OPA";
+const GLOBS = "OPA answers with the glob-intersection library's own algorithm, which is not language " +
+  "intersection (x[ab]*y and x[cd]*y do not match, though both match xy); that algorithm" + NOT_FAITHFUL;
+const TEMPLATE = "OPA renders with Go's text/template (its actions, pipelines, functions and escaping)" +
+  ", which" + NOT_FAITHFUL;
+const GO_X509 = "OPA returns Go's parsed key and certificate structures as JSON (every field of Go's " +
+  "x509.Certificate, keys as Go encodes them); that encoding" + NOT_FAITHFUL;
+const GRAPHQL = "OPA returns the AST of the gqlparser Go library and validates with its rules; that AST" +
+  NOT_FAITHFUL;
+const AWS_SIGN = "OPA's AWS Signature V4 request signing (its header selection and canonical request)" +
+  NOT_FAITHFUL;
+const PARSE_MODULE = "OPA returns its own Go AST as JSON (terms, locations, annotations), which" +
+  NOT_FAITHFUL;
+const SCHEMA_REFUSAL =
+  "OPA validates with gojsonschema (drafts 4, 6 and 7 mixed) and returns its error reports " +
+  "(field, type, description); a validator giving the same verdicts and reports" + NOT_FAITHFUL;
+const PENDING = "is being implemented";
 
 const NETWORK_REFUSAL = "a host built-in runs synchronously on the serving thread, so a network call would " +
   "hold up every request in flight";
@@ -169,7 +188,7 @@ const REGISTRY: readonly Builtin[] = [
   refused(
     "strings.render_template",
     "(string, object[string: any]) => string",
-    PENDING,
+    TEMPLATE,
   ),
   // On the host until the runtime's native one treats an empty pattern as Go does.
   host("strings.replace_n", "(object[string: string], string) => string"),
@@ -186,7 +205,7 @@ const REGISTRY: readonly Builtin[] = [
   // Regular expressions and globs.
   host("regex.find_all_string_submatch_n", "(string, string, number) => array[array[string]]"),
   host("regex.find_n", "(string, string, number) => array[string]"),
-  refused("regex.globs_match", "(string, string) => boolean", PENDING),
+  refused("regex.globs_match", "(string, string) => boolean", GLOBS),
   host("regex.is_valid", "(string) => boolean"),
   host("regex.match", "(string, string) => boolean"),
   host("regex.replace", "(string, string, string) => string"),
@@ -241,9 +260,9 @@ const REGISTRY: readonly Builtin[] = [
   refused(
     "json.match_schema",
     `(${SCHEMA}, ${SCHEMA}) => array<boolean, array[object<desc: string, error: string, field: string, type: string>]>`,
-    PENDING,
+    SCHEMA_REFUSAL,
   ),
-  refused("json.verify_schema", `(${SCHEMA}) => array<boolean, any<null, string>>`, PENDING),
+  refused("json.verify_schema", `(${SCHEMA}) => array<boolean, any<null, string>>`, SCHEMA_REFUSAL),
   host("yaml.is_valid", "(string) => boolean"),
   host("yaml.marshal", "(any) => string"),
   host("yaml.unmarshal", "(string) => any"),
@@ -282,22 +301,22 @@ const REGISTRY: readonly Builtin[] = [
     ["crypto.hmac.md5", "crypto.hmac.sha1", "crypto.hmac.sha256", "crypto.hmac.sha512"],
   ),
   host("crypto.hmac.equal", "(string, string) => boolean"),
-  refused("crypto.parse_private_keys", `(string) => array[${STR_OBJ}]`, PENDING),
-  refused("crypto.x509.parse_certificates", `(string) => array[${STR_OBJ}]`, PENDING),
-  refused("crypto.x509.parse_certificate_request", `(string) => ${STR_OBJ}`, PENDING),
-  refused("crypto.x509.parse_rsa_private_key", `(string) => ${STR_OBJ}`, PENDING),
-  refused("crypto.x509.parse_keypair", `(string, string) => ${STR_OBJ}`, PENDING),
+  refused("crypto.parse_private_keys", `(string) => array[${STR_OBJ}]`, GO_X509),
+  refused("crypto.x509.parse_certificates", `(string) => array[${STR_OBJ}]`, GO_X509),
+  refused("crypto.x509.parse_certificate_request", `(string) => ${STR_OBJ}`, GO_X509),
+  refused("crypto.x509.parse_rsa_private_key", `(string) => ${STR_OBJ}`, GO_X509),
+  refused("crypto.x509.parse_keypair", `(string, string) => ${STR_OBJ}`, GO_X509),
   // Verification checks validity periods against the current time (OPA does not flag it).
   refused(
     "crypto.x509.parse_and_verify_certificates",
     `(string) => array<boolean, array[${STR_OBJ}]>`,
-    PENDING,
+    GO_X509,
     ND,
   ),
   refused(
     "crypto.x509.parse_and_verify_certificates_with_options",
     `(string, ${STR_OBJ}) => array<boolean, array[${STR_OBJ}]>`,
-    PENDING,
+    GO_X509,
     ND,
   ),
 
@@ -305,16 +324,16 @@ const REGISTRY: readonly Builtin[] = [
   compiler("walk", "(any) => array<array[any], any>", { relation: true }),
   host("graph.reachable", `(object[any: ${SET_OR_ARRAY}], ${SET_OR_ARRAY}) => set[any]`),
   host("graph.reachable_paths", `(object[any: ${SET_OR_ARRAY}], ${SET_OR_ARRAY}) => set[array[any]]`),
-  refused("graphql.is_valid", `(${SCHEMA}, ${SCHEMA}) => boolean`, PENDING),
-  refused("graphql.parse", `(${SCHEMA}, ${SCHEMA}) => array<${OBJ}, ${OBJ}>`, PENDING),
+  refused("graphql.is_valid", `(${SCHEMA}, ${SCHEMA}) => boolean`, GRAPHQL),
+  refused("graphql.parse", `(${SCHEMA}, ${SCHEMA}) => array<${OBJ}, ${OBJ}>`, GRAPHQL),
   refused(
     "graphql.parse_and_verify",
     `(${SCHEMA}, ${SCHEMA}) => array<boolean, ${OBJ}, ${OBJ}>`,
-    PENDING,
+    GRAPHQL,
   ),
-  refused("graphql.parse_query", `(string) => ${OBJ}`, PENDING),
-  refused("graphql.parse_schema", `(string) => ${OBJ}`, PENDING),
-  refused("graphql.schema_is_valid", `(${SCHEMA}) => boolean`, PENDING),
+  refused("graphql.parse_query", `(string) => ${OBJ}`, GRAPHQL),
+  refused("graphql.parse_schema", `(string) => ${OBJ}`, GRAPHQL),
+  refused("graphql.schema_is_valid", `(${SCHEMA}) => boolean`, GRAPHQL),
 
   // Network, HTTP and cloud providers.
   refused("http.send", `(${STR_OBJ}) => ${OBJ}`, HTTP_OPT_IN, ND),
@@ -329,7 +348,7 @@ const REGISTRY: readonly Builtin[] = [
   refused(
     "providers.aws.sign_req",
     `(${STR_OBJ}, ${STR_OBJ}, number) => ${OBJ}`,
-    PENDING,
+    AWS_SIGN,
   ),
 
   // Identifiers and versions.
@@ -339,7 +358,7 @@ const REGISTRY: readonly Builtin[] = [
   host("semver.compare", "(string, string) => number"),
 
   // Rego and OPA.
-  refused("rego.parse_module", `(string, string) => ${STR_OBJ}`, PENDING),
+  refused("rego.parse_module", `(string, string) => ${STR_OBJ}`, PARSE_MODULE),
   refused("rego.metadata.chain", "() => array[any]", PENDING),
   refused("rego.metadata.rule", "() => any", PENDING),
   host("opa.runtime", `() => ${STR_OBJ}`, ND),

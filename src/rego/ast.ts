@@ -229,6 +229,20 @@ export interface Module {
   packageLoc: Location;
   imports: Import[];
   rules: Rule[];
+  /** `# METADATA` blocks (parse/annotations.ts), each with the row of the statement it annotates. */
+  annotations?: Annotation[];
+}
+
+/**
+ * A METADATA block: its scope, the row of the package or rule it annotates, and its content in
+ * OPA's JSON form (`scope`, `title`, `description`, `custom`, `authors` as {name, email}, …).
+ */
+export interface Annotation {
+  scope: "rule" | "document" | "package" | "subpackages";
+  /** Row of the annotated statement (the package keyword or the rule's start). */
+  target: number;
+  value: Record<string, unknown>;
+  loc: Location;
 }
 
 /** The kind of rule a head defines; derived, not stored. */

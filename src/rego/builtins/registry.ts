@@ -101,7 +101,6 @@ const PARSE_MODULE = "OPA returns its own Go AST as JSON (terms, locations, anno
 const SCHEMA_REFUSAL =
   "OPA validates with gojsonschema (drafts 4, 6 and 7 mixed) and returns its error reports " +
   "(field, type, description); a validator giving the same verdicts and reports" + NOT_FAITHFUL;
-const PENDING = "is being implemented";
 
 const NETWORK_REFUSAL = "a host built-in runs synchronously on the serving thread, so a network call would " +
   "hold up every request in flight";
@@ -359,8 +358,9 @@ const REGISTRY: readonly Builtin[] = [
 
   // Rego and OPA.
   refused("rego.parse_module", `(string, string) => ${STR_OBJ}`, PARSE_MODULE),
-  refused("rego.metadata.chain", "() => array[any]", PENDING),
-  refused("rego.metadata.rule", "() => any", PENDING),
+  // Replaced by constants from the METADATA annotations at compile time (check/metadata.ts).
+  compiler("rego.metadata.chain", "() => array[any]"),
+  compiler("rego.metadata.rule", "() => any"),
   host("opa.runtime", `() => ${STR_OBJ}`, ND),
 
   // Debugging.

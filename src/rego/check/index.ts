@@ -24,6 +24,7 @@ import { conflictsStage } from "./conflicts.ts";
 import { functionsStage } from "./functions.ts";
 import { importsStage } from "./imports.ts";
 import { localsStage } from "./locals.ts";
+import { metadataStage } from "./metadata.ts";
 import { qualifyStage } from "./qualify.ts";
 import { recursionStage } from "./recursion.ts";
 import { buildRuleIndex, type RuleGroup } from "./rule_index.ts";
@@ -51,6 +52,7 @@ export interface CheckedProgram {
 
 /** The stages, in order; the check stops after the first stage that reports an error. */
 export const STAGES: readonly Stage[] = [
+  metadataStage,
   importsStage,
   qualifyStage,
   localsStage,

@@ -81,10 +81,21 @@ function isHex(c: string | undefined): boolean {
   return c !== undefined && /^[0-9a-fA-F]$/.test(c);
 }
 
-/** Tokenises `text`; always ends with an `eof` token. */
-export function tokenize(text: string, file: string): { tokens: Token[]; diagnostics: Diagnostic[] } {
+/** A `#` comment: where it starts, and its text after the `#`. */
+export interface Comment {
+  row: number;
+  col: number;
+  text: string;
+}
+
+/** Tokenises `text`; always ends with an `eof` token. Comments are returned apart (METADATA blocks). */
+export function tokenize(
+  text: string,
+  file: string,
+): { tokens: Token[]; diagnostics: Diagnostic[]; comments: Comment[] } {
   const cps = Array.from(text);
   const tokens: Token[] = [];
+  const comments: Comment[] = [];
   const diagnostics: Diagnostic[] = [];
   let i = 0;
   let row = 1;
@@ -126,7 +137,10 @@ export function tokenize(text: string, file: string): { tokens: Token[]; diagnos
       advance();
       ws = true;
     } else if (c === "#") {
-      while (i < cps.length && cps[i] !== "\n") advance();
+      let comment = "";
+      advance();
+      while (i < cps.length && cps[i] !== "\n") comment += advance();
+      comments.push({ row: r0, col: c0, text: comment.replace(/\r$/, "") });
       ws = true;
     } else if (isIdentStart(c)) {
       let name = "";
@@ -152,7 +166,7 @@ export function tokenize(text: string, file: string): { tokens: Token[]; diagnos
     }
   }
   push("eof", "", row, col);
-  return { tokens, diagnostics };
+  return { tokens, diagnostics, comments };
 
   /** JSON number grammar without the sign (a leading `-` is an operator token). */
   function lexNumber(r0: number, c0: number) {

@@ -5,7 +5,8 @@
 import type { Body, Import, Module, RefTerm, Term } from "../ast.ts";
 import { type Diagnostic, MAX_ERRORS, sortDiagnostics } from "../diagnostics.ts";
 import { FUTURE_KEYWORDS, KeywordSet } from "./keywords.ts";
-import { tokenize } from "./lexer.ts";
+import { parseAnnotations } from "./annotations.ts";
+import { type Comment, tokenize } from "./lexer.ts";
 import { parseLiteral } from "./parse_body.ts";
 import { parseRules } from "./parse_rule.ts";
 import { parseTerm } from "./parse_term.ts";
@@ -31,17 +32,17 @@ export interface QueryParse {
   steps: number;
 }
 
-function newState(text: string, file: string, opts: ParseOptions): ParserState {
-  const { tokens, diagnostics } = tokenize(text, file);
+function newState(text: string, file: string, opts: ParseOptions): { st: ParserState; comments: Comment[] } {
+  const { tokens, diagnostics, comments } = tokenize(text, file);
   const version = opts.regoVersion ?? 1;
   const keywords = new KeywordSet(version, opts.allFutureKeywords ?? false);
-  return new ParserState(tokens, file, diagnostics.slice(0, MAX_ERRORS), keywords, version);
+  return { st: new ParserState(tokens, file, diagnostics.slice(0, MAX_ERRORS), keywords, version), comments };
 }
 
 const ROOT_IMPORTS = ["data", "input", "future", "rego"];
 
 export function parseModuleText(text: string, file: string, opts: ParseOptions = {}): ModuleParse {
-  const st = newState(text, file, opts);
+  const { st, comments } = newState(text, file, opts);
   const module: Module = {
     file,
     regoVersion: st.regoVersion,
@@ -79,6 +80,11 @@ export function parseModuleText(text: string, file: string, opts: ParseOptions =
       st.depth = 0;
       resync(st, start);
     }
+  }
+  if (st.diagnostics.length === 0 && comments.some((c) => c.text.trim() === "METADATA")) {
+    const parsed = parseAnnotations(comments, module);
+    module.annotations = parsed.annotations;
+    st.diagnostics.push(...parsed.diagnostics);
   }
   const diagnostics = sortDiagnostics(st.diagnostics).slice(0, MAX_ERRORS);
   return diagnostics.length > 0 ? { diagnostics, steps: st.steps } : { module, diagnostics, steps: st.steps };
@@ -158,7 +164,7 @@ function parseImport(st: ParserState, module: Module): Import {
 }
 
 export function parseQueryText(text: string, file: string, opts: ParseOptions = {}): QueryParse {
-  const st = newState(text, file, opts);
+  const { st } = newState(text, file, opts);
   const body: Body = [];
   if (st.tok.kind === "eof") st.report("found empty query: expected an expression", st.loc());
   while (st.tok.kind !== "eof" && !st.exhausted && st.diagnostics.length < MAX_ERRORS) {

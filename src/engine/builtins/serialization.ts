@@ -1,9 +1,10 @@
 /**
  * json.* and yaml.* built-ins. json.marshal writes compact JSON with sorted keys and Go's HTML
- * escaping of <, > and & (as OPA's encoding/json does); YAML goes through the `yaml` package.
+ * escaping of <, > and & (as OPA's encoding/json does); YAML as Go's yaml.v2 reads and writes it
+ * (go_yaml.ts).
  * Numbers beyond 2^53 lose precision when unmarshalled (they become JS numbers).
  */
-import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { goYamlToJson, jsonToGoYaml } from "./go_yaml.ts";
 import type { HostBuiltin } from "./host_builtin.ts";
 import { bool, fail, isObject, obj, str, typeName } from "./operands.ts";
 import { canonicalJson, sortedKeys } from "./values.ts";
@@ -33,7 +34,7 @@ function indented(v: unknown, prefix: string, indent: string, depth: number): st
 
 function yamlValue(name: string, text: string): unknown {
   try {
-    return parseYaml(text, { schema: "core", merge: true, uniqueKeys: false });
+    return goYamlToJson(text);
   } catch (e) {
     return fail(name, `yaml: ${(e as Error).message.split("\n")[0]}`);
   }
@@ -75,12 +76,12 @@ export const SERIALIZATION_BUILTINS: Record<string, HostBuiltin> = {
       return false;
     }
   },
-  "yaml.marshal": (x) => stringifyYaml(x ?? null, { sortMapEntries: true, lineWidth: 0 }),
-  "yaml.unmarshal": (x) => yamlValue("yaml.unmarshal", str("yaml.unmarshal", x, 1)) ?? null,
+  "yaml.marshal": (x) => jsonToGoYaml(x),
+  "yaml.unmarshal": (x) => yamlValue("yaml.unmarshal", str("yaml.unmarshal", x, 1)),
   "yaml.is_valid": (x) => {
     if (typeof x !== "string") return false;
     try {
-      parseYaml(x, { schema: "core", uniqueKeys: false });
+      goYamlToJson(x);
       return true;
     } catch {
       return false;

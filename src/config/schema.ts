@@ -38,6 +38,22 @@ export const configSchema = z.object({
       enabled: z.boolean().default(true),
       maxEntries: z.number().int().min(1).default(10_000),
     }).strict().prefault({}),
+    /**
+     * http.send for policies (src/engine/builtins/http_send.ts). Off by default: each call holds up
+     * the serving thread until it answers, so it is bounded by a host allow-list, a timeout and a
+     * response size; decisions of a policy calling it are never cached.
+     */
+    httpSend: z.object({
+      enabled: z.boolean().default(false),
+      /** "host" or "host:port"; nothing else may be called. */
+      allowedHosts: z.array(z.string().min(1)).default([]),
+      timeoutMs: z.number().int().min(1).max(30_000).default(2_000),
+      maxResponseBytes: z.number().int().min(1).max(16 * 1024 * 1024).default(1024 * 1024),
+      /** Responses kept across requests (http.send's cache / force_cache). */
+      cacheEntries: z.number().int().min(0).default(1_000),
+    }).strict().refine((h) => !h.enabled || h.allowedHosts.length > 0, {
+      message: "enabled http.send needs allowedHosts",
+    }).prefault({}),
   }).strict().prefault({}),
   keys: z.object({
     /** Deno KV file of the key store (":memory:" for none). GATEWAY_KEYS_DB overrides. */

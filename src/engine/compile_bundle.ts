@@ -12,6 +12,8 @@ export interface CompileRequest {
   entrypoints: string[];
   regoVersion?: 0 | 1;
   strict: boolean;
+  /** Opt-in built-ins the policy may call (http.send when the operator enabled it). */
+  allowBuiltins?: string[];
 }
 
 export function isTestFile(path: string): boolean {
@@ -38,6 +40,7 @@ export function compilePolicy(request: CompileRequest): CompiledPolicy {
       entrypoints: request.entrypoints.map(normalizeEntrypoint),
       regoVersion: request.regoVersion ?? 1,
       strict: request.strict,
+      allowBuiltins: request.allowBuiltins,
     });
   } catch (e) {
     throw new EngineError("policy_compile_failed", `compiler failed: ${(e as Error).message}`, { cause: e });

@@ -9,6 +9,7 @@ import type { FileMap } from "./bundle/archive.ts";
 import { type Bundle, isStrict, normalizeEntrypoint } from "./bundle/bundle.ts";
 import { bundleFromFiles, readBundle, type ReadOptions } from "./bundle/read.ts";
 import { adaptBuiltins, type HostBuiltins } from "./builtin_adapter.ts";
+import { createHttpSend, type HttpSendOptions } from "./builtins/http_send.ts";
 import type { CompiledPolicy, CompileRequest } from "./compile_bundle.ts";
 import { recordedInputDeps } from "./bundle/input_deps.ts";
 import { type PolicyLoader, sdkLoader, thrownMessage, type WasmPolicy } from "./policy.ts";
@@ -19,6 +20,8 @@ export type BundleInput = { kind: "archive"; bytes: Uint8Array } | { kind: "file
 export interface LoadOptions extends ReadOptions {
   /** Host built-ins offered to the module (the engine's entry point passes HOST_BUILTINS). */
   builtins?: HostBuiltins;
+  /** Enables http.send (compiled in, and offered to the module) with these limits. Default off. */
+  httpSend?: HttpSendOptions;
   /** Entrypoints to compile when the bundle carries only sources and its manifest lists none. */
   entrypoints?: string[];
   /** Strictness when compiling sources whose manifest does not record it. Default false. */
@@ -53,14 +56,13 @@ export async function loadBundle(input: BundleInput, options: LoadOptions = {}):
         : options.entrypoints ?? [],
       regoVersion: bundle.manifest.rego_version,
       strict,
+      allowBuiltins: options.httpSend ? ["http.send"] : [],
     });
   const wasm = compiled.wasm;
-  const policy = await instantiatePolicy(
-    wasm,
-    bundle.data,
-    adaptBuiltins(options.builtins ?? {}, strict),
-    options.loader,
-  );
+  const builtins = options.httpSend
+    ? { ...options.builtins, "http.send": createHttpSend(options.httpSend) }
+    : options.builtins ?? {};
+  const policy = await instantiatePolicy(wasm, bundle.data, adaptBuiltins(builtins, strict), options.loader);
   const entrypoints = checkEntrypoints(
     bundle,
     policy,

@@ -26,6 +26,7 @@ import { CRYPTO_BUILTINS } from "./crypto.ts";
 import { ENCODING_BUILTINS } from "./encoding.ts";
 import { GLOB_BUILTINS } from "./glob.ts";
 import { GRAPH_BUILTINS } from "./graph.ts";
+import { createHttpSend, type HttpSendOptions, resetHttpSend } from "./http_send.ts";
 import type { HostBuiltin } from "./host_builtin.ts";
 import { JSON_PATCH_BUILTINS } from "./json_patch.ts";
 import { JSON_PATH_BUILTINS } from "./json_paths.ts";
@@ -49,6 +50,7 @@ import { resetUuids, UUID_BUILTINS } from "./uuid.ts";
 export { BuiltinError } from "./errors.ts";
 export type { HostBuiltin } from "./host_builtin.ts";
 export { type PrintHook, setPrintHook } from "./print.ts";
+export { createHttpSend, type HttpSendOptions } from "./http_send.ts";
 
 /** Built-ins the SDK (v1.10) implements itself; the engine makes ours win (../sdk_builtins.ts). */
 export const SDK_BUILTINS: readonly string[] = [
@@ -89,9 +91,18 @@ export const HOST_BUILTINS: Record<string, HostBuiltin> = Object.freeze({
   ...UUID_BUILTINS,
 });
 
+/**
+ * Host built-ins the registry marks opt-in: they need the operator's configuration, so the engine
+ * makes them per load (LoadOptions.httpSend) instead of listing them in HOST_BUILTINS.
+ */
+export const OPT_IN_BUILTINS: Record<string, (options: HttpSendOptions) => HostBuiltin> = {
+  "http.send": createHttpSend,
+};
+
 /** Call at the start of each evaluation: fixes time.now_ns and resets per-evaluation caches. */
 export function beginEvaluation(): void {
   resetClock();
+  resetHttpSend();
   resetRandoms();
   resetUuids();
 }

@@ -102,10 +102,12 @@ const SCHEMA_REFUSAL =
   "OPA validates with gojsonschema (drafts 4, 6 and 7 mixed) and returns its error reports " +
   "(field, type, description); a validator giving the same verdicts and reports" + NOT_FAITHFUL;
 
-const NETWORK_REFUSAL = "a host built-in runs synchronously on the serving thread, so a network call would " +
-  "hold up every request in flight";
-const HTTP_OPT_IN = `${NETWORK_REFUSAL}. Enable it in the gateway configuration (policy.httpSend: ` +
-  "allowed hosts, timeout, response size limit); the compile then allows it (allowBuiltins: [http.send])";
+const NETWORK_REFUSAL =
+  "a host built-in runs synchronously on the serving thread, so a network call holds up " +
+  "every request in flight until it answers";
+const HTTP_OPT_IN = "http.send is off unless the operator enables it (policy.httpSend in the gateway " +
+  "configuration: allowed hosts, timeout, response size limit; the compile then passes allowBuiltins: " +
+  '["http.send"]), because ' + NETWORK_REFUSAL;
 
 const REGISTRY: readonly Builtin[] = [
   // Operators and the parser's internal functions.
@@ -335,8 +337,8 @@ const REGISTRY: readonly Builtin[] = [
   refused("graphql.schema_is_valid", `(${SCHEMA}) => boolean`, GRAPHQL),
 
   // Network, HTTP and cloud providers.
-  refused("http.send", `(${STR_OBJ}) => ${OBJ}`, HTTP_OPT_IN, ND),
-  refused("net.lookup_ip_addr", "(string) => set[string]", NETWORK_REFUSAL, ND),
+  host("http.send", `(${STR_OBJ}) => ${OBJ}`, { ...ND, optIn: HTTP_OPT_IN }),
+  refused("net.lookup_ip_addr", "(string) => set[string]", `refused: ${NETWORK_REFUSAL}`, ND),
   host("net.cidr_contains", "(string, string) => boolean"),
   host("net.cidr_contains_matches", `(${CIDRS}, ${CIDRS}) => set[array<any, any>]`),
   host("net.cidr_intersects", "(string, string) => boolean"),

@@ -3,6 +3,7 @@
  * Go's regexp package: leftmost-first, unanchored, and in "all" searches an empty match right
  * after a previous match is skipped. Not implemented: regex.globs_match.
  */
+import { GlobError, globsMatch } from "./glob_intersect.ts";
 import type { HostBuiltin } from "./host_builtin.ts";
 import { fail, int, str } from "./operands.ts";
 import { translateRe2 } from "./re2.ts";
@@ -142,6 +143,14 @@ function templatePattern(template: string, start: string, end: string): string |
 }
 
 export const REGEX_BUILTINS: Record<string, HostBuiltin> = {
+  "regex.globs_match": (a, b) => {
+    try {
+      return globsMatch(str("regex.globs_match", a, 1), str("regex.globs_match", b, 2));
+    } catch (e) {
+      if (e instanceof GlobError) fail("regex.globs_match", e.message);
+      throw e;
+    }
+  },
   "regex.match": (pattern, value) =>
     test(mustCompile("regex.match", str("regex.match", pattern, 1)), str("regex.match", value, 2)),
   re_match: (pattern, value) =>

@@ -86,8 +86,6 @@ const ND = { nondeterministic: true };
 const NOT_FAITHFUL =
   " is not reproduced by this gateway, and a different answer would make a policy decide " +
   "differently than under OPA";
-const GLOBS = "OPA answers with the glob-intersection library's own algorithm, which is not language " +
-  "intersection (x[ab]*y and x[cd]*y do not match, though both match xy); that algorithm" + NOT_FAITHFUL;
 const TEMPLATE = "OPA renders with Go's text/template (its actions, pipelines, functions and escaping)" +
   ", which" + NOT_FAITHFUL;
 const GO_X509 = "OPA returns Go's parsed key and certificate structures as JSON (every field of Go's " +
@@ -206,7 +204,7 @@ const REGISTRY: readonly Builtin[] = [
   // Regular expressions and globs.
   host("regex.find_all_string_submatch_n", "(string, string, number) => array[array[string]]"),
   host("regex.find_n", "(string, string, number) => array[string]"),
-  refused("regex.globs_match", "(string, string) => boolean", GLOBS),
+  host("regex.globs_match", "(string, string) => boolean"),
   host("regex.is_valid", "(string) => boolean"),
   host("regex.match", "(string, string) => boolean"),
   host("regex.replace", "(string, string, string) => string"),

@@ -85,6 +85,13 @@ const NATIVE: [name: string, arity: number][] = [
   ["bits.negate", 1],
   ["bits.lsh", 2],
   ["bits.rsh", 2],
+  // regular expressions (RE2 syntax, Go's regexp semantics: re_*.ts)
+  ["regex.match", 2],
+  ["re_match", 2],
+  ["regex.is_valid", 1],
+  ["regex.split", 2],
+  ["regex.find_n", 3],
+  ["regex.find_all_string_submatch_n", 3],
 ];
 
 export const NATIVE_BUILTINS: Record<string, { export: string; arity: number }> = Object.fromEntries(

@@ -36,3 +36,7 @@ export {
 } from "./bi_collections";
 export { bi_sprintf } from "./bi_sprintf";
 export { bi_walk } from "./bi_walk";
+export {
+  bi_regex_match, bi_re_match, bi_regex_is_valid, bi_regex_split, bi_regex_find_n,
+  bi_regex_find_all_string_submatch_n,
+} from "./bi_regex";

@@ -92,6 +92,8 @@ const NATIVE: [name: string, arity: number][] = [
   ["regex.split", 2],
   ["regex.find_n", 3],
   ["regex.find_all_string_submatch_n", 3],
+  ["glob.match", 3],
+  ["glob.quote_meta", 1],
 ];
 
 export const NATIVE_BUILTINS: Record<string, { export: string; arity: number }> = Object.fromEntries(

@@ -40,3 +40,4 @@ export {
   bi_regex_match, bi_re_match, bi_regex_is_valid, bi_regex_split, bi_regex_find_n,
   bi_regex_find_all_string_submatch_n,
 } from "./bi_regex";
+export { bi_glob_match, bi_glob_quote_meta } from "./bi_glob";

@@ -26,6 +26,8 @@ export const KIND_GLOB: u32 = 2;
 
 /** Set by regexpFor: where the uncached regexp's memory starts (0 when cached). */
 export let uncachedMark: usize = 0;
+/** Set by regexpFor: whether the regexp came from the cache. */
+export let cacheHit: bool = false;
 
 /** Parses and checks a pattern; false with failCode/failPtr/failLen set. */
 export function validRegexp(p: usize, n: u32): bool {
@@ -81,6 +83,7 @@ function lookup(p: usize, n: u32, kind: u32): usize {
 export function regexpFor(p: usize, n: u32, kind: u32): usize {
   uncachedMark = 0;
   const hit = lookup(p, n, kind);
+  cacheHit = hit != 0;
   if (hit != 0) return hit;
   const mark = heapTop();
   const root = parseChecked(p, n);

@@ -94,6 +94,26 @@ const NATIVE: [name: string, arity: number][] = [
   ["regex.find_all_string_submatch_n", 3],
   ["glob.match", 3],
   ["glob.quote_meta", 1],
+  // networks, encodings, JSON, graphs
+  ["net.cidr_contains", 2],
+  ["net.cidr_intersects", 2],
+  ["net.cidr_overlap", 2],
+  ["base64.encode", 1],
+  ["base64.decode", 1],
+  ["base64.is_valid", 1],
+  ["base64url.encode", 1],
+  ["base64url.encode_no_pad", 1],
+  ["base64url.decode", 1],
+  ["json.marshal", 1],
+  ["json.unmarshal", 1],
+  ["json.is_valid", 1],
+  ["json.filter", 2],
+  ["json.remove", 2],
+  ["graph.reachable", 2],
+  // deprecated (Rego v0)
+  ["all", 1],
+  ["any", 1],
+  ["set_diff", 2],
 ];
 
 export const NATIVE_BUILTINS: Record<string, { export: string; arity: number }> = Object.fromEntries(

@@ -84,6 +84,35 @@ const NATIVE: [name: string, arity: number][] = [
   ["bits.negate", 1],
   ["bits.lsh", 2],
   ["bits.rsh", 2],
+  // regular expressions (RE2 syntax, Go's regexp semantics: re_*.ts)
+  ["regex.match", 2],
+  ["re_match", 2],
+  ["regex.is_valid", 1],
+  ["regex.split", 2],
+  ["regex.find_n", 3],
+  ["regex.find_all_string_submatch_n", 3],
+  ["glob.match", 3],
+  ["glob.quote_meta", 1],
+  // networks, encodings, JSON, graphs
+  ["net.cidr_contains", 2],
+  ["net.cidr_intersects", 2],
+  ["net.cidr_overlap", 2],
+  ["base64.encode", 1],
+  ["base64.decode", 1],
+  ["base64.is_valid", 1],
+  ["base64url.encode", 1],
+  ["base64url.encode_no_pad", 1],
+  ["base64url.decode", 1],
+  ["json.marshal", 1],
+  ["json.unmarshal", 1],
+  ["json.is_valid", 1],
+  ["json.filter", 2],
+  ["json.remove", 2],
+  ["graph.reachable", 2],
+  // deprecated (Rego v0)
+  ["all", 1],
+  ["any", 1],
+  ["set_diff", 2],
 ];
 
 export const NATIVE_BUILTINS: Record<string, { export: string; arity: number }> = Object.fromEntries(

@@ -3,6 +3,12 @@ import { abortStatic } from "./host";
 
 let heapPtr: usize = 0;
 
+/**
+ * Incremented whenever the host or the start function sets the heap pointer (a new evaluation):
+ * data cached on the heap (compiled regular expressions) is valid only within one epoch.
+ */
+export let heapEpoch: u32 = 0;
+
 // @ts-ignore: decorator
 @inline function align8(n: usize): usize {
   return (n + 7) & ~(<usize>7);
@@ -143,8 +149,10 @@ export function opa_heap_ptr_get(): usize {
 
 export function opa_heap_ptr_set(p: usize): void {
   heapPtr = p;
+  heapEpoch++;
 }
 
 export function rt_heap_init(p: usize): void {
   heapPtr = align8(p);
+  heapEpoch++;
 }

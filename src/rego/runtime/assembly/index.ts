@@ -36,3 +36,16 @@ export {
 } from "./bi_collections";
 export { bi_sprintf } from "./bi_sprintf";
 export { bi_walk } from "./bi_walk";
+export {
+  bi_regex_match, bi_re_match, bi_regex_is_valid, bi_regex_split, bi_regex_find_n,
+  bi_regex_find_all_string_submatch_n,
+} from "./bi_regex";
+export { bi_glob_match, bi_glob_quote_meta } from "./bi_glob";
+export { bi_net_cidr_contains, bi_net_cidr_intersects, bi_net_cidr_overlap } from "./bi_net";
+export {
+  bi_base64_encode, bi_base64_decode, bi_base64_is_valid, bi_base64url_encode, bi_base64url_encode_no_pad,
+  bi_base64url_decode,
+} from "./bi_encoding";
+export { bi_json_marshal, bi_json_unmarshal, bi_json_is_valid, bi_json_filter, bi_json_remove } from "./bi_json";
+export { bi_graph_reachable } from "./bi_graph";
+export { bi_all, bi_any, bi_set_diff } from "./bi_legacy";

@@ -143,8 +143,8 @@ const REGISTRY: readonly Builtin[] = [
   native("max", `(${SET_OR_ARRAY}) => any`),
   native("min", `(${SET_OR_ARRAY}) => any`),
   native("sort", `(${SET_OR_ARRAY}) => array[any]`),
-  host("all", `(${SET_OR_ARRAY}) => boolean`, { deprecated: true }),
-  host("any", `(${SET_OR_ARRAY}) => boolean`, { deprecated: true }),
+  native("all", `(${SET_OR_ARRAY}) => boolean`, { deprecated: true }),
+  native("any", `(${SET_OR_ARRAY}) => boolean`, { deprecated: true }),
 
   // Arrays.
   native("array.concat", "(array[any], array[any]) => array[any]"),
@@ -155,7 +155,7 @@ const REGISTRY: readonly Builtin[] = [
   // Sets.
   native("intersection", "(set[set[any]]) => set[any]"),
   native("union", "(set[set[any]]) => set[any]"),
-  host("set_diff", "(set[any], set[any]) => set[any]", { deprecated: true }),
+  native("set_diff", "(set[any], set[any]) => set[any]", { deprecated: true }),
 
   // Objects.
   native("object.filter", `(${OBJ}, ${KEYS}) => ${OBJ}`),
@@ -165,9 +165,9 @@ const REGISTRY: readonly Builtin[] = [
   host("object.subset", `(${KEYS}, ${KEYS}) => boolean`),
   native("object.union", `(${OBJ}, ${OBJ}) => ${OBJ}`),
   host("object.union_n", `(array[${OBJ}]) => ${OBJ}`),
-  host("json.filter", `(${OBJ}, ${PATHS}) => ${OBJ}`),
+  native("json.filter", `(${OBJ}, ${PATHS}) => ${OBJ}`),
   host("json.patch", "(any, array[object<op: string, path: any>[any: any]]) => any"),
-  host("json.remove", `(${OBJ}, ${PATHS}) => ${OBJ}`),
+  native("json.remove", `(${OBJ}, ${PATHS}) => ${OBJ}`),
 
   // Strings.
   native("concat", "(string, any<array[string], set[string]>) => string"),
@@ -202,17 +202,17 @@ const REGISTRY: readonly Builtin[] = [
   native("upper", "(string) => string"),
 
   // Regular expressions and globs.
-  host("regex.find_all_string_submatch_n", "(string, string, number) => array[array[string]]"),
-  host("regex.find_n", "(string, string, number) => array[string]"),
+  native("regex.find_all_string_submatch_n", "(string, string, number) => array[array[string]]"),
+  native("regex.find_n", "(string, string, number) => array[string]"),
   host("regex.globs_match", "(string, string) => boolean"),
-  host("regex.is_valid", "(string) => boolean"),
-  host("regex.match", "(string, string) => boolean"),
+  native("regex.is_valid", "(string) => boolean"),
+  native("regex.match", "(string, string) => boolean"),
   host("regex.replace", "(string, string, string) => string"),
-  host("regex.split", "(string, string) => array[string]"),
+  native("regex.split", "(string, string) => array[string]"),
   host("regex.template_match", "(string, string, string, string) => boolean"),
-  host("re_match", "(string, string) => boolean", { deprecated: true }),
-  host("glob.match", "(string, any<null, array[string]>, string) => boolean"),
-  host("glob.quote_meta", "(string) => string"),
+  native("re_match", "(string, string) => boolean", { deprecated: true }),
+  native("glob.match", "(string, any<null, array[string]>, string) => boolean"),
+  native("glob.quote_meta", "(string) => string"),
 
   // Bits.
   ...each((n) => native(n, "(number, number) => number"), [
@@ -241,21 +241,21 @@ const REGISTRY: readonly Builtin[] = [
   host("units.parse_bytes", "(string) => number"),
 
   // Encoding.
-  ...each((n) => host(n, "(string) => string"), ["base64.encode", "base64.decode"]),
-  host("base64.is_valid", "(string) => boolean"),
-  ...each((n) => host(n, "(string) => string"), [
+  ...each((n) => native(n, "(string) => string"), ["base64.encode", "base64.decode"]),
+  native("base64.is_valid", "(string) => boolean"),
+  ...each((n) => native(n, "(string) => string"), [
     "base64url.encode",
     "base64url.encode_no_pad",
     "base64url.decode",
   ]),
   ...each((n) => host(n, "(string) => string"), ["hex.encode", "hex.decode"]),
-  host("json.is_valid", "(string) => boolean"),
-  host("json.marshal", "(any) => string"),
+  native("json.is_valid", "(string) => boolean"),
+  native("json.marshal", "(any) => string"),
   host(
     "json.marshal_with_options",
     "(any, object<indent: string, prefix: string, pretty: boolean>[string: any]) => string",
   ),
-  host("json.unmarshal", "(string) => any"),
+  native("json.unmarshal", "(string) => any"),
   refused(
     "json.match_schema",
     `(${SCHEMA}, ${SCHEMA}) => array<boolean, array[object<desc: string, error: string, field: string, type: string>]>`,
@@ -321,7 +321,7 @@ const REGISTRY: readonly Builtin[] = [
 
   // Graphs and GraphQL.
   compiler("walk", "(any) => array<array[any], any>", { relation: true }),
-  host("graph.reachable", `(object[any: ${SET_OR_ARRAY}], ${SET_OR_ARRAY}) => set[any]`),
+  native("graph.reachable", `(object[any: ${SET_OR_ARRAY}], ${SET_OR_ARRAY}) => set[any]`),
   host("graph.reachable_paths", `(object[any: ${SET_OR_ARRAY}], ${SET_OR_ARRAY}) => set[array[any]]`),
   refused("graphql.is_valid", `(${SCHEMA}, ${SCHEMA}) => boolean`, GRAPHQL),
   refused("graphql.parse", `(${SCHEMA}, ${SCHEMA}) => array<${OBJ}, ${OBJ}>`, GRAPHQL),
@@ -337,13 +337,13 @@ const REGISTRY: readonly Builtin[] = [
   // Network, HTTP and cloud providers.
   host("http.send", `(${STR_OBJ}) => ${OBJ}`, { ...ND, optIn: HTTP_OPT_IN }),
   refused("net.lookup_ip_addr", "(string) => set[string]", `refused: ${NETWORK_REFUSAL}`, ND),
-  host("net.cidr_contains", "(string, string) => boolean"),
+  native("net.cidr_contains", "(string, string) => boolean"),
   host("net.cidr_contains_matches", `(${CIDRS}, ${CIDRS}) => set[array<any, any>]`),
-  host("net.cidr_intersects", "(string, string) => boolean"),
+  native("net.cidr_intersects", "(string, string) => boolean"),
   host("net.cidr_expand", "(string) => set[string]"),
   host("net.cidr_is_valid", "(string) => boolean"),
   host("net.cidr_merge", "(any<array[any<string>], set[string]>) => set[string]"),
-  host("net.cidr_overlap", "(string, string) => boolean", { deprecated: true }),
+  native("net.cidr_overlap", "(string, string) => boolean", { deprecated: true }),
   refused(
     "providers.aws.sign_req",
     `(${STR_OBJ}, ${STR_OBJ}, number) => ${OBJ}`,

@@ -1,0 +1,29 @@
+/**
+ * The pipeline's canonical-target stage: reads the request's method, host, path and query once
+ * (target.ts) into the request state, or refuses the request (400 path_invalid / target_invalid,
+ * 405 method_not_allowed). Every later stage uses the state's fields, never the raw URL.
+ */
+import type { MiddlewareHandler } from "hono";
+import type { GatewayEnv } from "../context.ts";
+import { errorResponse } from "../errors/respond.ts";
+import { type Stage, stageMiddleware } from "../stage.ts";
+import { targetOf, type TargetOptions, TargetRefusal } from "./target.ts";
+
+export function targetStage(opts: TargetOptions): Stage {
+  return function canonicalTarget(c, state) {
+    const t = targetOf(c.req.raw, opts);
+    if (t instanceof TargetRefusal) {
+      state.detail = t.detail;
+      return errorResponse(c, t.reason);
+    }
+    state.method = t.method;
+    state.host = t.host;
+    state.path = t.path;
+    state.search = t.search;
+    return null;
+  };
+}
+
+export function canonicalTarget(opts: TargetOptions): MiddlewareHandler<GatewayEnv> {
+  return stageMiddleware(targetStage(opts));
+}

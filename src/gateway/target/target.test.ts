@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { generateRawKey } from "../../keys/format.ts";
+import { rawRequest } from "../testing/harness.ts";
 import { DEFAULT_CREDENTIAL_PARAMS } from "./query.ts";
 import {
   honoGetPath,
@@ -14,14 +15,8 @@ const OPTS = { scheme: "http" as const, credentialParams: new Set(DEFAULT_CREDEN
 
 /** A request as Deno's server hands it over: url = "http://" + authority + raw target. */
 function req(url: string, init: { method?: string; host?: string | null } = {}): Request {
-  const headers = new Headers();
   const host = init.host === undefined ? url.slice(7, url.indexOf("/", 7)) : init.host;
-  if (host !== null) headers.set("host", host);
-  const r = new Request("http://placeholder/", { headers });
-  // Request normalises its URL; Deno's server does not. Give the raw one.
-  Object.defineProperty(r, "url", { value: url });
-  Object.defineProperty(r, "method", { value: init.method ?? "GET" });
-  return r;
+  return rawRequest(url, { method: init.method ?? "GET", headers: host === null ? {} : { host } });
 }
 
 function ok(r: Request): RequestTarget {

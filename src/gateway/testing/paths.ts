@@ -45,6 +45,8 @@ const benignPieces = fc.constantFrom(
   "x",
   "-",
   "~",
+  ":",
+  "@",
   "",
 );
 

@@ -14,10 +14,12 @@
  *
  * Refused (the caller gets 400 path_invalid): an encoded slash (`%2F`) or backslash (`%5C`), a raw
  * backslash, a control character raw or encoded (NUL…US, DEL, so TAB, CR and LF too), a raw
- * space, a raw non-ASCII character, a malformed escape (`%` not followed by two hex digits), and a
- * dot segment carrying path parameters (`..;x`, `.;x`), which some servers (Tomcat, Jetty) take
- * for `..`. These are what makes two parsers disagree on a path; Envoy rejects escaped slashes at
- * the edge for the same reason.
+ * space, a raw non-ASCII character, a malformed escape (`%` not followed by two hex digits), and
+ * the path-parameter delimiter `;` (raw or `%3B`): servlet containers and Spring strip `;…` from
+ * each segment before matching, so `/api/admin;x/users` would be routed and decided as a path
+ * under `/api` while such an upstream serves `/api/admin/users` (and `/..;/` as `/../`). These
+ * are what makes two parsers disagree on a path; Envoy rejects escaped slashes at the edge for
+ * the same reason.
  *
  * The result is a fixed point: normalizePath(p) === p for every result p, and the WHATWG URL
  * parser (fetch's) keeps its path as is (tested, with generated paths).
@@ -37,7 +39,7 @@ const CONTROL = new PathRefusal("control character (raw or encoded) in the path"
 const SPACE = new PathRefusal("raw space in the path");
 const NON_ASCII = new PathRefusal("raw non-ASCII character in the path");
 const BAD_ESCAPE = new PathRefusal("malformed percent escape in the path");
-const DOT_PARAMS = new PathRefusal("dot segment with path parameters (..; or .;)");
+const PATH_PARAMS = new PathRefusal("path parameter delimiter (; raw or %3B) in the path");
 const NOT_ABSOLUTE = new PathRefusal("the path does not start with /");
 
 // Character classes of ASCII codes as they appear raw in a path.
@@ -48,7 +50,8 @@ const OK = 0,
   ENCODE = 4,
   REFUSE_CTL = 5,
   REFUSE_BACKSLASH = 6,
-  REFUSE_SPACE = 7;
+  REFUSE_SPACE = 7,
+  REFUSE_SEMICOLON = 8;
 const CLASS = new Uint8Array(128);
 for (let c = 0; c < 0x20; c++) CLASS[c] = REFUSE_CTL;
 CLASS[0x7f] = REFUSE_CTL;
@@ -57,6 +60,7 @@ CLASS[0x2f] = SLASH;
 CLASS[0x2e] = DOT;
 CLASS[0x25] = PERCENT;
 CLASS[0x5c] = REFUSE_BACKSLASH;
+CLASS[0x3b] = REFUSE_SEMICOLON;
 for (const ch of '"<>`{}|^[]#?') CLASS[ch.charCodeAt(0)] = ENCODE;
 
 /** Whether a byte is an RFC 3986 unreserved character (decoded when found percent-encoded). */
@@ -98,6 +102,8 @@ export function normalizePath(raw: string): string | PathRefusal {
         return CONTROL;
       case REFUSE_BACKSLASH:
         return BACKSLASH;
+      case REFUSE_SEMICOLON:
+        return PATH_PARAMS;
       default:
         return SPACE;
     }
@@ -123,6 +129,8 @@ function slowPath(raw: string): string | PathRefusal {
         case DOT:
           seg += raw[i];
           break;
+        case REFUSE_SEMICOLON:
+          return PATH_PARAMS;
         case PERCENT: {
           const hi = i + 2 < n ? hexValue(raw.charCodeAt(i + 1)) : -1;
           const lo = hi === -1 ? -1 : hexValue(raw.charCodeAt(i + 2));
@@ -131,6 +139,7 @@ function slowPath(raw: string): string | PathRefusal {
           if (byte === 0x2f) return ENCODED_SLASH;
           if (byte === 0x5c) return BACKSLASH;
           if (byte < 0x20 || byte === 0x7f) return CONTROL;
+          if (byte === 0x3b) return PATH_PARAMS;
           seg += byte < 128 && UNRESERVED[byte] === 1 ? String.fromCharCode(byte) : "%" + HEX[hi] + HEX[lo];
           i += 2;
           break;
@@ -154,11 +163,6 @@ function slowPath(raw: string): string | PathRefusal {
       out.pop();
       trailingSlash = last;
     } else {
-      const semi = seg.indexOf(";");
-      if (semi === 1 || semi === 2) {
-        const base = seg.slice(0, semi);
-        if (base === "." || base === "..") return DOT_PARAMS;
-      }
       out.push(seg); // empty segments too: dot segments remove them as RFC 3986 does
       trailingSlash = false;
     }

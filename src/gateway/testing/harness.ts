@@ -51,7 +51,8 @@ export async function errorBody(
  */
 export function rawRequest(url: string, init: RequestInit = {}): Request {
   const { method, ...rest } = init;
-  const req = new Request("http://placeholder/", rest);
+  // Built as a POST when it has a body (a GET cannot), then given the method asked for.
+  const req = new Request("http://placeholder/", { ...rest, method: rest.body == null ? "GET" : "POST" });
   Object.defineProperty(req, "url", { value: url });
   if (method !== undefined) Object.defineProperty(req, "method", { value: method });
   return req;

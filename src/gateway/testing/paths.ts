@@ -18,6 +18,8 @@ const hostilePieces = fc.constantFrom(
   "%7f",
   "é",
   "..;",
+  ";",
+  "%3b",
   "%",
   "%g1",
 );
@@ -33,8 +35,7 @@ const benignPieces = fc.constantFrom(
   "%41",
   "%7e",
   "%25",
-  "%3b",
-  ";",
+  "%3d",
   "{",
   "|",
   "^",

@@ -223,7 +223,9 @@ Deno.test("the upstream gets the decided path and method; the policy, the log an
   assert.equal(g.lines[0].method, "DELETE");
   assert.equal(g.lines[0].path, "/api/v1/items/~1");
   // A lower-case "get" comes with a body stream from Deno's server; it goes upstream as a GET.
-  const get = await g.app.request(rawRequest("http://localhost/api/x", { method: "get", body: "", headers: KEY }));
+  const get = await g.app.request(
+    rawRequest("http://localhost/api/x", { method: "get", body: "", headers: KEY }),
+  );
   assert.equal(get.status, 200);
   assert.equal(g.upstream.requests[1].method, "GET");
 });

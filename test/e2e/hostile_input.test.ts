@@ -54,12 +54,10 @@ function cases(): Case[] {
       head("POST /api/x HTTP/1.1", "Content-Length: 3", "Content-Length: 4") + "abcd",
     ),
     bad(
-      "two equal Content-Lengths",
+      "two equal Content-Lengths (Deno joins them: '3, 3' is no length)",
       head("POST /api/x HTTP/1.1", "Content-Length: 3", "Content-Length: 3") + "abc",
-      [
-        400,
-        413,
-      ],
+      [413],
+      "request_too_large",
     ),
     bad("a Content-Length list", head("POST /api/x HTTP/1.1", "Content-Length: 3, 3") + "abc"),
     bad(
@@ -80,7 +78,7 @@ function cases(): Case[] {
     bad(
       "a chunk size overflowing 64 bits",
       head("POST /api/x HTTP/1.1", "Transfer-Encoding: chunked") + "FFFFFFFFFFFFFFFFFF\r\nabc\r\n0\r\n\r\n",
-      [0, 400],
+      [0],
     ),
     ok(
       "a chunk extension",
@@ -112,8 +110,14 @@ function cases(): Case[] {
       },
     },
     // Request line and target.
-    bad("a 100 KB request line", head(`GET /api/${"a".repeat(100_000)} HTTP/1.1`), [0, 400, 414]),
-    bad("a URL over limits.maxUrlLength", head(`GET /api/${"a".repeat(9000)} HTTP/1.1`), [400, 414]),
+    // Deno answers 400 and closes while the bytes still arrive: the client may see a reset instead.
+    bad("a 100 KB request line", head(`GET /api/${"a".repeat(100_000)} HTTP/1.1`), [0, 400]),
+    bad(
+      "a URL over limits.maxUrlLength",
+      head(`GET /api/${"a".repeat(9000)} HTTP/1.1`),
+      [414],
+      "uri_too_long",
+    ),
     bad("HTTP/2.0 in an HTTP/1 request line", head("GET /api/x HTTP/2.0")),
     bad("HTTP/1.2", head("GET /api/x HTTP/1.2")),
     bad("a method with a non-token character", head("G@T /api/x HTTP/1.1")),
@@ -169,15 +173,22 @@ function cases(): Case[] {
       [400],
     ),
     // Header sizes.
-    bad("a 1 MB header", head("GET /api/x HTTP/1.1", `X-Big: ${"a".repeat(1_000_000)}`), [0, 400, 431]),
-    bad("120 headers", head("GET /api/x HTTP/1.1", ...Array.from({ length: 120 }, (_, i) => `X-H${i}: v`)), [
-      400,
-      431,
-    ]),
+    bad("a 1 MB header", head("GET /api/x HTTP/1.1", `X-Big: ${"a".repeat(1_000_000)}`), [0, 400]),
+    bad(
+      "120 headers (over limits.maxHeaderCount)",
+      head("GET /api/x HTTP/1.1", ...Array.from({ length: 120 }, (_, i) => `X-H${i}: v`)),
+      [431],
+      "headers_too_large",
+    ),
+    bad(
+      "200 headers (over the 128 Deno's parser takes)",
+      head("GET /api/x HTTP/1.1", ...Array.from({ length: 200 }, (_, i) => `X-H${i}: v`)),
+    ),
     bad(
       "40 KB of headers (over limits.maxHeaderBytes)",
       head("GET /api/x HTTP/1.1", ...Array.from({ length: 20 }, (_, i) => `X-H${i}: ${"v".repeat(2048)}`)),
-      [400, 431],
+      [431],
+      "headers_too_large",
     ),
     // Other odd but valid requests are served as plain requests.
     ok(

@@ -51,7 +51,7 @@ async function main(args: string[]): Promise<void> {
     ({ config, file } = await loadConfig({ path: configPath }));
   } catch (e) {
     if (e instanceof ConfigError) {
-      console.error(e.message);
+      console.error(redactUrlsIn(e.message));
       Deno.exit(2);
     }
     throw e;

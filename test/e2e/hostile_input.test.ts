@@ -10,6 +10,7 @@
  * its JSON errors (target_invalid, path_invalid, method_not_allowed, 413/414/431).
  */
 import assert from "node:assert/strict";
+import http2 from "node:http2";
 import { addKey, ROOT, withGateway } from "./harness.ts";
 import { rawRequest, type RawResponse } from "./raw_http.ts";
 
@@ -280,6 +281,42 @@ Deno.test({
             for (const c of conns) c.close();
           }
           assert.equal(await probe(), 200);
+        },
+      );
+
+      await t.step(
+        "HTTP/2 (h2c, which Deno.serve speaks on the plain port) gets the same canonical target",
+        async () => {
+          const before = await upstreamCount();
+          const client = http2.connect(gw.url);
+          const h2 = (headers: Record<string, string>) =>
+            new Promise<{ status: number; body: string }>((resolve, reject) => {
+              const req = client.request({ ":method": "GET", authorization: `Bearer ${key}`, ...headers });
+              let status = 0, body = "";
+              req.on("response", (h) => status = Number(h[":status"]));
+              req.on("data", (d) => body += d);
+              req.on("end", () => resolve({ status, body }));
+              req.on("error", reject);
+              req.end();
+            });
+          try {
+            const reason = async (headers: Record<string, string>, status: number) => {
+              const res = await h2(headers);
+              assert.equal(res.status, status, JSON.stringify(headers));
+              return JSON.parse(res.body).reason;
+            };
+            assert.equal(await reason({ ":path": "/api/a\\b" }, 400), "path_invalid");
+            assert.equal(await reason({ ":path": "/api/a%2fb" }, 400), "path_invalid");
+            assert.equal(await reason({ ":path": "/api/x", host: "evil/x" }, 400), "target_invalid");
+            assert.equal(await reason({ ":path": "/api/x", ":authority": "u@h" }, 400), "target_invalid");
+            assert.equal(await reason({ ":path": "/healthz/x" }, 404), "route_not_found");
+            assert.equal(await upstreamCount(), before);
+            const ok = await h2({ ":path": "/api/x/../y/%2e/z" });
+            assert.equal(ok.status, 200);
+            assert.equal(JSON.parse(ok.body).path, "/api/y/z");
+          } finally {
+            client.close();
+          }
         },
       );
 

@@ -3,10 +3,8 @@
  * (target.ts) into the request state, or refuses the request (400 path_invalid / target_invalid,
  * 405 method_not_allowed). Every later stage uses the state's fields, never the raw URL.
  */
-import type { MiddlewareHandler } from "hono";
-import type { GatewayEnv } from "../context.ts";
 import { errorResponse } from "../errors/respond.ts";
-import { type Stage, stageMiddleware } from "../stage.ts";
+import type { Stage } from "../stage.ts";
 import { targetOf, type TargetOptions, TargetRefusal } from "./target.ts";
 
 export function targetStage(opts: TargetOptions): Stage {
@@ -22,8 +20,4 @@ export function targetStage(opts: TargetOptions): Stage {
     state.search = t.search;
     return null;
   };
-}
-
-export function canonicalTarget(opts: TargetOptions): MiddlewareHandler<GatewayEnv> {
-  return stageMiddleware(targetStage(opts));
 }

@@ -83,8 +83,9 @@ export interface GatewayDeps {
   separateOps?: boolean;
 }
 
-function newApp(d: GatewayDeps): Hono<GatewayEnv> {
-  const app = new Hono<GatewayEnv>({ getPath: honoGetPath(targetOptions(d)) });
+/** An app that routes on the canonical path (target/target.ts), with the JSON error answer. */
+function newApp(target: TargetOptions): Hono<GatewayEnv> {
+  const app = new Hono<GatewayEnv>({ getPath: honoGetPath(target) });
   app.onError((err, c) => {
     const state = c.get("state");
     if (state) state.detail = err.message;
@@ -102,7 +103,7 @@ function targetOptions(d: GatewayDeps): TargetOptions {
 
 /** The operational endpoints and the admin API, for a listener of their own (server.admin). */
 export function createOpsApp(d: GatewayDeps): Hono<GatewayEnv> {
-  const app = newApp(d);
+  const app = newApp(targetOptions(d));
   mountOps(app, d, { health: true, jwks: true });
   return app;
 }
@@ -133,7 +134,8 @@ function mountOps(app: Hono<GatewayEnv>, d: GatewayDeps, serve: { health: boolea
 }
 
 export function createGatewayApp(d: GatewayDeps): Hono<GatewayEnv> {
-  const app = newApp(d);
+  const target = targetOptions(d);
+  const app = newApp(target);
   mountOps(app, d, { health: !d.separateOps, jwks: true });
 
   const entrypoint = d.entrypoint;
@@ -144,7 +146,7 @@ export function createGatewayApp(d: GatewayDeps): Hono<GatewayEnv> {
 
   const steps = [
     { stage: requestLimitsStage(d.limits) },
-    { stage: targetStage(targetOptions(d)) },
+    { stage: targetStage(target) },
     { stage: routingStage(d.routes) },
     { stage: authStage({ verifier: d.verifier, extract: d.extractKey }) },
     {

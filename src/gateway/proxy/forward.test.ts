@@ -393,3 +393,19 @@ Deno.test("compressed answers pass untouched: the bytes always agree with Conten
     await server.shutdown();
   }
 });
+
+Deno.test("a streamed body nobody reads is still ended (and recorded) at the overall deadline", async () => {
+  const up = rawUpstream(async (_head, conn) => {
+    await write(conn, "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n7\r\npartial\r\n");
+  });
+  try {
+    const { app, states } = gateway(up.url, { overallMs: 200 });
+    const res = await app.request("/api/x");
+    assert.equal(res.status, 200);
+    await states[0].bodyDone; // settles although the body is never read
+    assert.equal(states[0].reason, "upstream_timeout");
+    await assert.rejects(res.body!.getReader().read());
+  } finally {
+    up.close();
+  }
+});

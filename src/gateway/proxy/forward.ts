@@ -215,40 +215,55 @@ export function proxyStage(opts: ProxyOptions): Stage {
       }
       done.resolve();
     };
-    return new Response(guardedBody(upstreamBody, finish), init);
+    return new Response(guardedBody(upstreamBody, abort.signal, finish), init);
   };
 }
 
 /**
- * The upstream body as a JS stream: chunks pass as they come; the end, an error (the overall
- * deadline aborting the fetch errors the upstream reader) or the client's cancel is reported once.
+ * The upstream body as a JS stream: chunks pass as they come; the end, an error, the abort signal
+ * (the overall deadline; it errors the stream even while nobody reads it) or the client's cancel
+ * is reported once.
  */
 function guardedBody(
   source: ReadableStream<Uint8Array>,
+  signal: AbortSignal,
   finish: (outcome: "done" | "failed" | "cancelled", err?: unknown) => void,
 ): ReadableStream<Uint8Array> {
   const reader = source.getReader();
   let settled = false;
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
   const settle = (outcome: "done" | "failed" | "cancelled", err?: unknown) => {
-    if (settled) return;
+    if (settled) return false;
     settled = true;
+    signal.removeEventListener("abort", onAbort);
     finish(outcome, err);
+    return true;
+  };
+  const onAbort = () => {
+    if (settle("failed", signal.reason)) {
+      controller.error(signal.reason);
+      reader.cancel(signal.reason).catch(() => {});
+    }
   };
   return new ReadableStream<Uint8Array>({
-    async pull(controller) {
+    start(c) {
+      controller = c;
+      signal.addEventListener("abort", onAbort, { once: true });
+    },
+    async pull(c) {
       let chunk: ReadableStreamReadResult<Uint8Array>;
       try {
         chunk = await reader.read();
       } catch (e) {
-        settle("failed", e);
-        controller.error(e);
+        if (settle("failed", e)) c.error(e);
         return;
       }
+      if (settled) return;
       if (chunk.done) {
         settle("done");
-        controller.close();
+        c.close();
       } else {
-        controller.enqueue(chunk.value);
+        c.enqueue(chunk.value);
       }
     },
     cancel(reason) {

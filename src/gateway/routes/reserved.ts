@@ -16,6 +16,9 @@ export const RESERVED_PATHS = [
 
 /** The reserved path that a canonical path equals or is under, or null. */
 export function reservedPathOf(path: string): string | null {
+  // Every reserved path starts with "/a", "/h", "/r", "/m" or "/.": most paths are out at once.
+  const c = path.charCodeAt(1);
+  if (c !== 0x61 && c !== 0x68 && c !== 0x72 && c !== 0x6d && c !== 0x2e) return null;
   for (const r of RESERVED_PATHS) {
     if (path.startsWith(r) && (path.length === r.length || path.charCodeAt(r.length) === 47)) return r;
   }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { RESERVED_PATHS, reservedPathOf } from "./reserved.ts";
 import { routeProblems, RouteTable } from "./table.ts";
 
 const table = new RouteTable([
@@ -107,4 +108,15 @@ Deno.test("routeProblems: reserved and non-canonical prefixes, odd upstream URLs
   assert.match(problems[0], /under \/admin, which the gateway serves itself/);
   assert.match(problems[3], /canonical form is "\/x"/);
   for (const p of problems) assert.ok(!p.includes("\n"), "one line each");
+});
+
+Deno.test("reservedPathOf: the gateway's own paths and everything under them, on segment boundaries", () => {
+  for (const r of RESERVED_PATHS) {
+    assert.equal(reservedPathOf(r), r);
+    assert.equal(reservedPathOf(r + "/x"), r);
+    assert.equal(reservedPathOf(r + "x"), null);
+  }
+  for (const p of ["/", "/api", "/a", "/healthy", "/.well-known", "/.well-known/other", "/Admin"]) {
+    assert.equal(reservedPathOf(p), null, p);
+  }
 });

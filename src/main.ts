@@ -15,7 +15,8 @@ import { loadConfig } from "./config/load.ts";
 import type { GatewayConfig } from "./config/schema.ts";
 import { startEngine } from "./engine/mod.ts";
 import { adminRoutes } from "./gateway/admin/routes.ts";
-import { createGatewayApp } from "./gateway/app.ts";
+import { createGatewayApp, createOpsApp, type GatewayDeps } from "./gateway/app.ts";
+import { DEFAULT_CREDENTIAL_PARAMS } from "./gateway/target/query.ts";
 import { startDemoUpstream } from "./gateway/demo/upstream.ts";
 import { ClaimsSigner } from "./gateway/jwt/signer.ts";
 import { signingKeysFromEnv } from "./gateway/jwt/signing_keys.ts";
@@ -27,7 +28,8 @@ import { countingStore } from "./gateway/observe/store_metrics.ts";
 import { MemoryRateLimiter } from "./gateway/ratelimit/memory_limiter.ts";
 import { RedisRateLimiter } from "./gateway/ratelimit/redis_limiter.ts";
 import type { RateLimiter } from "./gateway/ratelimit/types.ts";
-import { RouteTable } from "./gateway/routes/table.ts";
+import { redactUrl, redactUrlsIn } from "./gateway/observe/redact.ts";
+import { routeProblems, RouteTable } from "./gateway/routes/table.ts";
 import { createKey } from "./keys/manage.ts";
 import { keysDbPath, openKeyStore } from "./keys/open.ts";
 import { publishingKeyStore, subscribeKeyChangesFromRedis } from "./keys/redis_changes.ts";
@@ -49,10 +51,16 @@ async function main(args: string[]): Promise<void> {
     ({ config, file } = await loadConfig({ path: configPath }));
   } catch (e) {
     if (e instanceof ConfigError) {
-      console.error(e.message);
+      console.error(redactUrlsIn(e.message));
       Deno.exit(2);
     }
     throw e;
+  }
+  // Routes are checked against the gateway's own paths and canonical form before anything starts.
+  const routeErrors = routeProblems(config.routes);
+  if (routeErrors.length > 0) {
+    console.error(new ConfigError(file ?? "(defaults)", routeErrors).message);
+    Deno.exit(2);
   }
   // Container-friendly overrides of the listening address.
   const envHost = Deno.env.get("GATEWAY_HOST"), envPort = Deno.env.get("GATEWAY_PORT");
@@ -129,7 +137,9 @@ async function main(args: string[]): Promise<void> {
     verification: config.policy.verifyAlg ? { alg: config.policy.verifyAlg, key: bundleKey! } : undefined,
     httpSend: config.policy.httpSend.enabled ? config.policy.httpSend : undefined,
     log: (entry) => {
-      const props = entry as unknown as Record<string, unknown>;
+      // The source may be a URL with credentials, and a message may quote one.
+      const props: Record<string, unknown> = { ...entry, source: redactUrl(entry.source) };
+      if (entry.message !== undefined) props.message = redactUrlsIn(entry.message);
       if (entry.level === "error") policyLog.error(entry.event, props);
       else policyLog.info(entry.event, props);
     },
@@ -153,7 +163,7 @@ async function main(args: string[]): Promise<void> {
     routes = [{ id: "demo", prefix: "/", upstream: demo.url }];
   }
 
-  const app = createGatewayApp({
+  const deps: GatewayDeps = {
     routes: new RouteTable(routes),
     evaluator: engine,
     policyStatus: {
@@ -187,7 +197,11 @@ async function main(args: string[]): Promise<void> {
       ? undefined
       : { redis: () => redisHealth(redis) },
     admin: adminRoutes({ store, token: env("GATEWAY_ADMIN_TOKEN") ?? "", hmacSecret: opened.secret }),
-  });
+    trustRequestId: config.server.trustRequestId,
+    credentialParams: [...DEFAULT_CREDENTIAL_PARAMS, ...config.upstream.stripQueryParams],
+    separateOps: config.server.admin !== undefined,
+  };
+  const app = createGatewayApp(deps);
 
   const server = Deno.serve({
     hostname: config.server.hostname,
@@ -195,9 +209,38 @@ async function main(args: string[]): Promise<void> {
     onListen: () => {},
   }, app.fetch);
   const url = `http://${hostForUrl(config.server.hostname)}:${server.addr.port}`;
-  log.info("listening", { url, config: file ?? "(defaults)", bundle, keys_db: dbPath });
+  const adminServer = config.server.admin === undefined ? null : Deno.serve({
+    hostname: config.server.admin.hostname,
+    port: config.server.admin.port,
+    onListen: () => {},
+  }, createOpsApp(deps).fetch);
+  const adminUrl = adminServer === null
+    ? null
+    : `http://${hostForUrl(config.server.admin!.hostname)}:${adminServer.addr.port}`;
+  log.info("listening", {
+    url,
+    admin_url: adminUrl ?? url,
+    config: file ?? "(defaults)",
+    bundle: redactUrl(bundle),
+    keys_db: dbPath,
+  });
+
+  // Deno.serve stops accepting for good when accept() fails (e.g. EMFILE once connections that
+  // never finish their headers have used up the file descriptors: see the README). Say so and
+  // exit non-zero, so that a supervisor restarts the process, rather than serve nothing.
+  let stopping = false;
+  for (const [name, s] of [["main", server], ["admin", adminServer]] as const) {
+    s?.finished.then(() => null, (e: unknown) => e).then(async (error) => {
+      if (stopping) return;
+      log.error("listener stopped: exiting", { listener: name, error: error && redactUrlsIn(String(error)) });
+      await closeLogging();
+      Deno.exit(1);
+    });
+  }
 
   const stop = async () => {
+    stopping = true;
+    await adminServer?.shutdown();
     await server.shutdown();
     manager.stop();
     await demo?.shutdown();
@@ -210,7 +253,7 @@ async function main(args: string[]): Promise<void> {
   Deno.addSignalListener("SIGINT", stop);
   Deno.addSignalListener("SIGTERM", stop);
 
-  if (demo !== null) await printDemoBanner(url, { store, secret: opened.secret });
+  if (demo !== null) await printDemoBanner(url, { store, secret: opened.secret, adminUrl: adminUrl ?? url });
 }
 
 /**
@@ -234,7 +277,7 @@ async function openRedis(
   const redis = RedisConnection.open(settings, {
     onStateChange: (state, error) => {
       if (state === "up") return log.info("redis connected");
-      const props = { code: error?.code, error: error?.message };
+      const props = { code: error?.code, error: error?.message && redactUrlsIn(error.message) };
       log.warn("redis unreachable: /readyz and shared rate limits answer 503 until it is back", props);
     },
     onResubscribed: () => {
@@ -255,7 +298,7 @@ async function openRedis(
 /** First run of the demo: create a demo key and show it (once: only its hash is stored). */
 async function printDemoBanner(
   url: string,
-  ctx: { store: import("./keys/types.ts").KeyStore; secret: Uint8Array },
+  ctx: { store: import("./keys/types.ts").KeyStore; secret: Uint8Array; adminUrl: string },
 ): Promise<void> {
   const lines = [`\nPolicy gateway (demo) listening on ${url}`];
   const existing = await ctx.store.list({ org: "demo" });
@@ -282,7 +325,9 @@ async function printDemoBanner(
       } --env test`,
     );
   }
-  lines.push(`Health: ${url}/readyz   Metrics: ${url}/metrics   JWKS: ${url}/.well-known/jwks.json\n`);
+  lines.push(
+    `Health: ${ctx.adminUrl}/readyz   Metrics: ${ctx.adminUrl}/metrics   JWKS: ${url}/.well-known/jwks.json\n`,
+  );
   console.error(lines.join("\n"));
 }
 

@@ -66,3 +66,36 @@ Deno.test("unreadable or unparsable files are ConfigErrors", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("edge options: defaults, and what is refused", () => {
+  const d = parseConfig({});
+  assert.equal(d.server.trustRequestId, false);
+  assert.equal(d.server.admin, undefined);
+  assert.deepEqual(d.upstream.stripQueryParams, []);
+  const c = parseConfig({
+    server: { port: 8080, trustRequestId: true, admin: { port: 9090 } },
+    upstream: { stripQueryParams: ["Sig"] },
+  });
+  assert.deepEqual(c.server.admin, { hostname: "127.0.0.1", port: 9090 });
+  assert.deepEqual(c.upstream.stripQueryParams, ["sig"]);
+  const problems = (doc: unknown) => {
+    try {
+      parseConfig(doc, "gw.yaml");
+      return "";
+    } catch (e) {
+      assert.ok(e instanceof ConfigError);
+      return e.message;
+    }
+  };
+  assert.match(
+    problems({ server: { port: 8080, admin: { port: 8080 } } }),
+    /server\.admin\.port: must differ/,
+  );
+  for (const header of ["X-Forwarded-For", "x-forwarded-prefix", "x-real-ip", "forwarded", "host"]) {
+    assert.match(
+      problems({ input: { headers: [header] } }),
+      /input\.headers\.0: a caller sets this field/,
+      header,
+    );
+  }
+});

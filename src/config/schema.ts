@@ -7,6 +7,27 @@ import { z } from "zod";
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const FORBIDDEN_INPUT_HEADERS = new Set(["authorization", "x-api-key", "proxy-authorization", "cookie"]);
+/**
+ * Client-address and forwarding fields: a caller sets them at will and the gateway removes them
+ * before the upstream (src/gateway/proxy/headers.ts), so a policy must not decide on them
+ * (`input.request.client.address` is the address the gateway saw). Every `x-forwarded-*` too.
+ */
+const FORWARDING_INPUT_HEADERS = new Set([
+  "forwarded",
+  "x-real-ip",
+  "true-client-ip",
+  "x-client-ip",
+  "x-cluster-client-ip",
+  "cf-connecting-ip",
+  "fastly-client-ip",
+  "x-original-url",
+  "x-original-uri",
+  "x-rewrite-url",
+  "x-http-method-override",
+  "x-http-method",
+  "x-method-override",
+  "host",
+]);
 const ms = (def: number) => z.number().int().positive().default(def);
 
 const routeSchema = z.object({
@@ -23,7 +44,24 @@ export const configSchema = z.object({
   server: z.object({
     hostname: z.string().default("127.0.0.1"),
     port: z.number().int().min(0).max(65535).default(8080),
-  }).strict().prefault({}),
+    /**
+     * Keep a caller's well-formed X-Request-Id instead of making one. Only behind a proxy that
+     * sets it: a caller could otherwise reuse another request's id in the logs.
+     */
+    trustRequestId: z.boolean().default(false),
+    /**
+     * A listener of its own for /healthz, /readyz, /metrics and the admin API (/admin), e.g. on
+     * an internal interface; the main listener then answers 404 for them. The JWKS stays on the
+     * main listener (upstreams fetch it).
+     */
+    admin: z.object({
+      hostname: z.string().default("127.0.0.1"),
+      port: z.number().int().min(0).max(65535),
+    }).strict().optional(),
+  }).strict().prefault({}).refine(
+    (s) => s.admin === undefined || s.admin.port === 0 || s.admin.port !== s.port,
+    { message: "must differ from server.port", path: ["admin", "port"] },
+  ),
   policy: z.object({
     /** A .tar.gz bundle, a directory of .rego files, or an http(s) URL. Default: build/bundle.tar.gz when
      * it exists, else the policies/ directory compiled at start. */
@@ -74,6 +112,12 @@ export const configSchema = z.object({
     connectTimeoutMs: ms(5_000),
     /** The whole exchange, streamed response body included. */
     timeoutMs: ms(30_000),
+    /**
+     * Query parameters removed as credentials before the policy, the log and the upstream see the
+     * query, besides the built-in ones (api_key, apikey, api-key, x-api-key, access_token, and any
+     * parameter holding a gateway API key). Compared case-insensitively.
+     */
+    stripQueryParams: z.array(z.string().min(1).transform((n) => n.toLowerCase())).default([]),
   }).strict().prefault({}),
   limits: z.object({
     maxUrlLength: z.number().int().min(64).default(8192),
@@ -87,6 +131,9 @@ export const configSchema = z.object({
       z.string().regex(HEADER_NAME).transform((h) => h.toLowerCase()).refine(
         (h) => !FORBIDDEN_INPUT_HEADERS.has(h),
         "credentials never go into the policy input",
+      ).refine(
+        (h) => !FORWARDING_INPUT_HEADERS.has(h) && !h.startsWith("x-forwarded-"),
+        "a caller sets this field at will and the upstream never gets it: use input.request.client / host",
       ),
     ).default(["user-agent", "content-type", "accept"]),
   }).strict().prefault({}),

@@ -1,14 +1,17 @@
 /**
  * Assembles the gateway's Hono app. The request pipeline, in order:
  *
- *   request id → requestLimits → routing → auth → decision → throttle → proxy → record
+ *   request id → requestLimits → target → routing → auth → decision → throttle → proxy → record
  *
  * It runs as stages in one handler (pipeline.ts), which assigns the request id first and records
- * the request (metrics, decision log) last, whatever answered it.
+ * the request (metrics, decision log) last, whatever answered it. The target stage reads the one
+ * canonical method, host, path and query (target/target.ts) every later stage uses; Hono routes on
+ * that same path (its getPath is the target's).
  *
  * Operational endpoints (/healthz, /readyz, /metrics, /.well-known/jwks.json) and the admin API
  * (/admin) are routes of their own in front of it, with the requestId middleware: they get a
- * request id but no decision-log line.
+ * request id but no decision-log line. With `separateOps`, /healthz, /readyz, /metrics and /admin
+ * are left out of this app (createOpsApp serves them on another listener) and answer 404 here.
  */
 import { Hono } from "hono";
 import type { PolicyEvaluator } from "../engine/types.ts";
@@ -32,6 +35,9 @@ import { requestId } from "./request_id/middleware.ts";
 import { routingStage } from "./routes/middleware.ts";
 import type { RouteTable } from "./routes/table.ts";
 import { addRateLimitHeaders, throttleStage } from "./throttle/middleware.ts";
+import { targetStage } from "./target/middleware.ts";
+import { DEFAULT_CREDENTIAL_PARAMS } from "./target/query.ts";
+import { honoGetPath, type TargetOptions } from "./target/target.ts";
 
 export interface UpstreamSettings {
   connectMs: number;
@@ -67,20 +73,53 @@ export interface GatewayDeps {
   /** For tests: the fetch the proxy uses. */
   fetch?: typeof fetch;
   now?: () => Date;
+  /** Keep a caller's well-formed X-Request-Id (server.trustRequestId). Default false. */
+  trustRequestId?: boolean;
+  /** Query parameter names removed as credentials (upstream.stripQueryParams). */
+  credentialParams?: readonly string[];
+  /** The listener's scheme. Default "http". */
+  scheme?: "http" | "https";
+  /** /healthz, /readyz, /metrics and /admin are served by createOpsApp on another listener. */
+  separateOps?: boolean;
 }
 
-export function createGatewayApp(d: GatewayDeps): Hono<GatewayEnv> {
-  const app = new Hono<GatewayEnv>();
+/** An app that routes on the canonical path (target/target.ts), with the JSON error answer. */
+function newApp(target: TargetOptions): Hono<GatewayEnv> {
+  const app = new Hono<GatewayEnv>({ getPath: honoGetPath(target) });
   app.onError((err, c) => {
     const state = c.get("state");
     if (state) state.detail = err.message;
     return errorResponse(c, err instanceof GatewayError ? err.reason : "internal_error");
   });
+  return app;
+}
 
+function targetOptions(d: GatewayDeps): TargetOptions {
+  return {
+    scheme: d.scheme ?? "http",
+    credentialParams: new Set((d.credentialParams ?? DEFAULT_CREDENTIAL_PARAMS).map((n) => n.toLowerCase())),
+  };
+}
+
+/** The operational endpoints and the admin API, for a listener of their own (server.admin). */
+export function createOpsApp(d: GatewayDeps): Hono<GatewayEnv> {
+  const app = newApp(targetOptions(d));
+  mountOps(app, d, { health: true, jwks: true });
+  return app;
+}
+
+function mountOps(app: Hono<GatewayEnv>, d: GatewayDeps, serve: { health: boolean; jwks: boolean }) {
   // The request id on the operational and admin endpoints; the pipeline assigns its own, so that
   // the proxied path has a single handler and no middleware chain.
-  for (const path of OPS_PATHS) app.use(path, requestId());
-  if (d.admin) app.use("/admin", requestId()).use("/admin/*", requestId());
+  const trustRequestId = d.trustRequestId ?? false;
+  for (const path of OPS_PATHS) {
+    if (path === "/.well-known/jwks.json" ? serve.jwks : serve.health) {
+      app.use(path, requestId({ trustRequestId }));
+    }
+  }
+  if (serve.health && d.admin) {
+    app.use("/admin", requestId({ trustRequestId })).use("/admin/*", requestId({ trustRequestId }));
+  }
   app.route(
     "/",
     opsRoutes({
@@ -88,9 +127,16 @@ export function createGatewayApp(d: GatewayDeps): Hono<GatewayEnv> {
       metrics: d.metrics,
       jwks: () => d.signer.jwks(),
       dependencies: d.dependencies,
+      serve,
     }),
   );
-  if (d.admin) app.route("/admin", d.admin);
+  if (serve.health && d.admin) app.route("/admin", d.admin);
+}
+
+export function createGatewayApp(d: GatewayDeps): Hono<GatewayEnv> {
+  const target = targetOptions(d);
+  const app = newApp(target);
+  mountOps(app, d, { health: !d.separateOps, jwks: true });
 
   const entrypoint = d.entrypoint;
   const cache = d.decisionCache === false
@@ -100,6 +146,7 @@ export function createGatewayApp(d: GatewayDeps): Hono<GatewayEnv> {
 
   const steps = [
     { stage: requestLimitsStage(d.limits) },
+    { stage: targetStage(target) },
     { stage: routingStage(d.routes) },
     { stage: authStage({ verifier: d.verifier, extract: d.extractKey }) },
     {
@@ -124,10 +171,16 @@ export function createGatewayApp(d: GatewayDeps): Hono<GatewayEnv> {
         connectMs: d.upstream.connectMs,
         overallMs: d.upstream.overallMs,
         maxBodyBytes: d.limits.maxBodyBytes,
+        scheme: d.scheme,
         fetch: d.fetch,
       }),
     },
   ];
-  app.all("*", pipeline(steps, requestRecorder({ metrics: d.metrics, sink: d.sink })));
+  app.all(
+    "*",
+    pipeline(steps, requestRecorder({ metrics: d.metrics, sink: d.sink }), {
+      trustRequestId: d.trustRequestId,
+    }),
+  );
   return app;
 }

@@ -14,6 +14,16 @@ export interface RequestState {
   requestId: string;
   /** performance.now() at arrival. */
   startedAt: number;
+  /**
+   * The canonical request target (target/target.ts), set by the pipeline's target stage: the one
+   * method, host, path and query every later stage and the upstream see. Null until then (and for
+   * a refused target).
+   */
+  method: string | null;
+  host: string;
+  path: string | null;
+  /** "" or "?…", without credential parameters. */
+  search: string;
   route: CompiledRoute | null;
   key: KeyRecord | null;
   decision: Decision | null;
@@ -33,12 +43,26 @@ export interface RequestState {
   upstreamStatus: number | null;
   /** The request's header fields, read once (by the limits stage) and reused by the proxy. */
   headerPairs: [string, string][] | null;
+  /**
+   * Names the caller's `Connection` header lists (lower-case; null without one): hop-by-hop for
+   * this request, so neither forwarded nor shown to the policy. Set by the limits stage.
+   */
+  connectionTokens: ReadonlySet<string> | null;
+  /**
+   * Settles once a streamed response body has ended (or was cut, or the client left): the request
+   * is recorded then, so the decision log can say the body was cut. Null for any other answer.
+   */
+  bodyDone: Promise<void> | null;
 }
 
 export function newRequestState(requestId: string, startedAt: number): RequestState {
   return {
     requestId,
     startedAt,
+    method: null,
+    host: "",
+    path: null,
+    search: "",
     route: null,
     key: null,
     decision: null,
@@ -52,6 +76,8 @@ export function newRequestState(requestId: string, startedAt: number): RequestSt
     jti: null,
     upstreamStatus: null,
     headerPairs: null,
+    connectionTokens: null,
+    bodyDone: null,
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * The request pipeline as one Hono handler: runs the stages in order until one answers, then
- * records the request (metrics, decision log). Behaves as the same stages chained as middlewares
+ * records the request (metrics, decision log; for a streamed response body, once the body has
+ * ended). Behaves as the same stages chained as middlewares
  * (`stageMiddleware`s, with the recorder after them all) would — an exception in a stage is answered as the app's
  * error handler answers it, and each stage's `after` step sees the responses of the stages after
  * it — at a lower cost per request: one async function instead of a promise and a dispatch per
@@ -23,10 +24,15 @@ export interface PipelineStep {
   after?: (res: Response, state: RequestState) => void;
 }
 
-export function pipeline(steps: PipelineStep[], record: RequestRecorder): Handler<GatewayEnv> {
+export function pipeline(
+  steps: PipelineStep[],
+  record: RequestRecorder,
+  opts: { trustRequestId?: boolean } = {},
+): Handler<GatewayEnv> {
   const last = steps.length - 1;
+  const trust = opts.trustRequestId ?? false;
   return async function runPipeline(c) {
-    const state = requestState(c);
+    const state = requestState(c, trust);
     let res: Response | null = null;
     let i = 0;
     try {
@@ -45,7 +51,9 @@ export function pipeline(steps: PipelineStep[], record: RequestRecorder): Handle
     }
     for (let j = Math.min(i, last + 1) - 1; j >= 0; j--) steps[j].after?.(res, state);
     res.headers.set("x-request-id", state.requestId);
-    record(c, state, res.status);
+    const status = res.status;
+    if (state.bodyDone === null) record(c, state, status);
+    else state.bodyDone.then(() => record(c, state, status));
     return res;
   };
 }

@@ -129,36 +129,62 @@ export async function seedKeys(dbPath: string): Promise<TestKeys> {
   }
 }
 
+/** Creates a key with these scopes in the KV store at `dbPath` (before the gateway starts). */
+export async function addKey(dbPath: string, subject: string, scopes: string[]): Promise<string> {
+  const store = await KvKeyStore.open(dbPath);
+  try {
+    const ctx = { store, secret: KEY_SECRET };
+    return (await createKey(ctx, { org: "acme", subject, identityType: "service", scopes, env: "test" }))
+      .rawKey;
+  } finally {
+    store.close();
+  }
+}
+
 export interface GatewayProc {
   proc: Proc;
   url: string;
+  port: number;
+  /** Where /readyz, /metrics and /admin are: `url`, or the admin listener's with `admin`. */
+  opsUrl: string;
   close(): Promise<void>;
 }
 
-/** Writes a config file, starts `src/main.ts` on a free port and waits (bounded) for /readyz 200. */
-export async function startGateway(
-  opts: { dir: string; config: Record<string, unknown> },
-): Promise<GatewayProc> {
-  const port = freePort();
-  const config = { ...opts.config, server: { hostname: "127.0.0.1", port } };
-  const configPath = `${opts.dir}/gateway.yaml`;
+/** Writes the config file and spawns `src/main.ts` with the test environment. */
+async function spawnGateway(dir: string, config: Record<string, unknown>): Promise<Proc> {
+  const configPath = `${dir}/gateway.yaml`;
   await Deno.writeTextFile(configPath, toYaml(config));
-  const proc = spawn(
+  return spawn(
     ["run", "-A", "--unstable-kv", `${ROOT}src/main.ts`, "--config", configPath],
     {
-      GATEWAY_KEYS_DB: `${opts.dir}/keys.db`,
+      GATEWAY_KEYS_DB: `${dir}/keys.db`,
       GATEWAY_KEY_SECRET: KEY_SECRET,
       NO_COLOR: "1",
     },
   );
+}
+
+/**
+ * Writes a config file, starts `src/main.ts` on a free port and waits (bounded) for /readyz 200.
+ * With `admin`, the operational endpoints get a listener of their own (server.admin).
+ */
+export async function startGateway(
+  opts: { dir: string; config: Record<string, unknown>; admin?: boolean; server?: Record<string, unknown> },
+): Promise<GatewayProc> {
+  const port = freePort();
+  const adminPort = opts.admin ? freePort() : null;
+  const server: Record<string, unknown> = { hostname: "127.0.0.1", port, ...opts.server };
+  if (adminPort !== null) server.admin = { hostname: "127.0.0.1", port: adminPort };
+  const proc = await spawnGateway(opts.dir, { ...opts.config, server });
   const url = `http://127.0.0.1:${port}`;
+  const opsUrl = adminPort === null ? url : `http://127.0.0.1:${adminPort}`;
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let last = "";
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(`${url}/readyz`);
+      const res = await fetch(`${opsUrl}/readyz`);
       last = await res.text();
-      if (res.status === 200) return { proc, url, close: () => proc.kill() };
+      if (res.status === 200) return { proc, url, port, opsUrl, close: () => proc.kill() };
     } catch {
       // not listening yet
     }
@@ -169,6 +195,24 @@ export async function startGateway(
   throw new Error(
     `gateway not ready within ${READY_TIMEOUT_MS} ms; last /readyz: ${last}\nstderr:\n${proc.stderr()}`,
   );
+}
+
+/**
+ * Starts `src/main.ts` with a configuration it must refuse: resolves with its exit code and
+ * stderr once it exits (bounded: killed after `timeoutMs`).
+ */
+export async function gatewayRefusing(
+  dir: string,
+  config: Record<string, unknown>,
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; stderr: string }> {
+  const proc = await spawnGateway(dir, { ...config, server: { hostname: "127.0.0.1", port: freePort() } });
+  const status = await Promise.race([
+    proc.child.status,
+    new Promise<null>((r) => setTimeout(r, timeoutMs, null)),
+  ]);
+  await proc.kill();
+  return { code: status?.code ?? null, stderr: proc.stderr() };
 }
 
 export interface GatewayRun {
@@ -187,13 +231,15 @@ export async function withGateway(
   prefix: string,
   config: (upstream: { url: string }) => Record<string, unknown>,
   body: (run: GatewayRun) => Promise<void>,
+  opts: { admin?: boolean; server?: Record<string, unknown>; before?: (dir: string) => Promise<void> } = {},
 ): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix });
   const keys = await seedKeys(`${dir}/keys.db`);
+  await opts.before?.(dir);
   const upstream = await startUpstream();
   let gw: GatewayProc | null = null;
   try {
-    gw = await startGateway({ dir, config: config(upstream) });
+    gw = await startGateway({ dir, config: config(upstream), admin: opts.admin, server: opts.server });
     await body({ dir, keys, upstream, gw });
   } finally {
     await gw?.close();

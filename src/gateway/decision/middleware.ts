@@ -14,7 +14,7 @@ import { type BundleInfo, type EngineErrorCode, JsonText, type PolicyEvaluator }
 import type { GatewayEnv } from "../context.ts";
 import { errorResponse } from "../errors/respond.ts";
 import { policyReason, type ReasonId } from "../errors/reasons.ts";
-import type { InputParts } from "../input/build.ts";
+import type { HeaderSource, InputParts } from "../input/build.ts";
 import { inputJson } from "../input/encode.ts";
 import type { DecisionCache } from "./cache.ts";
 import type { Decision } from "./schema.ts";
@@ -52,20 +52,21 @@ export function decisionStage(opts: DecisionOptions): Stage {
   const cache = opts.cache;
 
   return function decide(c, state) {
-    const key = state.key, route = state.route;
-    if (key === null || route === null) throw new Error("decision: needs auth and route before it");
+    const key = state.key, route = state.route, method = state.method, path = state.path;
+    if (key === null || route === null || method === null || path === null) {
+      throw new Error("decision: needs the target, auth and route before it");
+    }
     const raw = c.req.raw;
-    const url = c.req.url;
-    const q = url.indexOf("?");
+    const tokens = state.connectionTokens;
     const parts: InputParts = {
       key,
       route,
       requestId: state.requestId,
-      method: raw.method,
-      path: c.req.path,
-      host: raw.headers.get("host") ?? "",
-      search: q === -1 ? "" : url.slice(q),
-      headers: raw.headers,
+      method,
+      path,
+      host: state.host,
+      search: state.search,
+      headers: tokens === null ? raw.headers : withoutTokens(raw.headers, tokens),
       headerAllowList: allowList,
       clientAddress: c.env?.remoteAddr?.hostname ?? "",
       now: NOT_YET,
@@ -106,6 +107,11 @@ export function decisionStage(opts: DecisionOptions): Stage {
     }
     return conclude(c, state, checked.decision);
   };
+}
+
+/** The headers as the upstream gets them: without those the caller's `Connection` names. */
+function withoutTokens(headers: Headers, tokens: ReadonlySet<string>): HeaderSource {
+  return { get: (name) => tokens.has(name) ? null : headers.get(name) };
 }
 
 /** Placeholder until the clock is read (only when the policy is evaluated). */

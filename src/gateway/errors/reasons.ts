@@ -10,6 +10,10 @@ export interface ReasonSpec {
 }
 
 export const REASONS = {
+  /** The path cannot be made canonical safely (target/normalize.ts): encoded slash, control, … */
+  path_invalid: { status: 400, error: "bad_request" },
+  /** The request target is not an origin-form target for this Host (target/target.ts). */
+  target_invalid: { status: 400, error: "bad_request" },
   key_missing: { status: 401, error: "unauthorized" },
   key_malformed: { status: 401, error: "unauthorized" },
   key_unknown: { status: 401, error: "unauthorized" },
@@ -17,6 +21,8 @@ export const REASONS = {
   key_expired: { status: 401, error: "unauthorized" },
   policy_denied: { status: 403, error: "forbidden" },
   route_not_found: { status: 404, error: "not_found" },
+  /** CONNECT, TRACE, TRACK: never proxied. */
+  method_not_allowed: { status: 405, error: "method_not_allowed" },
   request_too_large: { status: 413, error: "payload_too_large" },
   uri_too_long: { status: 414, error: "uri_too_long" },
   rate_limited: { status: 429, error: "too_many_requests" },
@@ -25,6 +31,8 @@ export const REASONS = {
   client_closed: { status: 499, error: "client_closed_request" },
   internal_error: { status: 500, error: "internal_error" },
   upstream_unreachable: { status: 502, error: "bad_gateway" },
+  /** The upstream answered with a status no client may be given (outside 200–599, or 101). */
+  upstream_invalid: { status: 502, error: "bad_gateway" },
   policy_error: { status: 503, error: "service_unavailable" },
   policy_undefined: { status: 503, error: "service_unavailable" },
   policy_malformed: { status: 503, error: "service_unavailable" },

@@ -27,6 +27,8 @@ export interface OpsOptions {
   dependencies?: Record<string, DependencyCheck>;
   /** Default: DEFAULT_DEPENDENCY_TIMEOUT_MS (500). */
   dependencyTimeoutMs?: number;
+  /** Which endpoints to serve: /healthz, /readyz and /metrics (`health`), the JWKS. Default: all. */
+  serve?: { health: boolean; jwks: boolean };
 }
 
 /** The paths opsRoutes answers (the app puts the request-id middleware on exactly these). */
@@ -35,6 +37,14 @@ export const OPS_PATHS = ["/healthz", "/readyz", "/metrics", "/.well-known/jwks.
 export function opsRoutes(opts: OpsOptions): Hono<GatewayEnv> {
   const { policy, metrics, jwks } = opts;
   const app = new Hono<GatewayEnv>();
+  const serve = opts.serve ?? { health: true, jwks: true };
+  if (serve.jwks) {
+    app.get("/.well-known/jwks.json", (c) => {
+      c.header("cache-control", "public, max-age=300");
+      return c.json(jwks());
+    });
+  }
+  if (!serve.health) return app;
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   const checker = new DependencyChecker(opts.dependencies ?? {}, opts.dependencyTimeoutMs);
   app.get("/readyz", async (c) => {
@@ -53,10 +63,6 @@ export function opsRoutes(opts: OpsOptions): Hono<GatewayEnv> {
   app.get("/metrics", async (c) => {
     c.header("content-type", metrics.contentType);
     return c.body(await metrics.text());
-  });
-  app.get("/.well-known/jwks.json", (c) => {
-    c.header("cache-control", "public, max-age=300");
-    return c.json(jwks());
   });
   return app;
 }

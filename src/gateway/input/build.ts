@@ -34,6 +34,11 @@ export interface InputV1 {
   route: { id: string; upstream: string; prefix: string };
 }
 
+/** Where the input's header values come from: the request's headers, less hop-by-hop ones. */
+export interface HeaderSource {
+  get(name: string): string | null;
+}
+
 export interface InputParts {
   key: KeyRecord;
   route: CompiledRoute;
@@ -41,9 +46,9 @@ export interface InputParts {
   method: string;
   path: string;
   host: string;
-  /** The URL's search part, "?a=1" or "". */
+  /** The URL's search part, "?a=1" or "" (canonical: credential parameters removed). */
   search: string;
-  headers: Headers;
+  headers: HeaderSource;
   /** Lower-case header names copied into `request.headers`. */
   headerAllowList: readonly string[];
   clientAddress: string;

@@ -8,7 +8,7 @@
  */
 import type { KeyRecord } from "../../keys/types.ts";
 import type { CompiledRoute } from "../routes/table.ts";
-import { INPUT_VERSION, type InputParts } from "./build.ts";
+import { type HeaderSource, INPUT_VERSION, type InputParts } from "./build.ts";
 
 const identityJson = new WeakMap<KeyRecord, string>();
 const routeJson = new WeakMap<CompiledRoute, string>();
@@ -39,7 +39,7 @@ function routeOf(route: CompiledRoute): string {
   return json;
 }
 
-function headersOf(headers: Headers, allowList: readonly string[]): string {
+function headersOf(headers: HeaderSource, allowList: readonly string[]): string {
   let out = "{";
   for (const name of allowList) {
     const v = headers.get(name);

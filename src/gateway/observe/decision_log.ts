@@ -5,6 +5,7 @@
  */
 import type { RequestState } from "../context.ts";
 import type { LineWriter } from "./line_writer.ts";
+import { redactUrlsIn } from "./redact.ts";
 
 export interface DecisionLine {
   ts: string;
@@ -56,7 +57,8 @@ export function decisionLine(
     decision_cache: state.decisionCache,
     upstream_status: state.upstreamStatus,
   };
-  if (state.detail !== null) line.detail = state.detail;
+  // A detail is an internal message (an exception's, the engine's, fetch's): URLs in it redacted.
+  if (state.detail !== null) line.detail = redactUrlsIn(state.detail);
   return line;
 }
 

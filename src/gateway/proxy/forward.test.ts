@@ -4,6 +4,7 @@ import { RouteTable } from "../routes/table.ts";
 import { FakeSigner, FakeUpstream, keyRecord } from "../testing/fakes.ts";
 import { errorBody, harness } from "../testing/harness.ts";
 import { proxy } from "./forward.ts";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { HeaderRules } from "./headers.ts";
 
 const rules = new HeaderRules({ jwtHeader: "authorization", jwtPrefix: "Bearer ", via: "1.1 gw" });
@@ -248,5 +249,163 @@ Deno.test("streaming is chunk by chunk: each echoed chunk returns before the nex
     assert.equal(end.done, true);
   } finally {
     await server.shutdown();
+  }
+});
+
+/** A raw HTTP/1.1 upstream on loopback: `respond` gets the request head and writes bytes. */
+function rawUpstream(respond: (head: string, conn: Deno.Conn) => Promise<void>) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const conns = new Set<Deno.Conn>();
+  (async () => {
+    for await (const conn of listener) {
+      conns.add(conn);
+      (async () => {
+        const buf = new Uint8Array(16384);
+        let head = "";
+        while (!head.includes("\r\n\r\n")) {
+          const n = await conn.read(buf).catch(() => null);
+          if (n === null) return;
+          head += new TextDecoder().decode(buf.subarray(0, n));
+        }
+        await respond(head, conn).catch(() => {});
+      })();
+    }
+  })().catch(() => {});
+  return {
+    url: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`,
+    close() {
+      listener.close();
+      for (const c of conns) {
+        try {
+          c.close();
+        } catch { /* closed */ }
+      }
+    },
+  };
+}
+
+const write = (conn: Deno.Conn, text: string) => conn.write(new TextEncoder().encode(text));
+
+Deno.test("an upstream status outside 200–599 (or 101) → 502 upstream_invalid, never a 500", async () => {
+  for (const status of [600, 999, 101]) {
+    const up = rawUpstream(async (_head, conn) => {
+      await write(conn, `HTTP/1.1 ${status} X\r\ncontent-length: 2\r\nconnection: close\r\n\r\nhi`);
+      conn.close();
+    });
+    try {
+      const { app, states } = gateway(up.url);
+      const res = await app.request("/api/x");
+      assert.equal(res.status, 502, String(status));
+      assert.equal((await errorBody(res)).reason, "upstream_invalid");
+      assert.equal(states[0].upstreamStatus, status);
+    } finally {
+      up.close();
+    }
+  }
+});
+
+Deno.test("a small body that stalls → 504 upstream_timeout at the overall deadline", async () => {
+  const up = rawUpstream(async (_head, conn) => {
+    await write(conn, "HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npartial");
+  });
+  try {
+    const { app } = gateway(up.url, { overallMs: 300 });
+    const started = performance.now();
+    const res = await app.request("/api/x");
+    assert.equal(res.status, 504);
+    assert.equal((await errorBody(res)).reason, "upstream_timeout");
+    assert.ok(performance.now() - started < 2000);
+  } finally {
+    up.close();
+  }
+});
+
+Deno.test("a streamed body that stalls is cut at the overall deadline; the state says upstream_timeout", async () => {
+  const up = rawUpstream(async (_head, conn) => {
+    await write(conn, "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n7\r\npartial\r\n");
+  });
+  try {
+    const { app, states } = gateway(up.url, { overallMs: 300 });
+    const res = await app.request("/api/x");
+    assert.equal(res.status, 200);
+    const reader = res.body!.getReader();
+    assert.equal(new TextDecoder().decode((await reader.read()).value), "partial");
+    const started = performance.now();
+    await assert.rejects(reader.read());
+    assert.ok(performance.now() - started < 2000, "cut within the deadline's sweep");
+    await states[0].bodyDone;
+    assert.equal(states[0].reason, "upstream_timeout");
+    assert.equal(states[0].outcome, "error");
+    assert.match(states[0].detail ?? "", /response body cut/);
+  } finally {
+    up.close();
+  }
+});
+
+Deno.test("upstream errors in the log carry no query string", async () => {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  const { app, states } = gateway(`http://127.0.0.1:${port}`);
+  const res = await app.request("/api/x?sig=s3cret-signature");
+  assert.equal(res.status, 502);
+  assert.match(states[0].detail ?? "", new RegExp(`127\\.0\\.0\\.1:${port}/x\\?\\*\\*\\*`));
+  assert.ok(!states[0].detail!.includes("s3cret"), states[0].detail!);
+});
+
+Deno.test("compressed answers pass untouched: the bytes always agree with Content-Encoding/-Length", async () => {
+  const small = new TextEncoder().encode("hello ".repeat(500));
+  const large = new Uint8Array(200 * 1024).map((_, i) => 65 + (i * 7919 % 16)); // compressible
+  const seenAccept: (string | null)[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+    const accept = req.headers.get("accept-encoding");
+    seenAccept.push(accept);
+    const url = new URL(req.url);
+    const plain = url.pathname.endsWith("large") ? large : small;
+    const always = url.pathname.includes("always");
+    if (always || (accept ?? "").includes("gzip")) {
+      const gz = new Uint8Array(gzipSync(plain));
+      return new Response(gz, {
+        headers: { "content-encoding": "gzip", "content-length": String(gz.length) },
+      });
+    }
+    return new Response(plain);
+  });
+  try {
+    const { app } = gateway(`http://127.0.0.1:${server.addr.port}`);
+    for (
+      const path of ["/api/honours/small", "/api/honours/large", "/api/always/small", "/api/always/large"]
+    ) {
+      for (const accept of [undefined, "gzip, br"]) {
+        const res = await app.request(path, accept ? { headers: { "accept-encoding": accept } } : {});
+        assert.equal(res.status, 200);
+        const bytes = new Uint8Array(await res.arrayBuffer());
+        const encoding = res.headers.get("content-encoding");
+        const length = res.headers.get("content-length");
+        if (length !== null) assert.equal(Number(length), bytes.length, `${path} ${accept}: length`);
+        const plain = encoding === "gzip" ? new Uint8Array(gunzipSync(bytes)) : bytes;
+        assert.deepEqual(plain, path.endsWith("large") ? large : small, `${path} ${accept}: body`);
+        assert.equal(encoding === "gzip", path.includes("always"), `${path} ${accept}: encoding`);
+      }
+    }
+    assert.ok(seenAccept.every((a) => a === "identity"), JSON.stringify(seenAccept));
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("a streamed body nobody reads is still ended (and recorded) at the overall deadline", async () => {
+  const up = rawUpstream(async (_head, conn) => {
+    await write(conn, "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n7\r\npartial\r\n");
+  });
+  try {
+    const { app, states } = gateway(up.url, { overallMs: 200 });
+    const res = await app.request("/api/x");
+    assert.equal(res.status, 200);
+    await states[0].bodyDone; // settles although the body is never read
+    assert.equal(states[0].reason, "upstream_timeout");
+    await assert.rejects(res.body!.getReader().read());
+  } finally {
+    up.close();
   }
 });

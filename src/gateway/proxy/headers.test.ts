@@ -101,3 +101,59 @@ Deno.test("downstream: hop-by-hop dropped, set-cookie kept separately", () => {
   assert.deepEqual(h.getSetCookie(), ["a=1", "b=2"]);
   assert.equal(h.get("content-type"), "text/plain");
 });
+
+Deno.test("upstream: the caller's Connection removes caller fields only, never the gateway's or the policy's", () => {
+  const h = up(
+    new Headers({ connection: "x-gateway-org, x-request-id, authorization, via, x-mine", "x-mine": "1" }),
+    {
+      policyHeaders: { "X-Gateway-Org": "acme" },
+    },
+  );
+  assert.equal(h.get("x-gateway-org"), "acme");
+  assert.equal(h.get("x-request-id"), "rid-12345678");
+  assert.equal(h.get("authorization"), "Bearer TOKEN");
+  assert.equal(h.get("via"), "1.1 gw");
+  assert.equal(h.get("x-mine"), null);
+});
+
+Deno.test("upstream: forwarding, client-address and override fields are the gateway's alone", () => {
+  const caller = {
+    forwarded: "for=6.6.6.6",
+    "x-forwarded-for": "6.6.6.6",
+    "x-forwarded-host": "evil",
+    "x-forwarded-proto": "https",
+    "x-forwarded-port": "1",
+    "x-forwarded-prefix": "/admin",
+    "x-forwarded-server": "evil",
+    "x-real-ip": "6.6.6.6",
+    "true-client-ip": "6.6.6.6",
+    "x-client-ip": "6.6.6.6",
+    "x-original-url": "/admin",
+    "x-rewrite-url": "/admin",
+    "x-http-method-override": "DELETE",
+    "x-method-override": "DELETE",
+    "accept-encoding": "gzip",
+  };
+  const h = up(new Headers(caller), {
+    policyHeaders: { "X-Real-IP": "1.1.1.1", "X-Forwarded-Prefix": "/p" },
+  });
+  assert.equal(h.get("x-forwarded-for"), "10.0.0.1");
+  assert.equal(h.get("x-forwarded-host"), "api.example.com");
+  assert.equal(h.get("x-forwarded-proto"), "http");
+  assert.equal(h.get("accept-encoding"), "identity");
+  for (
+    const name of [
+      "forwarded",
+      "x-forwarded-port",
+      "x-forwarded-prefix",
+      "x-forwarded-server",
+      "x-real-ip",
+      "true-client-ip",
+      "x-client-ip",
+      "x-original-url",
+      "x-rewrite-url",
+      "x-http-method-override",
+      "x-method-override",
+    ]
+  ) assert.equal(h.get(name), null, name);
+});

@@ -3,6 +3,19 @@
  * lists, Keep-Alive, Proxy-Connection, TE, Transfer-Encoding, Upgrade) are not forwarded in either
  * direction. Towards the upstream the caller's credentials are removed and replaced by the
  * gateway's JWT, and the request id, forwarding fields and Via are the gateway's own.
+ *
+ * - The caller's `Connection` only removes the caller's own fields: never one the gateway or the
+ *   policy sets (`Connection: x-gateway-org` cannot delete the policy's X-Gateway-Org).
+ * - Fields a caller could use to claim another client address, another URL or another method
+ *   (`Forwarded`, every `X-Forwarded-*`, `X-Real-IP`, `True-Client-IP`, `X-Original-URL`,
+ *   `X-HTTP-Method-Override`, …) are removed; the gateway sets `X-Forwarded-For/-Host/-Proto`
+ *   itself. A policy cannot set them either.
+ * - `Accept-Encoding: identity` goes to the upstream whatever the caller asked: Deno's fetch
+ *   decompresses a gzip or br response unless the request's Accept-Encoding is exactly
+ *   `identity`, and then still reports the upstream's Content-Encoding and Content-Length, so a
+ *   compressed answer would reach the client decoded under headers saying otherwise (pinned by
+ *   fetch_encoding.test.ts). With `identity` the upstream's bytes pass untouched (an upstream
+ *   that compresses anyway is passed through compressed, with its own, true, headers).
  */
 
 const HOP_BY_HOP = [
@@ -17,19 +30,51 @@ const HOP_BY_HOP = [
   "proxy-authenticate",
 ];
 
-/** Fields the gateway sets itself towards the upstream; the caller's and the policy's are dropped. */
+/**
+ * Fields the gateway sets itself towards the upstream, or that nobody but the gateway may set:
+ * the caller's and the policy's are dropped. Every `x-forwarded-*` field is dropped too
+ * (isForwardingField).
+ */
 const GATEWAY_OWNED = [
   "host",
   "authorization",
   "x-api-key",
   "x-request-id",
-  "forwarded",
-  "x-forwarded-for",
-  "x-forwarded-host",
-  "x-forwarded-proto",
   "via",
   "content-length",
+  "accept-encoding",
+  // Client address and forwarding claims.
+  "forwarded",
+  "x-real-ip",
+  "true-client-ip",
+  "x-client-ip",
+  "x-cluster-client-ip",
+  "cf-connecting-ip",
+  "fastly-client-ip",
+  "x-original-forwarded-for",
+  // URL and method overrides some frameworks honour.
+  "x-original-url",
+  "x-original-uri",
+  "x-rewrite-url",
+  "x-http-method-override",
+  "x-http-method",
+  "x-method-override",
 ];
+
+/** `x-forwarded-for`, `-host`, `-proto`, `-port`, `-prefix`, `-server`, …: never the caller's. */
+function isForwardingField(name: string): boolean {
+  return name.charCodeAt(0) === 120 && name.startsWith("x-forwarded-"); // "x"
+}
+
+/** The names a `Connection` field lists (lower-case), or null when it lists none. */
+export function connectionTokens(value: string): Set<string> | null {
+  let set: Set<string> | null = null;
+  for (const token of value.split(",")) {
+    const t = token.trim().toLowerCase();
+    if (t) (set ??= new Set()).add(t);
+  }
+  return set;
+}
 
 export interface UpstreamHeaderOptions {
   /** Header carrying the JWT; "authorization" by default. */
@@ -48,6 +93,8 @@ export interface UpstreamRequestFacts {
   proto: string;
   contentLength: string | null;
   policyHeaders?: Record<string, string>;
+  /** What the caller's Connection field lists; read from `incoming` when not given. */
+  connectionTokens?: ReadonlySet<string> | null;
 }
 
 export type HeaderPairs = [string, string][];
@@ -69,16 +116,21 @@ export class HeaderRules {
 
   /**
    * Fields for the upstream request, from the caller's (lower-case names, as Headers yields them).
-   * Policy headers may add fields, never gateway-owned or hop-by-hop ones.
+   * Policy headers may add fields, never gateway-owned, forwarding or hop-by-hop ones.
    */
   upstream(incoming: HeaderPairs, r: UpstreamRequestFacts): HeaderPairs {
-    const drop = withConnectionTokens(this.#dropUp, incoming);
+    const drop = this.#dropUp;
+    const tokens = r.connectionTokens === undefined ? tokensOf(incoming) : r.connectionTokens;
     const out: HeaderPairs = [];
-    for (const pair of incoming) if (!drop.has(pair[0])) out.push(pair);
+    for (const pair of incoming) {
+      const name = pair[0];
+      if (drop.has(name) || isForwardingField(name) || (tokens !== null && tokens.has(name))) continue;
+      out.push(pair);
+    }
     if (r.policyHeaders) {
       for (const name in r.policyHeaders) {
         const lower = name.toLowerCase();
-        if (drop.has(lower)) continue;
+        if (drop.has(lower) || isForwardingField(lower)) continue;
         const i = out.findIndex((p) => p[0] === lower);
         if (i !== -1) out.splice(i, 1);
         out.push([lower, r.policyHeaders[name]]);
@@ -88,10 +140,8 @@ export class HeaderRules {
       [this.#jwtHeader, this.#jwtPrefix + r.token],
       ["x-request-id", r.requestId],
       ["via", this.#via],
-      [
-        "x-forwarded-proto",
-        r.proto,
-      ],
+      ["x-forwarded-proto", r.proto],
+      ["accept-encoding", "identity"],
     );
     if (r.clientAddress) out.push(["x-forwarded-for", r.clientAddress]);
     if (r.host) out.push(["x-forwarded-host", r.host]);
@@ -111,10 +161,9 @@ export class HeaderRules {
   }
 }
 
-function withConnectionTokens(base: Set<string>, pairs: HeaderPairs): Set<string> {
-  let set = base;
-  for (const [name, value] of pairs) if (name === "connection") set = withTokens(set, value);
-  return set;
+function tokensOf(pairs: HeaderPairs): Set<string> | null {
+  for (const [name, value] of pairs) if (name === "connection") return connectionTokens(value);
+  return null;
 }
 
 function withTokens(base: Set<string>, connection: string): Set<string> {

@@ -2,11 +2,18 @@ import assert from "node:assert/strict";
 import { harness } from "../testing/harness.ts";
 import { acceptRequestId } from "./middleware.ts";
 
-Deno.test("a well-formed caller id is kept and echoed", async () => {
-  const { app, states } = harness([]);
+Deno.test("with trustRequestId, a well-formed caller id is kept and echoed", async () => {
+  const { app, states } = harness([], {}, undefined, { trustRequestId: true });
   const res = await app.request("/", { headers: { "x-request-id": "abc-123:XYZ.9" } });
   assert.equal(res.headers.get("x-request-id"), "abc-123:XYZ.9");
   assert.equal(states[0].requestId, "abc-123:XYZ.9");
+});
+
+Deno.test("by default a caller's id is not trusted: the gateway makes its own", async () => {
+  const { app, states } = harness([]);
+  const res = await app.request("/", { headers: { "x-request-id": "abc-123:XYZ.9" } });
+  assert.match(res.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
+  assert.equal(states[0].requestId, res.headers.get("x-request-id"));
 });
 
 Deno.test("ill-formed caller ids are replaced by a UUID", () => {

@@ -2,7 +2,11 @@
  * The route table, compiled once: path prefixes (optionally hosts and methods) to upstream URLs.
  * Matching is the longest prefix first, on segment boundaries ("/api" matches "/api" and "/api/x",
  * not "/apix"); among equal prefixes, routes naming hosts or methods win over those that do not.
+ * Paths given to `match` and `upstreamUrl` are canonical (target/normalize.ts); prefixes and
+ * upstream base paths must be too (`routeProblems`, checked at start).
  */
+import { normalizePath } from "../target/normalize.ts";
+import { reservedPathOf } from "./reserved.ts";
 
 export interface RouteConfig {
   id: string;
@@ -58,10 +62,64 @@ export class RouteTable {
 
   /** The upstream URL for a matched request: base path + (possibly stripped) path + query. */
   static target(route: CompiledRoute, path: string, search: string): string {
+    return route.origin + RouteTable.upstreamPath(route, path) + search;
+  }
+
+  /** The path the upstream is to receive: the base path + the (possibly stripped) canonical path. */
+  static upstreamPath(route: CompiledRoute, path: string): string {
     let rest = route.stripPrefix ? path.slice(route.prefix === "/" ? 0 : route.prefix.length) : path;
     if (rest === "" || rest[0] !== "/") rest = "/" + rest;
-    return route.origin + route.basePath + rest + search;
+    return route.basePath + rest;
   }
+
+  /**
+   * The upstream URL, or null when a URL parser would read it as another path than the one built
+   * (fail closed: then nothing is forwarded). Never null for a canonical path under a checked
+   * route (normalize.ts and routeProblems make sure of it, and the property tests check it); the
+   * check costs one URL parse, well under a microsecond.
+   */
+  static upstreamUrl(route: CompiledRoute, path: string, search: string): string | null {
+    const upstreamPath = RouteTable.upstreamPath(route, path);
+    const url = route.origin + upstreamPath + search;
+    const parsed = URL.parse(url);
+    if (parsed === null || parsed.pathname !== upstreamPath || parsed.origin !== route.origin) return null;
+    return url;
+  }
+}
+
+/**
+ * What is wrong with the routes, as `path: problem` lines (empty when nothing): a prefix or an
+ * upstream base path that is not canonical (it could never match, or the upstream would read it
+ * differently), and a prefix equal to or under a path the gateway serves itself.
+ */
+export function routeProblems(configs: readonly RouteConfig[]): string[] {
+  const problems: string[] = [];
+  configs.forEach((r, i) => {
+    const prefix = r.prefix.length > 1 && r.prefix.endsWith("/") ? r.prefix.slice(0, -1) : r.prefix;
+    const canonical = normalizePath(prefix);
+    if (canonical !== prefix) {
+      const why = typeof canonical === "string" ? `its canonical form is "${canonical}"` : canonical.problem;
+      problems.push(`routes.${i}.prefix: "${r.prefix}" is not a canonical path (${why})`);
+      return;
+    }
+    const reserved = reservedPathOf(prefix);
+    if (reserved !== null) {
+      problems.push(
+        `routes.${i}.prefix: "${r.prefix}" is under ${reserved}, which the gateway serves itself (reserved: /admin, /healthz, /readyz, /metrics, /.well-known/jwks.json)`,
+      );
+    }
+    const base = URL.parse(r.upstream);
+    if (base !== null) {
+      const basePath = base.pathname;
+      if (normalizePath(basePath) !== basePath || base.search !== "" || base.hash !== "") {
+        problems.push(`routes.${i}.upstream: the base path must be canonical, without query or fragment`);
+      }
+      if (base.username !== "" || base.password !== "") {
+        problems.push(`routes.${i}.upstream: no credentials in the upstream URL`);
+      }
+    }
+  });
+  return problems;
 }
 
 function compileRoute(r: RouteConfig): CompiledRoute {

@@ -16,7 +16,12 @@ import {
 
 export function fakeGateway(over: Partial<GatewayDeps> = {}) {
   const lines: DecisionLine[] = [];
-  const upstream = new FakeUpstream((req) => new Response(`upstream saw ${new URL(req.url).pathname}`));
+  // With a Content-Length, as a real upstream's answer has (without one the body is streamed, and
+  // the request recorded once the test has read it).
+  const upstream = new FakeUpstream((req) => {
+    const text = `upstream saw ${new URL(req.url).pathname}`;
+    return new Response(text, { headers: { "content-length": String(text.length) } });
+  });
   const evaluator = new FakeEvaluator((input) => ({
     value: input.identity.scopes.includes("orders:read")
       ? {

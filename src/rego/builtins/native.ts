@@ -61,6 +61,7 @@ const NATIVE: [name: string, arity: number][] = [
   ["trim_prefix", 2],
   ["trim_suffix", 2],
   ["trim_space", 1],
+  ["strings.replace_n", 2],
   ["strings.reverse", 1],
   ["strings.count", 2],
   ["strings.any_prefix_match", 2],

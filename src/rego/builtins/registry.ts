@@ -189,8 +189,7 @@ const REGISTRY: readonly Builtin[] = [
     "(string, object[string: any]) => string",
     TEMPLATE,
   ),
-  // On the host until the runtime's native one treats an empty pattern as Go does.
-  host("strings.replace_n", "(object[string: string], string) => string"),
+  native("strings.replace_n", "(object[string: string], string) => string"),
   native("strings.reverse", "(string) => string"),
   host("strings.split_n", "(string, string, number) => array[string]"),
   native("substring", "(string, number, number) => string"),

@@ -118,6 +118,12 @@ const cases: Case[] = [
   ["bi_trim_space", [" \t\n hi \u00a0\u3000"], "hi"],
   ["bi_strings_replace_n", [{ a: "1", ab: "2", b: "3" }, "abcab"], "13c13"],
   ["bi_strings_replace_n", [{ "{x}": "X" }, "a{x}b{x}"], "aXbX"],
+  // Go's NewReplacer with an empty pattern (answers from OPA v0.47).
+  ["bi_strings_replace_n", [{ "": "x" }, "abc"], "xaxbxcx"],
+  ["bi_strings_replace_n", [{ "": "x", b: "B" }, "abc"], "xaxBxcx"],
+  ["bi_strings_replace_n", [{ "": "x" }, ""], "x"],
+  ["bi_strings_replace_n", [{ b: "", "": "-" }, "abc"], "-a--c-"],
+  ["bi_strings_replace_n", [{ "": "-" }, "a😀"], "-a-😀-"],
   ["bi_strings_reverse", ["héllo😀"], "😀olléh"],
   ["bi_strings_count", ["cheese", "e"], 3],
   ["bi_strings_count", ["aaaa", "aa"], 2],

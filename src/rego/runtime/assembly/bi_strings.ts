@@ -248,7 +248,9 @@ export function bi_trim_suffix(s: usize, suf: usize): usize {
 
 /**
  * strings.replace_n(patterns, s): at each position the first pattern (in key order) that matches
- * is replaced, as Go's strings.Replacer does; empty patterns are ignored.
+ * is replaced, as Go's strings.Replacer does. An empty pattern matches at every position except
+ * right after its own match (Go's genericReplacer: "ignore the empty match iff the previous loop
+ * found the empty match"), so it is inserted between characters and at both ends.
  */
 export function bi_strings_replace_n(pats: usize, s: usize): usize {
   if (!is(pats, T_OBJECT)) return typeError("strings.replace_n", 1, "object", pats);
@@ -261,20 +263,28 @@ export function bi_strings_replace_n(pats: usize, s: usize): usize {
   const p = strPtr(s), n = lenOf(s);
   const start = heapTop();
   let i: u32 = 0;
-  while (i < n) {
+  let prevMatchEmpty = false;
+  while (i <= n) {
     let hit = false;
     for (let j: u32 = 0; j < np; j++) {
       const k = keyAt(pats, j);
       const m = lenOf(k);
-      if (m > 0 && hasPrefix(p + i, n - i, strPtr(k), m)) {
+      if (m == 0 ? !prevMatchEmpty : hasPrefix(p + i, n - i, strPtr(k), m)) {
         const v = valAt(pats, j);
         pushBytes(strPtr(v), lenOf(v));
         i += m;
+        prevMatchEmpty = m == 0;
         hit = true;
         break;
       }
     }
-    if (!hit) pushByte(load<u8>(p + i++));
+    if (hit) continue;
+    prevMatchEmpty = false;
+    if (i == n) break;
+    // One whole character (an empty pattern is never inserted inside a UTF-8 sequence).
+    const l = min<u32>(seqLen(load<u8>(p + i)), n - i);
+    pushBytes(p + i, l);
+    i += l;
   }
   return endString(start);
 }

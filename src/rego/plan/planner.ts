@@ -12,6 +12,7 @@ import { type Diagnostic, diagnostic } from "../diagnostics.ts";
 import { NATIVE_BUILTINS } from "../builtins/native.ts";
 import type { Block, Func, Operand, Plan, Policy } from "../ir/ir.ts";
 import { FuncBuilder, local, PlanError } from "./builder.ts";
+import { refersToRule, unmappedEntrypointMessage } from "./entrypoints.ts";
 import { planDataPath } from "./refs.ts";
 import { planRuleSet, planVirtualDoc } from "./rules.ts";
 import { specialisation } from "./specialise.ts";
@@ -139,6 +140,7 @@ export class Planner {
     const root: Block = { stmts: [] };
     const b = this.builder(root, 0);
     const loc = { file: "entrypoint", row: 0, col: 0 };
+    if (!refersToRule(this.tree, path)) throw new PlanError(unmappedEntrypointMessage(ep), loc);
     planDataPath(this, b, path.map((p) => ({ type: "string" as const, value: p, loc })), loc, (v) => {
       const obj = b.newLocal();
       b.emit({ type: "MakeObjectStmt", target: obj });

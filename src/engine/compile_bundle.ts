@@ -12,6 +12,8 @@ export interface CompileRequest {
   entrypoints: string[];
   regoVersion?: 0 | 1;
   strict: boolean;
+  /** Run binaryen's optimiser (as `build -O` did: load.ts recompiles a bundle to check its module). */
+  optimize?: boolean;
 }
 
 export function isTestFile(path: string): boolean {
@@ -38,6 +40,7 @@ export function compilePolicy(request: CompileRequest): CompiledPolicy {
       entrypoints: request.entrypoints.map(normalizeEntrypoint),
       regoVersion: request.regoVersion ?? 1,
       strict: request.strict,
+      optimize: request.optimize ?? false,
     });
   } catch (e) {
     throw new EngineError("policy_compile_failed", `compiler failed: ${(e as Error).message}`, { cause: e });

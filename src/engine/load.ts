@@ -1,28 +1,47 @@
 /**
- * Loading a candidate bundle completely: read (limits, signature) → compile if it carries only
- * sources → instantiate with the SDK → setData → check entrypoints → smoke evaluation. Only a
- * candidate that passed every step is returned; every failure is an EngineError.
+ * Loading a candidate bundle completely: read (limits, signature, data: in a worker with
+ * `readOffThread`) → compile if it carries only sources (in a worker with `compileOffThread`) →
+ * instantiate with the SDK → check the built-ins it needs → give it its data → check entrypoints
+ * → smoke evaluation. Only a candidate that passed every step is returned; every failure is an
+ * EngineError.
+ *
+ * Input dependencies (what the decision cache keys on) are believed only when they cannot have
+ * been forged: from the compiler for sources compiled here; from the manifest of a bundle whose
+ * signature was verified (it covers the manifest and the module); else recomputed by compiling
+ * the bundle's sources, and used only if that gives the very module the bundle carries. Failing
+ * that they are null, and every request is evaluated.
  */
 import { regoVersionOf } from "./bundle/manifest.ts";
-import { createHash } from "node:crypto";
-import type { FileMap } from "./bundle/archive.ts";
-import { type Bundle, isStrict, normalizeEntrypoint } from "./bundle/bundle.ts";
-import { bundleFromFiles, readBundle, type ReadOptions } from "./bundle/read.ts";
+import {
+  type BundleInput,
+  isStrict,
+  normalizeEntrypoint,
+  OPTIMIZED_METADATA_KEY,
+  type PreparedBundle,
+  STRICT_METADATA_KEY,
+} from "./bundle/bundle.ts";
+import { prepareBundle, type ReadOptions } from "./bundle/read.ts";
+import { HOST_BUILTINS } from "./builtins/index.ts";
 import { adaptBuiltins, type HostBuiltins } from "./builtin_adapter.ts";
 import type { CompiledPolicy, CompileRequest } from "./compile_bundle.ts";
-import { recordedInputDeps } from "./bundle/input_deps.ts";
+import { type InputDependencies, moduleSha256, recordedInputDeps } from "./bundle/input_deps.ts";
+import { checkBuiltins } from "./module_builtins.ts";
+import { applyDataImage, DATA_IMAGE_MIN_BYTES, type DataImage, setDataJson } from "./module_data.ts";
 import { type PolicyLoader, sdkLoader, thrownMessage, type WasmPolicy } from "./policy.ts";
 import { type BundleInfo, EngineError } from "./types.ts";
 
-export type BundleInput = { kind: "archive"; bytes: Uint8Array } | { kind: "files"; files: FileMap };
+export type { BundleInput };
 
 export interface LoadOptions extends ReadOptions {
-  /** Host built-ins offered to the module (the engine's entry point passes HOST_BUILTINS). */
+  /** Host built-ins offered to the module. Default: the engine's (HOST_BUILTINS). */
   builtins?: HostBuiltins;
-  /** Entrypoints to compile when the bundle carries only sources and its manifest lists none. */
+  /** Entrypoints the caller evaluates: compiled when the bundle carries only sources and its
+   * manifest lists none; in every case, the module must have them. */
   entrypoints?: string[];
   /** Strictness when compiling sources whose manifest does not record it. Default false. */
   strict?: boolean;
+  /** Read the bundle in a worker (bundle/prepare_off_thread.ts). Default false. */
+  readOffThread?: boolean;
   /** Compile sources in a worker, leaving this thread free (compile_off_thread.ts). Default false. */
   compileOffThread?: boolean;
   loader?: PolicyLoader;
@@ -39,37 +58,22 @@ export interface LoadedBundle {
 }
 
 export async function loadBundle(input: BundleInput, options: LoadOptions = {}): Promise<LoadedBundle> {
-  const bundle = input.kind === "archive"
-    ? await readBundle(input.bytes, options)
-    : await bundleFromFiles(input.files, options);
+  const { bundle, image } = await readBundleInput(input, options);
   const strict = isStrict(bundle.manifest) || options.strict === true;
-  // A module the bundle carries comes with the dependencies our build recorded for it, if any.
   const compiled = bundle.wasm !== undefined
-    ? { wasm: bundle.wasm, inputDependencies: recordedInputDeps(bundle.manifest, bundle.wasm) }
-    : await compileSources(options.compileOffThread === true, {
-      sources: bundle.sources.map((s) => ({ ...s, regoVersion: regoVersionOf(bundle.manifest, s.path) })),
-      entrypoints: declaredEntrypoints(bundle).length > 0
-        ? declaredEntrypoints(bundle)
-        : options.entrypoints ?? [],
-      regoVersion: bundle.manifest.rego_version,
-      strict,
-    });
-  const wasm = compiled.wasm;
-  const policy = await instantiatePolicy(
-    wasm,
-    bundle.data,
-    adaptBuiltins(options.builtins ?? {}, strict),
-    options.loader,
-  );
-  const entrypoints = checkEntrypoints(
-    bundle,
-    policy,
-    bundle.wasm === undefined ? options.entrypoints : undefined,
-  );
+    ? { wasm: bundle.wasm, inputDependencies: await moduleInputDeps(bundle, bundle.wasm, options) }
+    : await compileSources(options.compileOffThread === true, compileRequest(bundle, options, strict));
+  const builtins = adaptBuiltins(options.builtins ?? HOST_BUILTINS, strict);
+  const data = {
+    json: bundle.dataJson,
+    image: image ?? await sourcesDataImage(bundle, compiled.wasm, options),
+  };
+  const policy = await instantiatePolicy(compiled.wasm, data, builtins, options.loader);
+  const entrypoints = checkEntrypoints(bundle, policy, options.entrypoints);
   if (options.smokeTest !== false) smokeTest(policy, entrypoints);
   return {
     info: {
-      revision: bundle.manifest.revision || contentRevision(bundle),
+      revision: bundle.revision,
       entrypoints,
       loadedAt: (options.now ?? (() => new Date()))(),
       source: options.source ?? "embedded",
@@ -77,6 +81,70 @@ export async function loadBundle(input: BundleInput, options: LoadOptions = {}):
     },
     policy,
   };
+}
+
+async function readBundleInput(
+  input: BundleInput,
+  options: LoadOptions,
+): Promise<{ bundle: PreparedBundle; image: DataImage | null }> {
+  const read = { limits: options.limits, verification: options.verification };
+  if (options.readOffThread !== true) return { bundle: await prepareBundle(input, read), image: null };
+  const { prepareOffThread } = await import("./bundle/prepare_off_thread.ts");
+  return await prepareOffThread(input, read);
+}
+
+/** The data image for a module compiled since the bundle was read (module_data.ts), if worth it. */
+async function sourcesDataImage(
+  bundle: PreparedBundle,
+  wasm: Uint8Array,
+  options: LoadOptions,
+): Promise<DataImage | null> {
+  if (bundle.wasm !== undefined || options.readOffThread !== true) return null;
+  if (bundle.dataJson.byteLength < DATA_IMAGE_MIN_BYTES || options.loader !== undefined) return null;
+  const { dataImageOffThread } = await import("./bundle/prepare_off_thread.ts");
+  return await dataImageOffThread(wasm, bundle.dataJson);
+}
+
+function compileRequest(bundle: PreparedBundle, options: LoadOptions, strict: boolean): CompileRequest {
+  const declared = declaredEntrypoints(bundle);
+  return {
+    sources: bundle.sources.map((s) => ({ ...s, regoVersion: regoVersionOf(bundle.manifest, s.path) })),
+    entrypoints: declared.length > 0 ? declared : options.entrypoints ?? [],
+    regoVersion: bundle.manifest.rego_version,
+    strict,
+  };
+}
+
+/**
+ * The input dependencies of a module the bundle carries (see the module comment), or null. The
+ * recompilation takes the options the build recorded (entrypoints, Rego version, strictness,
+ * optimisation) and
+ * compares modules by hash: a difference (a module built by `opa build`, sources that are not
+ * the module's, another compiler version) leaves them null. A compile failure is no load failure:
+ * the module, not its sources, is what runs.
+ */
+async function moduleInputDeps(
+  bundle: PreparedBundle,
+  wasm: Uint8Array,
+  options: LoadOptions,
+): Promise<Record<string, InputDependencies> | null> {
+  if (bundle.signed) return recordedInputDeps(bundle.manifest, wasm);
+  const recorded = recordedInputDeps(bundle.manifest, wasm);
+  if (recorded === null || bundle.sources.length === 0 || declaredEntrypoints(bundle).length === 0) {
+    return null;
+  }
+  const { metadata } = bundle.manifest;
+  const request = {
+    ...compileRequest(bundle, options, metadata[STRICT_METADATA_KEY] === true),
+    optimize: metadata[OPTIMIZED_METADATA_KEY] === true,
+  };
+  let recompiled: CompiledPolicy;
+  try {
+    recompiled = await compileSources(options.compileOffThread === true, request);
+  } catch {
+    return null;
+  }
+  return moduleSha256(recompiled.wasm) === moduleSha256(wasm) ? recompiled.inputDependencies : null;
 }
 
 /**
@@ -92,28 +160,23 @@ async function compileSources(offThread: boolean, request: CompileRequest): Prom
   return compilePolicy(request);
 }
 
-/**
- * A bundle without a manifest revision (a directory of sources, a bare bundle) is named by its
- * content, so that logs, JWTs and /readyz still tell which policy decided.
- */
-function contentRevision(bundle: Bundle): string {
-  const h = createHash("sha256");
-  for (const src of [...bundle.sources].sort((a, b) => (a.path < b.path ? -1 : 1))) {
-    h.update(src.path).update("\0").update(src.text).update("\0");
-  }
-  h.update(JSON.stringify(bundle.data));
-  if (bundle.wasm) h.update(bundle.wasm);
-  return `sha256:${h.digest("hex").slice(0, 16)}`;
-}
-
-function declaredEntrypoints(bundle: Bundle): string[] {
+function declaredEntrypoints(bundle: PreparedBundle): string[] {
   return bundle.manifest.wasm.map((w) => w.entrypoint);
 }
 
-/** Instantiates a module with the SDK and gives it its data; failures are policy_load_failed. */
+/**
+ * The data for a module: an object, or JSON bytes as bundle/data.ts serializeData makes them with,
+ * when it was made, the module's image given them (module_data.ts).
+ */
+export type ModuleData = Record<string, unknown> | { json: Uint8Array; image: DataImage | null };
+
+/**
+ * Instantiates a module with the SDK, checks the built-ins it needs and gives it its data;
+ * failures are policy_load_failed, a missing built-in bundle_builtin_missing.
+ */
 export async function instantiatePolicy(
   wasm: Uint8Array,
-  data: Record<string, unknown>,
+  data: ModuleData,
   builtins: HostBuiltins,
   loader: PolicyLoader = sdkLoader,
 ): Promise<WasmPolicy> {
@@ -125,8 +188,12 @@ export async function instantiatePolicy(
       cause: e,
     });
   }
+  checkBuiltins(policy, builtins);
   try {
-    policy.setData(data);
+    if (!isJsonData(data)) policy.setData(data);
+    else if (data.image === null || !(await applyDataImage(policy, data.image))) {
+      setDataJson(policy, data.json);
+    }
   } catch (e) {
     throw new EngineError("policy_load_failed", `the policy module rejects the data: ${thrownMessage(e)}`, {
       cause: e,
@@ -135,8 +202,19 @@ export async function instantiatePolicy(
   return policy;
 }
 
-/** The entrypoints in force: the manifest's (each must exist) or, failing that, the module's own. */
-function checkEntrypoints(bundle: Bundle, policy: WasmPolicy, requested: string[] | undefined): string[] {
+function isJsonData(data: ModuleData): data is { json: Uint8Array; image: DataImage | null } {
+  return (data as { json?: unknown }).json instanceof Uint8Array;
+}
+
+/**
+ * The entrypoints in force: the manifest's and the caller's, each of which the module must have;
+ * with neither, the module's own.
+ */
+function checkEntrypoints(
+  bundle: PreparedBundle,
+  policy: WasmPolicy,
+  requested: string[] | undefined,
+): string[] {
   const available = Object.keys(policy.entrypoints);
   const wanted = [...declaredEntrypoints(bundle), ...(requested ?? []).map(normalizeEntrypoint)];
   const missing = wanted.filter((e) => !Object.hasOwn(policy.entrypoints, e));

@@ -2,9 +2,10 @@
  * Input dependencies in a bundle (see the compiler's analyze/input_deps.ts): which input paths each
  * entrypoint may read and which non-deterministic built-ins it may call. Hosts cache results with
  * them, so they must describe the very module the bundle carries: our build records them in the
- * manifest's metadata together with the SHA-256 of policy.wasm, and they are used only when that
- * hash matches. A bundle built elsewhere (`opa build -t wasm`) carries none: its results are never
- * cached.
+ * manifest's metadata together with the SHA-256 of policy.wasm, and they are read only when that
+ * hash matches. Anyone can write both, so the loader (load.ts) believes them only from a bundle
+ * whose signature it verified, and otherwise recomputes them from the bundle's sources. A bundle
+ * built elsewhere (`opa build -t wasm`) carries none: its results are never cached.
  */
 import { createHash } from "node:crypto";
 import type { InputDependencies } from "../../rego/mod.ts";

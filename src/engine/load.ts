@@ -42,6 +42,8 @@ export interface LoadOptions extends ReadOptions {
   strict?: boolean;
   /** Read the bundle in a worker (bundle/prepare_off_thread.ts). Default false. */
   readOffThread?: boolean;
+  /** How long the worker may take to read it (and make its data image). Default 60 s. */
+  readTimeoutMs?: number;
   /** Compile sources in a worker, leaving this thread free (compile_off_thread.ts). Default false. */
   compileOffThread?: boolean;
   loader?: PolicyLoader;
@@ -90,7 +92,7 @@ async function readBundleInput(
   const read = { limits: options.limits, verification: options.verification };
   if (options.readOffThread !== true) return { bundle: await prepareBundle(input, read), image: null };
   const { prepareOffThread } = await import("./bundle/prepare_off_thread.ts");
-  return await prepareOffThread(input, read);
+  return await prepareOffThread(input, read, { timeoutMs: options.readTimeoutMs });
 }
 
 /** The data image for a module compiled since the bundle was read (module_data.ts), if worth it. */
@@ -102,7 +104,7 @@ async function sourcesDataImage(
   if (bundle.wasm !== undefined || options.readOffThread !== true) return null;
   if (bundle.dataJson.byteLength < DATA_IMAGE_MIN_BYTES || options.loader !== undefined) return null;
   const { dataImageOffThread } = await import("./bundle/prepare_off_thread.ts");
-  return await dataImageOffThread(wasm, bundle.dataJson);
+  return await dataImageOffThread(wasm, bundle.dataJson, { timeoutMs: options.readTimeoutMs });
 }
 
 function compileRequest(bundle: PreparedBundle, options: LoadOptions, strict: boolean): CompileRequest {

@@ -137,7 +137,7 @@ export interface GatewayProc {
 
 /** Writes a config file, starts `src/main.ts` on a free port and waits (bounded) for /readyz 200. */
 export async function startGateway(
-  opts: { dir: string; config: Record<string, unknown> },
+  opts: { dir: string; config: Record<string, unknown>; env?: Record<string, string> },
 ): Promise<GatewayProc> {
   const port = freePort();
   const config = { ...opts.config, server: { hostname: "127.0.0.1", port } };
@@ -149,6 +149,7 @@ export async function startGateway(
       GATEWAY_KEYS_DB: `${opts.dir}/keys.db`,
       GATEWAY_KEY_SECRET: KEY_SECRET,
       NO_COLOR: "1",
+      ...opts.env,
     },
   );
   const url = `http://127.0.0.1:${port}`;
@@ -187,13 +188,14 @@ export async function withGateway(
   prefix: string,
   config: (upstream: { url: string }) => Record<string, unknown>,
   body: (run: GatewayRun) => Promise<void>,
+  options: { env?: Record<string, string> } = {},
 ): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix });
   const keys = await seedKeys(`${dir}/keys.db`);
   const upstream = await startUpstream();
   let gw: GatewayProc | null = null;
   try {
-    gw = await startGateway({ dir, config: config(upstream) });
+    gw = await startGateway({ dir, config: config(upstream), env: options.env });
     await body({ dir, keys, upstream, gw });
   } finally {
     await gw?.close();

@@ -8,27 +8,24 @@
  * Input dependencies (what the decision cache keys on) are believed only when they cannot have
  * been forged: from the compiler for sources compiled here; from the manifest of a bundle whose
  * signature was verified (it covers the manifest and the module); else recomputed by compiling
- * the bundle's sources, and used only if that gives the very module the bundle carries. Failing
- * that they are null, and every request is evaluated.
+ * the bundle's sources, and used only if that gives the very module the bundle carries
+ * (bundle/input_deps.ts trustedInputDeps; in the bundle worker when there is one). Failing that
+ * they are null, and every request is evaluated.
  */
-import { regoVersionOf } from "./bundle/manifest.ts";
-import {
-  type BundleInput,
-  isStrict,
-  normalizeEntrypoint,
-  OPTIMIZED_METADATA_KEY,
-  type PreparedBundle,
-  STRICT_METADATA_KEY,
-} from "./bundle/bundle.ts";
+import { type BundleInput, isStrict, normalizeEntrypoint, type PreparedBundle } from "./bundle/bundle.ts";
+import { compileRequestFor, declaredEntrypoints } from "./bundle/compile_request.ts";
+import { type InputDependencies, trustedInputDeps } from "./bundle/input_deps.ts";
+import type { BundleWorker } from "./bundle/prepare_off_thread.ts";
 import { prepareBundle, type ReadOptions } from "./bundle/read.ts";
 import { HOST_BUILTINS } from "./builtins/index.ts";
 import { adaptBuiltins, type HostBuiltins } from "./builtin_adapter.ts";
 import type { CompiledPolicy, CompileRequest } from "./compile_bundle.ts";
-import { type InputDependencies, moduleSha256, recordedInputDeps } from "./bundle/input_deps.ts";
 import { checkBuiltins } from "./module_builtins.ts";
 import { applyDataImage, DATA_IMAGE_MIN_BYTES, type DataImage, setDataJson } from "./module_data.ts";
 import { type PolicyLoader, sdkLoader, thrownMessage, type WasmPolicy } from "./policy.ts";
 import { type BundleInfo, EngineError } from "./types.ts";
+
+type InputDeps = Record<string, InputDependencies>;
 
 export type { BundleInput };
 
@@ -44,6 +41,8 @@ export interface LoadOptions extends ReadOptions {
   readOffThread?: boolean;
   /** How long the worker may take to read it (and make its data image). Default 60 s. */
   readTimeoutMs?: number;
+  /** The worker to read in (kept across loads: see bundle/prepare_off_thread.ts); default: one per load. */
+  bundleWorker?: BundleWorker;
   /** Compile sources in a worker, leaving this thread free (compile_off_thread.ts). Default false. */
   compileOffThread?: boolean;
   loader?: PolicyLoader;
@@ -60,11 +59,17 @@ export interface LoadedBundle {
 }
 
 export async function loadBundle(input: BundleInput, options: LoadOptions = {}): Promise<LoadedBundle> {
-  const { bundle, image } = await readBundleInput(input, options);
+  const { bundle, image, inputDependencies } = await readBundleInput(input, options);
   const strict = isStrict(bundle.manifest) || options.strict === true;
+  const compile = (request: CompileRequest) => compileSources(options.compileOffThread === true, request);
   const compiled = bundle.wasm !== undefined
-    ? { wasm: bundle.wasm, inputDependencies: await moduleInputDeps(bundle, bundle.wasm, options) }
-    : await compileSources(options.compileOffThread === true, compileRequest(bundle, options, strict));
+    ? {
+      wasm: bundle.wasm,
+      inputDependencies: inputDependencies !== undefined
+        ? inputDependencies
+        : await trustedInputDeps(bundle, compile),
+    }
+    : await compile(compileRequestFor(bundle, options.entrypoints ?? [], strict));
   const builtins = adaptBuiltins(options.builtins ?? HOST_BUILTINS, strict);
   const data = {
     json: bundle.dataJson,
@@ -88,11 +93,14 @@ export async function loadBundle(input: BundleInput, options: LoadOptions = {}):
 async function readBundleInput(
   input: BundleInput,
   options: LoadOptions,
-): Promise<{ bundle: PreparedBundle; image: DataImage | null }> {
+): Promise<{ bundle: PreparedBundle; image: DataImage | null; inputDependencies?: InputDeps | null }> {
   const read = { limits: options.limits, verification: options.verification };
   if (options.readOffThread !== true) return { bundle: await prepareBundle(input, read), image: null };
   const { prepareOffThread } = await import("./bundle/prepare_off_thread.ts");
-  return await prepareOffThread(input, read, { timeoutMs: options.readTimeoutMs });
+  return await prepareOffThread(input, read, {
+    timeoutMs: options.readTimeoutMs,
+    worker: options.bundleWorker,
+  });
 }
 
 /** The data image for a module compiled since the bundle was read (module_data.ts), if worth it. */
@@ -104,54 +112,16 @@ async function sourcesDataImage(
   if (bundle.wasm !== undefined || options.readOffThread !== true) return null;
   if (bundle.dataJson.byteLength < DATA_IMAGE_MIN_BYTES || options.loader !== undefined) return null;
   const { dataImageOffThread } = await import("./bundle/prepare_off_thread.ts");
-  return await dataImageOffThread(wasm, bundle.dataJson, { timeoutMs: options.readTimeoutMs });
-}
-
-function compileRequest(bundle: PreparedBundle, options: LoadOptions, strict: boolean): CompileRequest {
-  const declared = declaredEntrypoints(bundle);
-  return {
-    sources: bundle.sources.map((s) => ({ ...s, regoVersion: regoVersionOf(bundle.manifest, s.path) })),
-    entrypoints: declared.length > 0 ? declared : options.entrypoints ?? [],
-    regoVersion: bundle.manifest.rego_version,
-    strict,
-  };
-}
-
-/**
- * The input dependencies of a module the bundle carries (see the module comment), or null. The
- * recompilation takes the options the build recorded (entrypoints, Rego version, strictness,
- * optimisation) and
- * compares modules by hash: a difference (a module built by `opa build`, sources that are not
- * the module's, another compiler version) leaves them null. A compile failure is no load failure:
- * the module, not its sources, is what runs.
- */
-async function moduleInputDeps(
-  bundle: PreparedBundle,
-  wasm: Uint8Array,
-  options: LoadOptions,
-): Promise<Record<string, InputDependencies> | null> {
-  if (bundle.signed) return recordedInputDeps(bundle.manifest, wasm);
-  const recorded = recordedInputDeps(bundle.manifest, wasm);
-  if (recorded === null || bundle.sources.length === 0 || declaredEntrypoints(bundle).length === 0) {
-    return null;
-  }
-  const { metadata } = bundle.manifest;
-  const request = {
-    ...compileRequest(bundle, options, metadata[STRICT_METADATA_KEY] === true),
-    optimize: metadata[OPTIMIZED_METADATA_KEY] === true,
-  };
-  let recompiled: CompiledPolicy;
-  try {
-    recompiled = await compileSources(options.compileOffThread === true, request);
-  } catch {
-    return null;
-  }
-  return moduleSha256(recompiled.wasm) === moduleSha256(wasm) ? recompiled.inputDependencies : null;
+  return await dataImageOffThread(wasm, bundle.dataJson, {
+    timeoutMs: options.readTimeoutMs,
+    worker: options.bundleWorker,
+  });
 }
 
 /**
  * The compiler (and binaryen, ~40 MB of heap) is loaded only when sources are compiled on this
- * thread: a gateway that compiles in a worker, or loads built bundles, never carries it.
+ * thread: a gateway that compiles in workers never carries it there (its bundle worker does,
+ * once it has checked an unsigned bundle's dependencies).
  */
 async function compileSources(offThread: boolean, request: CompileRequest): Promise<CompiledPolicy> {
   if (offThread) {
@@ -160,10 +130,6 @@ async function compileSources(offThread: boolean, request: CompileRequest): Prom
   }
   const { compilePolicy } = await import("./compile_bundle.ts");
   return compilePolicy(request);
-}
-
-function declaredEntrypoints(bundle: PreparedBundle): string[] {
-  return bundle.manifest.wasm.map((w) => w.entrypoint);
 }
 
 /**

@@ -91,14 +91,15 @@ export async function makeDataImage(wasm: Uint8Array, json: Uint8Array): Promise
 }
 
 /** Bytes of an image copied between two turns of the event loop (see applyDataImage). */
-export const IMAGE_SLICE_BYTES = 2 * 1024 * 1024;
+export const IMAGE_SLICE_BYTES = 512 * 1024;
 
 /**
  * Puts an image made from the same module into `policy`; false (nothing changed) if it cannot.
  *
  * The copy goes in slices of IMAGE_SLICE_BYTES with a turn of the event loop between them: the
  * first write to freshly grown memory costs a page fault per page, which on the project's
- * machines made one 131 MB copy take 1.8 s (the same copy again: 45 ms). The policy is not in
+ * machines made one 131 MB copy take 1.8 s (the same copy again: 45 ms), a slice 5-60 ms
+ * depending on the machine's load. The policy is not in
  * force yet, so requests meanwhile are decided by the one that is.
  */
 export async function applyDataImage(policy: WasmPolicy, image: DataImage): Promise<boolean> {

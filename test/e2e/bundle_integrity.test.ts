@@ -47,15 +47,31 @@ function builtFiles(
   return assembleFiles({ manifest, data: opts.data ?? {}, wasm: compiled.wasm, sources });
 }
 
-/** A tar.gz holding a data.json of about `bytes` bytes (records, as a large real one would be). */
+/** A built bundle with a data.json of about `bytes` bytes, made by another process (fixtures/data_bundle.ts). */
 async function bigDataBundle(bytes: number): Promise<Uint8Array> {
-  const files = builtFiles(GET_ONLY, { revision: "big-data" });
-  const records: string[] = [];
-  for (let i = 0, size = 0; size < bytes; i++, size += 100) {
-    records.push(`"u${i}":{"name":"user-${i}","org":"org-${i % 100}","quota":${i % 1000},"tags":["a","b"]}`);
+  const dir = await Deno.makeTempDir({ prefix: "gw-e2e-data-" });
+  try {
+    await Deno.writeTextFile(join(dir, "gateway.rego"), GET_ONLY);
+    const out = join(dir, "bundle.tar.gz");
+    const made = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        `${ROOT}test/e2e/fixtures/data_bundle.ts`,
+        join(dir, "gateway.rego"),
+        out,
+        String(bytes),
+        "big-data",
+      ],
+      cwd: ROOT,
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    if (!made.success) throw new Error(new TextDecoder().decode(made.stderr));
+    return await Deno.readFile(out);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
-  files.set("data.json", new TextEncoder().encode(`{"users":{${records.join(",")}}}`));
-  return await writeBundle(files);
 }
 
 /** Replaces the bundle file in one step (a reader never sees half of it). */

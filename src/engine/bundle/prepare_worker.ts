@@ -1,8 +1,10 @@
 /**
- * The bundle worker (see prepare_off_thread.ts). Two requests:
+ * The bundle worker (see prepare_off_thread.ts): requests by id, answered by id. Two kinds:
  * - prepare: prepareBundle (read.ts): the PreparedBundle back (its module and data transferred,
- *   not copied); when it carries a module and its data is large, the module's data image too
- *   (module_data.ts), so that the serving thread only copies memory;
+ *   not copied); when it carries a module, the input dependencies that can be believed
+ *   (input_deps.ts: recompiling its sources here when it is unsigned, so that no compile worker
+ *   is started for it) and, when its data is large, the module's data image (module_data.ts), so
+ *   that the serving thread only copies memory;
  * - image: the data image of a module compiled since (a bundle of sources).
  * Failures come back as the EngineError's code and message.
  *
@@ -12,6 +14,8 @@
 /// <reference lib="deno.worker" />
 import type { BundleInput, PreparedBundle } from "./bundle.ts";
 import type { ReadOptions } from "./read.ts";
+import type { InputDependencies } from "./input_deps.ts";
+import type { CompileRequest } from "../compile_bundle.ts";
 import type { DataImage } from "../module_data.ts";
 import type { EngineError } from "../types.ts";
 
@@ -20,7 +24,13 @@ export type WorkerRequest =
   | { kind: "image"; wasm: Uint8Array; dataJson: Uint8Array };
 
 export type WorkerReply =
-  | { ok: true; bundle?: PreparedBundle; image: DataImage | null }
+  | {
+    ok: true;
+    bundle?: PreparedBundle;
+    image: DataImage | null;
+    /** For a bundle carrying a module: its dependencies as input_deps.ts trustedInputDeps gives them. */
+    inputDependencies?: Record<string, InputDependencies> | null;
+  }
   | { ok: false; code: EngineError["code"]; message: string };
 
 async function imageOf(wasm: Uint8Array, dataJson: Uint8Array): Promise<DataImage | null> {
@@ -42,15 +52,22 @@ async function imageOf(wasm: Uint8Array, dataJson: Uint8Array): Promise<DataImag
   }
 }
 
-self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
+self.onmessage = async (e: MessageEvent<{ id: number; request: WorkerRequest }>) => {
+  const { id, request } = e.data;
   let reply: WorkerReply;
   try {
-    if (e.data.kind === "prepare") {
+    if (request.kind === "prepare") {
       const { prepareBundle } = await import("./read.ts");
-      const bundle = await prepareBundle(e.data.input, e.data.options);
-      reply = { ok: true, bundle, image: bundle.wasm ? await imageOf(bundle.wasm, bundle.dataJson) : null };
+      const bundle = await prepareBundle(request.input, request.options);
+      if (bundle.wasm === undefined) reply = { ok: true, bundle, image: null };
+      else {
+        const { trustedInputDeps } = await import("./input_deps.ts");
+        const compile = async (r: CompileRequest) => (await import("../compile_bundle.ts")).compilePolicy(r);
+        const inputDependencies = await trustedInputDeps(bundle, compile);
+        reply = { ok: true, bundle, image: await imageOf(bundle.wasm, bundle.dataJson), inputDependencies };
+      }
     } else {
-      reply = { ok: true, image: await imageOf(e.data.wasm, e.data.dataJson) };
+      reply = { ok: true, image: await imageOf(request.wasm, request.dataJson) };
     }
   } catch (err) {
     const { EngineError } = await import("../types.ts");
@@ -66,7 +83,7 @@ self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
     if (reply.bundle?.wasm) transfer.push(reply.bundle.wasm.buffer as ArrayBuffer);
     if (reply.image) transfer.push(reply.image.memory);
   }
-  self.postMessage(reply, [...new Set(transfer)]);
+  self.postMessage({ id, reply }, [...new Set(transfer)]);
 };
 
 self.postMessage({ ready: true });

@@ -140,7 +140,9 @@ export class Planner {
     const root: Block = { stmts: [] };
     const b = this.builder(root, 0);
     const loc = { file: "entrypoint", row: 0, col: 0 };
-    if (!refersToRule(this.tree, path)) throw new PlanError(unmappedEntrypointMessage(ep), loc);
+    if (!refersToRule(this.tree, path)) {
+      throw new PlanError(unmappedEntrypointMessage(ep), { file: "entrypoint", row: 1, col: 1 });
+    }
     planDataPath(this, b, path.map((p) => ({ type: "string" as const, value: p, loc })), loc, (v) => {
       const obj = b.newLocal();
       b.emit({ type: "MakeObjectStmt", target: obj });

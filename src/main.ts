@@ -6,14 +6,15 @@
  *
  * Secrets come from the environment only: GATEWAY_KEY_SECRET (API-key HMAC; else a generated file
  * beside the key store), GATEWAY_ADMIN_TOKEN (enables /admin), GATEWAY_JWT_KEYS (private JWKs; else
- * an ephemeral key), GATEWAY_BUNDLE_KEY (bundle signature verification). GATEWAY_CONFIG names the
+ * an ephemeral key), GATEWAY_BUNDLE_KEY (bundle signature verification), GATEWAY_BUNDLE_TOKEN /
+ * GATEWAY_BUNDLE_HEADERS (credentials for an http(s) bundle server). GATEWAY_CONFIG names the
  * configuration file; GATEWAY_HOST / GATEWAY_PORT override where it listens; GATEWAY_KEYS_DB where
  * the key store lives; REDIS_URL (may hold the password) where Redis is, when it is used.
  */
 import { ConfigError } from "./config/errors.ts";
 import { loadConfig } from "./config/load.ts";
 import type { GatewayConfig } from "./config/schema.ts";
-import { startEngine } from "./engine/mod.ts";
+import { bundleHeadersFromEnv, CredentialsError, shownBundleUrl, startEngine } from "./engine/mod.ts";
 import { adminRoutes } from "./gateway/admin/routes.ts";
 import { createGatewayApp, createOpsApp, type GatewayDeps } from "./gateway/app.ts";
 import { DEFAULT_CREDENTIAL_PARAMS } from "./gateway/target/query.ts";
@@ -128,9 +129,19 @@ async function main(args: string[]): Promise<void> {
   if (config.policy.verifyAlg && !bundleKey) {
     throw new ConfigError(file ?? "(defaults)", ["policy.verifyAlg is set but GATEWAY_BUNDLE_KEY is not"]);
   }
+  let bundleHeaders: Record<string, string>;
+  try {
+    bundleHeaders = bundleHeadersFromEnv(env);
+  } catch (e) {
+    if (e instanceof CredentialsError) throw new ConfigError("(environment)", [e.message]);
+    throw e;
+  }
+  const shownBundle = /^https?:\/\//i.test(bundle) ? shownBundleUrl(bundle) : bundle;
   const policyLog = opsLogger("policy");
   const { engine, manager } = await startEngine({
     bundle,
+    headers: bundleHeaders,
+    limits: config.policy.bundleLimits,
     entrypoints: [config.policy.entrypoint],
     watch: config.policy.watch,
     pollIntervalMs: config.policy.pollSeconds * 1000,
@@ -221,7 +232,7 @@ async function main(args: string[]): Promise<void> {
     url,
     admin_url: adminUrl ?? url,
     config: file ?? "(defaults)",
-    bundle: redactUrl(bundle),
+    bundle: shownBundle,
     keys_db: dbPath,
   });
 

@@ -21,6 +21,7 @@ import {
   type Manifest,
   MANIFEST_FILE,
   normalizeEntrypoint,
+  OPTIMIZED_METADATA_KEY,
   STRICT_METADATA_KEY,
 } from "../engine/bundle/bundle.ts";
 import { isDataFile, mergeDataFiles } from "../engine/bundle/data.ts";
@@ -95,7 +96,7 @@ export async function gatherInputs(paths: string[]): Promise<FileMap> {
   for (const path of paths) {
     const info = await Deno.stat(path);
     const files: FileMap = info.isDirectory
-      ? await readBundleDirectory(path)
+      ? await readBundleDirectory(path, { maxDataBytes: Number.MAX_SAFE_INTEGER }) // the gateway's to bound
       : new Map([[basename(path), await Deno.readFile(path)]]);
     for (const [name, bytes] of files) {
       if (!isBundleFile(name)) continue;
@@ -132,6 +133,7 @@ export async function runBuild(config: BuildConfig): Promise<BuildResult> {
     metadata: {
       ...base.metadata,
       [STRICT_METADATA_KEY]: config.strict,
+      [OPTIMIZED_METADATA_KEY]: config.optimize,
       [INPUT_DEPS_METADATA_KEY]: inputDepsMetadata(compiled.wasm, compiled.inputDependencies),
     },
   };

@@ -30,6 +30,16 @@ const FORWARDING_INPUT_HEADERS = new Set([
 ]);
 const ms = (def: number) => z.number().int().positive().default(def);
 
+function urlWithCredentials(value: string): boolean {
+  if (!/^https?:\/\//i.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return url.username !== "" || url.password !== "";
+  } catch {
+    return false;
+  }
+}
+
 const routeSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "an id of letters, digits, . _ -"),
   prefix: z.string().startsWith("/", 'a path prefix starts with "/"'),
@@ -64,8 +74,21 @@ export const configSchema = z.object({
   ),
   policy: z.object({
     /** A .tar.gz bundle, a directory of .rego files, or an http(s) URL. Default: build/bundle.tar.gz when
-     * it exists, else the policies/ directory compiled at start. */
-    bundle: z.string().min(1).optional(),
+     * it exists, else the policies/ directory compiled at start. A URL carries no credentials: they
+     * come from $GATEWAY_BUNDLE_TOKEN or $GATEWAY_BUNDLE_HEADERS (engine/reload/credentials.ts). */
+    bundle: z.string().min(1).refine(
+      (v) => !urlWithCredentials(v),
+      "a bundle URL must not carry credentials (user:password@): set $GATEWAY_BUNDLE_TOKEN or $GATEWAY_BUNDLE_HEADERS",
+    ).optional(),
+    /** Bounds on a bundle, each checked before the bytes it bounds are read (unset: the defaults of
+     * src/engine/bundle/limits.ts, with their reasons: 32 MiB archive, 128 MiB unpacked, 10,000
+     * files, 16 MiB of data). */
+    bundleLimits: z.object({
+      maxArchiveBytes: z.number().int().positive().optional(),
+      maxUncompressedBytes: z.number().int().positive().optional(),
+      maxFiles: z.number().int().positive().optional(),
+      maxDataBytes: z.number().int().positive().optional(),
+    }).strict().prefault({}),
     entrypoint: z.string().min(1).default("gateway/decision"),
     watch: z.boolean().default(true),
     pollSeconds: z.number().int().min(0).default(30),

@@ -14,6 +14,8 @@ export interface CompileRequest {
   strict: boolean;
   /** Opt-in built-ins the policy may call (http.send when the operator enabled it). */
   allowBuiltins?: string[];
+  /** Run binaryen's optimiser (as `build -O` did: load.ts recompiles a bundle to check its module). */
+  optimize?: boolean;
 }
 
 export function isTestFile(path: string): boolean {
@@ -41,6 +43,7 @@ export function compilePolicy(request: CompileRequest): CompiledPolicy {
       regoVersion: request.regoVersion ?? 1,
       strict: request.strict,
       allowBuiltins: request.allowBuiltins,
+      optimize: request.optimize ?? false,
     });
   } catch (e) {
     throw new EngineError("policy_compile_failed", `compiler failed: ${(e as Error).message}`, { cause: e });

@@ -1,31 +1,51 @@
 /**
- * Loading a candidate bundle completely: read (limits, signature) → compile if it carries only
- * sources → instantiate with the SDK → setData → check entrypoints → smoke evaluation. Only a
- * candidate that passed every step is returned; every failure is an EngineError.
+ * Loading a candidate bundle completely: read (limits, signature, data: in a worker with
+ * `readOffThread`) → compile if it carries only sources (in a worker with `compileOffThread`) →
+ * instantiate with the SDK → check the built-ins it needs → give it its data → check entrypoints
+ * → smoke evaluation. Only a candidate that passed every step is returned; every failure is an
+ * EngineError.
+ *
+ * Input dependencies (what the decision cache keys on) are believed only when they cannot have
+ * been forged: from the compiler for sources compiled here; from the manifest of a bundle whose
+ * signature was verified (it covers the manifest and the module); else recomputed by compiling
+ * the bundle's sources, and used only if that gives the very module the bundle carries
+ * (bundle/input_deps.ts trustedInputDeps; in the bundle worker when there is one). Failing that
+ * they are null, and every request is evaluated.
  */
-import { regoVersionOf } from "./bundle/manifest.ts";
-import { createHash } from "node:crypto";
-import type { FileMap } from "./bundle/archive.ts";
-import { type Bundle, isStrict, normalizeEntrypoint } from "./bundle/bundle.ts";
-import { bundleFromFiles, readBundle, type ReadOptions } from "./bundle/read.ts";
+import { type BundleInput, isStrict, normalizeEntrypoint, type PreparedBundle } from "./bundle/bundle.ts";
+import { compileRequestFor, declaredEntrypoints } from "./bundle/compile_request.ts";
+import { type InputDependencies, trustedInputDeps } from "./bundle/input_deps.ts";
+import type { BundleWorker } from "./bundle/prepare_off_thread.ts";
+import { prepareBundle, type ReadOptions } from "./bundle/read.ts";
+import { HOST_BUILTINS } from "./builtins/index.ts";
 import { adaptBuiltins, type HostBuiltins } from "./builtin_adapter.ts";
 import { createHttpSend, type HttpSendOptions } from "./builtins/http_send.ts";
 import type { CompiledPolicy, CompileRequest } from "./compile_bundle.ts";
-import { recordedInputDeps } from "./bundle/input_deps.ts";
+import { checkBuiltins } from "./module_builtins.ts";
+import { applyDataImage, DATA_IMAGE_MIN_BYTES, type DataImage, setDataJson } from "./module_data.ts";
 import { type PolicyLoader, sdkLoader, thrownMessage, type WasmPolicy } from "./policy.ts";
 import { type BundleInfo, EngineError } from "./types.ts";
 
-export type BundleInput = { kind: "archive"; bytes: Uint8Array } | { kind: "files"; files: FileMap };
+type InputDeps = Record<string, InputDependencies>;
+
+export type { BundleInput };
 
 export interface LoadOptions extends ReadOptions {
-  /** Host built-ins offered to the module (the engine's entry point passes HOST_BUILTINS). */
+  /** Host built-ins offered to the module. Default: the engine's (HOST_BUILTINS). */
   builtins?: HostBuiltins;
   /** Enables http.send (compiled in, and offered to the module) with these limits. Default off. */
   httpSend?: HttpSendOptions;
-  /** Entrypoints to compile when the bundle carries only sources and its manifest lists none. */
+  /** Entrypoints the caller evaluates: compiled when the bundle carries only sources and its
+   * manifest lists none; in every case, the module must have them. */
   entrypoints?: string[];
   /** Strictness when compiling sources whose manifest does not record it. Default false. */
   strict?: boolean;
+  /** Read the bundle in a worker (bundle/prepare_off_thread.ts). Default false. */
+  readOffThread?: boolean;
+  /** How long the worker may take to read it (and make its data image). Default 60 s. */
+  readTimeoutMs?: number;
+  /** The worker to read in (kept across loads: see bundle/prepare_off_thread.ts); default: one per load. */
+  bundleWorker?: BundleWorker;
   /** Compile sources in a worker, leaving this thread free (compile_off_thread.ts). Default false. */
   compileOffThread?: boolean;
   loader?: PolicyLoader;
@@ -42,36 +62,34 @@ export interface LoadedBundle {
 }
 
 export async function loadBundle(input: BundleInput, options: LoadOptions = {}): Promise<LoadedBundle> {
-  const bundle = input.kind === "archive"
-    ? await readBundle(input.bytes, options)
-    : await bundleFromFiles(input.files, options);
+  const { bundle, image, inputDependencies } = await readBundleInput(input, options);
   const strict = isStrict(bundle.manifest) || options.strict === true;
-  // A module the bundle carries comes with the dependencies our build recorded for it, if any.
+  const allowBuiltins = options.httpSend ? ["http.send"] : [];
+  const compile = (request: CompileRequest) =>
+    compileSources(options.compileOffThread === true, { ...request, allowBuiltins });
   const compiled = bundle.wasm !== undefined
-    ? { wasm: bundle.wasm, inputDependencies: recordedInputDeps(bundle.manifest, bundle.wasm) }
-    : await compileSources(options.compileOffThread === true, {
-      sources: bundle.sources.map((s) => ({ ...s, regoVersion: regoVersionOf(bundle.manifest, s.path) })),
-      entrypoints: declaredEntrypoints(bundle).length > 0
-        ? declaredEntrypoints(bundle)
-        : options.entrypoints ?? [],
-      regoVersion: bundle.manifest.rego_version,
-      strict,
-      allowBuiltins: options.httpSend ? ["http.send"] : [],
-    });
-  const wasm = compiled.wasm;
-  const builtins = options.httpSend
-    ? { ...options.builtins, "http.send": createHttpSend(options.httpSend) }
-    : options.builtins ?? {};
-  const policy = await instantiatePolicy(wasm, bundle.data, adaptBuiltins(builtins, strict), options.loader);
-  const entrypoints = checkEntrypoints(
-    bundle,
-    policy,
-    bundle.wasm === undefined ? options.entrypoints : undefined,
+    ? {
+      wasm: bundle.wasm,
+      inputDependencies: inputDependencies !== undefined
+        ? inputDependencies
+        : await trustedInputDeps(bundle, compile),
+    }
+    : await compile(compileRequestFor(bundle, options.entrypoints ?? [], strict));
+  const host = options.builtins ?? HOST_BUILTINS;
+  const builtins = adaptBuiltins(
+    options.httpSend ? { ...host, "http.send": createHttpSend(options.httpSend) } : host,
+    strict,
   );
+  const data = {
+    json: bundle.dataJson,
+    image: image ?? await sourcesDataImage(bundle, compiled.wasm, options),
+  };
+  const policy = await instantiatePolicy(compiled.wasm, data, builtins, options.loader);
+  const entrypoints = checkEntrypoints(bundle, policy, options.entrypoints);
   if (options.smokeTest !== false) smokeTest(policy, entrypoints);
   return {
     info: {
-      revision: bundle.manifest.revision || contentRevision(bundle),
+      revision: bundle.revision,
       entrypoints,
       loadedAt: (options.now ?? (() => new Date()))(),
       source: options.source ?? "embedded",
@@ -81,9 +99,38 @@ export async function loadBundle(input: BundleInput, options: LoadOptions = {}):
   };
 }
 
+async function readBundleInput(
+  input: BundleInput,
+  options: LoadOptions,
+): Promise<{ bundle: PreparedBundle; image: DataImage | null; inputDependencies?: InputDeps | null }> {
+  const read = { limits: options.limits, verification: options.verification };
+  if (options.readOffThread !== true) return { bundle: await prepareBundle(input, read), image: null };
+  const { prepareOffThread } = await import("./bundle/prepare_off_thread.ts");
+  return await prepareOffThread(input, read, {
+    timeoutMs: options.readTimeoutMs,
+    worker: options.bundleWorker,
+  });
+}
+
+/** The data image for a module compiled since the bundle was read (module_data.ts), if worth it. */
+async function sourcesDataImage(
+  bundle: PreparedBundle,
+  wasm: Uint8Array,
+  options: LoadOptions,
+): Promise<DataImage | null> {
+  if (bundle.wasm !== undefined || options.readOffThread !== true) return null;
+  if (bundle.dataJson.byteLength < DATA_IMAGE_MIN_BYTES || options.loader !== undefined) return null;
+  const { dataImageOffThread } = await import("./bundle/prepare_off_thread.ts");
+  return await dataImageOffThread(wasm, bundle.dataJson, {
+    timeoutMs: options.readTimeoutMs,
+    worker: options.bundleWorker,
+  });
+}
+
 /**
  * The compiler (and binaryen, ~40 MB of heap) is loaded only when sources are compiled on this
- * thread: a gateway that compiles in a worker, or loads built bundles, never carries it.
+ * thread: a gateway that compiles in workers never carries it there (its bundle worker does,
+ * once it has checked an unsigned bundle's dependencies).
  */
 async function compileSources(offThread: boolean, request: CompileRequest): Promise<CompiledPolicy> {
   if (offThread) {
@@ -95,27 +142,18 @@ async function compileSources(offThread: boolean, request: CompileRequest): Prom
 }
 
 /**
- * A bundle without a manifest revision (a directory of sources, a bare bundle) is named by its
- * content, so that logs, JWTs and /readyz still tell which policy decided.
+ * The data for a module: an object, or JSON bytes as bundle/data.ts serializeData makes them with,
+ * when it was made, the module's image given them (module_data.ts).
  */
-function contentRevision(bundle: Bundle): string {
-  const h = createHash("sha256");
-  for (const src of [...bundle.sources].sort((a, b) => (a.path < b.path ? -1 : 1))) {
-    h.update(src.path).update("\0").update(src.text).update("\0");
-  }
-  h.update(JSON.stringify(bundle.data));
-  if (bundle.wasm) h.update(bundle.wasm);
-  return `sha256:${h.digest("hex").slice(0, 16)}`;
-}
+export type ModuleData = Record<string, unknown> | { json: Uint8Array; image: DataImage | null };
 
-function declaredEntrypoints(bundle: Bundle): string[] {
-  return bundle.manifest.wasm.map((w) => w.entrypoint);
-}
-
-/** Instantiates a module with the SDK and gives it its data; failures are policy_load_failed. */
+/**
+ * Instantiates a module with the SDK, checks the built-ins it needs and gives it its data;
+ * failures are policy_load_failed, a missing built-in bundle_builtin_missing.
+ */
 export async function instantiatePolicy(
   wasm: Uint8Array,
-  data: Record<string, unknown>,
+  data: ModuleData,
   builtins: HostBuiltins,
   loader: PolicyLoader = sdkLoader,
 ): Promise<WasmPolicy> {
@@ -127,8 +165,12 @@ export async function instantiatePolicy(
       cause: e,
     });
   }
+  checkBuiltins(policy, builtins);
   try {
-    policy.setData(data);
+    if (!isJsonData(data)) policy.setData(data);
+    else if (data.image === null || !(await applyDataImage(policy, data.image))) {
+      setDataJson(policy, data.json);
+    }
   } catch (e) {
     throw new EngineError("policy_load_failed", `the policy module rejects the data: ${thrownMessage(e)}`, {
       cause: e,
@@ -137,8 +179,19 @@ export async function instantiatePolicy(
   return policy;
 }
 
-/** The entrypoints in force: the manifest's (each must exist) or, failing that, the module's own. */
-function checkEntrypoints(bundle: Bundle, policy: WasmPolicy, requested: string[] | undefined): string[] {
+function isJsonData(data: ModuleData): data is { json: Uint8Array; image: DataImage | null } {
+  return (data as { json?: unknown }).json instanceof Uint8Array;
+}
+
+/**
+ * The entrypoints in force: the manifest's and the caller's, each of which the module must have;
+ * with neither, the module's own.
+ */
+function checkEntrypoints(
+  bundle: PreparedBundle,
+  policy: WasmPolicy,
+  requested: string[] | undefined,
+): string[] {
   const available = Object.keys(policy.entrypoints);
   const wanted = [...declaredEntrypoints(bundle), ...(requested ?? []).map(normalizeEntrypoint)];
   const missing = wanted.filter((e) => !Object.hasOwn(policy.entrypoints, e));

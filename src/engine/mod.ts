@@ -19,13 +19,19 @@ export { PolicyEngine } from "./engine.ts";
 export { type BundleInput, loadBundle, type LoadedBundle, type LoadOptions } from "./load.ts";
 export { BundleManager, type LogEntry, type ReloadOutcome, type ReloadStatus } from "./reload/manager.ts";
 export { FileBundleSource } from "./reload/file_source.ts";
-export { HttpBundleSource } from "./reload/http_source.ts";
+export { HttpBundleSource, shownBundleUrl } from "./reload/http_source.ts";
+export {
+  BUNDLE_HEADERS_ENV,
+  BUNDLE_TOKEN_ENV,
+  bundleHeadersFromEnv,
+  CredentialsError,
+} from "./reload/credentials.ts";
 export type { BundleSource, SourceSnapshot } from "./reload/source.ts";
 export { readBundle } from "./bundle/read.ts";
 export { assembleFiles, writeBundle } from "./bundle/write.ts";
 export type { Bundle, Manifest } from "./bundle/bundle.ts";
 export type { KeyConfig, SigningAlgorithm } from "./bundle/signature.ts";
-export type { BundleLimits } from "./bundle/limits.ts";
+export { type BundleLimits, DEFAULT_LIMITS } from "./bundle/limits.ts";
 export { HOST_BUILTINS };
 
 export interface StartOptions extends Omit<ManagerOptions, "builtins" | "source"> {
@@ -33,7 +39,7 @@ export interface StartOptions extends Omit<ManagerOptions, "builtins" | "source"
   bundle: string;
   verification?: KeyConfig;
   limits?: Partial<BundleLimits>;
-  /** Request headers for an http(s) bundle (e.g. Authorization). */
+  /** Request headers for an http(s) bundle (credentials: see reload/credentials.ts). Never logged. */
   headers?: Record<string, string>;
 }
 
@@ -41,7 +47,7 @@ export function bundleSource(
   location: string,
   options: Pick<StartOptions, "limits" | "headers"> = {},
 ): BundleSource {
-  return /^https?:\/\//.test(location)
+  return /^https?:\/\//i.test(location)
     ? new HttpBundleSource(location, { limits: options.limits, headers: options.headers })
     : new FileBundleSource(location, options.limits);
 }
@@ -52,7 +58,10 @@ export async function startEngine(
 ): Promise<{ engine: PolicyEngine; manager: BundleManager }> {
   const engine = new PolicyEngine();
   const manager = new BundleManager(engine, bundleSource(options.bundle, options), {
-    compileOffThread: true, // a reload of sources must not stall the requests in flight
+    // Nothing a reload does with the bundle may stall the requests in flight: reading it (data
+    // files included) and compiling its sources happen in workers.
+    readOffThread: true,
+    compileOffThread: true,
     ...options,
     builtins: HOST_BUILTINS,
   });

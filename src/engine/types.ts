@@ -14,8 +14,10 @@ export type { InputDependencies };
 export type EngineErrorCode =
   | "bundle_not_found"
   | "bundle_corrupt"
+  | "bundle_too_large"
   | "bundle_signature_invalid"
   | "bundle_entrypoint_missing"
+  | "bundle_builtin_missing"
   | "policy_compile_failed"
   | "policy_load_failed"
   | "policy_eval_failed"

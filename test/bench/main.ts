@@ -11,6 +11,7 @@ interface Benchmark {
 const BENCHMARKS: Benchmark[] = [
   { name: "compiler", load: () => import("./compiler.ts") },
   { name: "gateway", load: () => import("./gateway_load.ts") },
+  { name: "bundle", load: () => import("./bundle_data.ts") },
 ];
 
 const args = Deno.args.filter((a) => !a.startsWith("--"));

@@ -151,7 +151,11 @@ export interface GatewayProc {
 }
 
 /** Writes the config file and spawns `src/main.ts` with the test environment. */
-async function spawnGateway(dir: string, config: Record<string, unknown>): Promise<Proc> {
+async function spawnGateway(
+  dir: string,
+  config: Record<string, unknown>,
+  env: Record<string, string> = {},
+): Promise<Proc> {
   const configPath = `${dir}/gateway.yaml`;
   await Deno.writeTextFile(configPath, toYaml(config));
   return spawn(
@@ -160,6 +164,7 @@ async function spawnGateway(dir: string, config: Record<string, unknown>): Promi
       GATEWAY_KEYS_DB: `${dir}/keys.db`,
       GATEWAY_KEY_SECRET: KEY_SECRET,
       NO_COLOR: "1",
+      ...env,
     },
   );
 }
@@ -169,13 +174,19 @@ async function spawnGateway(dir: string, config: Record<string, unknown>): Promi
  * With `admin`, the operational endpoints get a listener of their own (server.admin).
  */
 export async function startGateway(
-  opts: { dir: string; config: Record<string, unknown>; admin?: boolean; server?: Record<string, unknown> },
+  opts: {
+    dir: string;
+    config: Record<string, unknown>;
+    admin?: boolean;
+    server?: Record<string, unknown>;
+    env?: Record<string, string>;
+  },
 ): Promise<GatewayProc> {
   const port = freePort();
   const adminPort = opts.admin ? freePort() : null;
   const server: Record<string, unknown> = { hostname: "127.0.0.1", port, ...opts.server };
   if (adminPort !== null) server.admin = { hostname: "127.0.0.1", port: adminPort };
-  const proc = await spawnGateway(opts.dir, { ...opts.config, server });
+  const proc = await spawnGateway(opts.dir, { ...opts.config, server }, opts.env);
   const url = `http://127.0.0.1:${port}`;
   const opsUrl = adminPort === null ? url : `http://127.0.0.1:${adminPort}`;
   const deadline = Date.now() + READY_TIMEOUT_MS;
@@ -231,7 +242,12 @@ export async function withGateway(
   prefix: string,
   config: (upstream: { url: string }) => Record<string, unknown>,
   body: (run: GatewayRun) => Promise<void>,
-  opts: { admin?: boolean; server?: Record<string, unknown>; before?: (dir: string) => Promise<void> } = {},
+  opts: {
+    admin?: boolean;
+    server?: Record<string, unknown>;
+    before?: (dir: string) => Promise<void>;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix });
   const keys = await seedKeys(`${dir}/keys.db`);
@@ -239,7 +255,13 @@ export async function withGateway(
   const upstream = await startUpstream();
   let gw: GatewayProc | null = null;
   try {
-    gw = await startGateway({ dir, config: config(upstream), admin: opts.admin, server: opts.server });
+    gw = await startGateway({
+      dir,
+      config: config(upstream),
+      admin: opts.admin,
+      server: opts.server,
+      env: opts.env,
+    });
     await body({ dir, keys, upstream, gw });
   } finally {
     await gw?.close();

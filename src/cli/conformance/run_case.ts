@@ -2,14 +2,14 @@
  * Running one case: compile its modules (plus the query wrapper) → load with the stock SDK and
  * `setData(data)` → evaluate with `input` → compare with the expectation.
  */
-import { compile, formatDiagnostic } from "../../rego/mod.ts";
+import { compile, type CompileResult, formatDiagnostic, type SourceFile } from "../../rego/mod.ts";
 import { adaptBuiltins, type HostBuiltins } from "../../engine/builtin_adapter.ts";
 import { instantiatePolicy } from "../../engine/load.ts";
 import { evaluatePolicy, type WasmPolicy } from "../../engine/policy.ts";
 import { EngineError } from "../../engine/types.ts";
 import { type Case, type CaseResult, expectation } from "./cases.ts";
 import { matches } from "./compare.ts";
-import { planQuery, type QueryPlan } from "./query.ts";
+import { planQuery, type QueryPlan, WRAPPER_ENTRYPOINT, wrapperModule } from "./query.ts";
 import { caseSources } from "./sources.ts";
 
 type Outcome = { kind: "value"; value: unknown } | { kind: "undefined" } | {
@@ -58,12 +58,23 @@ async function execute(file: string, c: Case, builtins: HostBuiltins): Promise<O
   } catch (e) {
     return { kind: "error", stage: "query", message: (e as Error).message };
   }
-  if (plan.kind === "wrapper") sources.push({ path: "query.rego", text: plan.module, regoVersion: 0 });
-  const entrypoints = plan.kind === "data" ? plan.entrypoints : [plan.entrypoint];
+  let compiled = compilePlan(sources, plan, strict);
+  // `opa build` refuses an entrypoint without rules (an empty package, base data), as the compiler
+  // does; `opa eval` answers it: a reference goes through the wrapper module instead, and a
+  // package without rules is `{}` in `data`.
+  const unmapped = unmappedEntrypoints(compiled);
+  let emptyPackages: string[] = [];
+  if (unmapped.length > 0 && plan.kind === "ref") {
+    plan = { kind: "wrapper", module: wrapperModule(c.query.trim()), entrypoint: WRAPPER_ENTRYPOINT };
+    compiled = compilePlan(sources, plan, strict);
+  } else if (unmapped.length > 0 && plan.kind === "data") {
+    emptyPackages = unmapped;
+    plan = { kind: "data", entrypoints: plan.entrypoints.filter((e) => !unmapped.includes(e)) };
+    compiled = compilePlan(sources, plan, strict);
+  }
   let policy: WasmPolicy;
   try {
-    if (entrypoints.length === 0) return { kind: "value", value: c.data ?? {} };
-    const compiled = compile(sources, { entrypoints, regoVersion: 0, futureKeywords: true, strict });
+    if (compiled === null) return { kind: "value", value: withEmpty(c.data ?? {}, emptyPackages) };
     if (compiled.wasm === undefined) {
       return {
         kind: "error",
@@ -81,8 +92,14 @@ async function execute(file: string, c: Case, builtins: HostBuiltins): Promise<O
     return { kind: "error", stage, message: (e as Error).message };
   }
   const inputs = caseInputs(c.input);
-  if (inputs === undefined) return evaluateOnce(policy, plan, c, c.input);
-  const outcomes = inputs.map((input) => evaluateOnce(policy, plan, c, input));
+  const once = (input: unknown) => {
+    const outcome = evaluateOnce(policy, plan, c, input);
+    return outcome.kind === "value" && plan.kind === "data"
+      ? { ...outcome, value: withEmpty(outcome.value, emptyPackages) }
+      : outcome;
+  };
+  if (inputs === undefined) return once(c.input);
+  const outcomes = inputs.map(once);
   const failed = outcomes.find((o) => o.kind === "error");
   if (failed !== undefined) return failed;
   return { kind: "value", value: { "many!": outcomes.map((o) => o.kind === "value" ? o.value : undefined) } };
@@ -95,6 +112,32 @@ export function caseInputs(input: unknown): unknown[] | undefined {
   if (keys.length !== 1 || keys[0] !== "many!") return undefined;
   const many = (input as Record<string, unknown>)["many!"];
   return Array.isArray(many) ? many : undefined;
+}
+
+/** The case compiled for this plan; null when there is nothing to compile (`data` without packages). */
+function compilePlan(sources: SourceFile[], plan: QueryPlan, strict: boolean): CompileResult | null {
+  const entrypoints = plan.kind === "data" ? plan.entrypoints : [plan.entrypoint];
+  if (entrypoints.length === 0) return null;
+  const all = plan.kind === "wrapper"
+    ? [...sources, { path: "query.rego", text: plan.module, regoVersion: 0 as const }]
+    : sources;
+  return compile(all, { entrypoints, regoVersion: 0, futureKeywords: true, strict });
+}
+
+/** `data` with each package without rules present, as `{}` unless base data is there. */
+function withEmpty(data: unknown, packages: string[]): unknown {
+  const out = { ...(data as Record<string, unknown>) };
+  for (const pkg of packages) out[pkg] ??= {};
+  return out;
+}
+
+/** The entrypoints named in the diagnostics when each says it names no rule; else none. */
+function unmappedEntrypoints(compiled: CompileResult | null): string[] {
+  if (compiled === null || compiled.wasm !== undefined) return [];
+  const names = compiled.diagnostics.map((d) =>
+    /^entrypoint "(.*)" does not refer to a rule or policy decision$/.exec(d.message)?.[1]
+  );
+  return names.every((n) => n !== undefined) ? names as string[] : [];
 }
 
 function evaluateOnce(policy: WasmPolicy, plan: QueryPlan, c: Case, input: unknown): Outcome {

@@ -11,6 +11,9 @@ export const DEFAULT_WASM_MODULE = "policy.wasm";
 /** The manifest metadata key our build writes to record OPA's strict-builtin-errors mode. */
 export const STRICT_METADATA_KEY = "strict_builtin_errors";
 
+/** The manifest metadata key our build writes when binaryen's optimiser ran (`build -O`). */
+export const OPTIMIZED_METADATA_KEY = "wasm_optimized";
+
 export interface WasmResolver {
   /** Entrypoint in slash form, "pkg/rule". */
   entrypoint: string;
@@ -54,4 +57,29 @@ export function isStrict(manifest: Manifest): boolean {
 /** "a.b.c" or "a/b/c" → "a/b/c". */
 export function normalizeEntrypoint(entrypoint: string): string {
   return entrypoint.replace(/^data[./]/, "").replaceAll(".", "/").replace(/^\/+|\/+$/g, "");
+}
+
+/** A bundle as a source hands it over: a .tar.gz archive, or files gathered from a directory. */
+export type BundleInput = { kind: "archive"; bytes: Uint8Array } | {
+  kind: "files";
+  files: Map<string, Uint8Array>;
+};
+
+/**
+ * A bundle read, checked and made ready to load (read.ts prepareBundle): what the loader needs
+ * and nothing more, so that it crosses from the worker that made it cheaply.
+ */
+export interface PreparedBundle {
+  manifest: Manifest;
+  wasm?: Uint8Array;
+  sources: RegoFile[];
+  /** The data document as the module reads it (data.ts serializeData). */
+  dataJson: Uint8Array;
+  /** The manifest's revision, else one derived from the content. */
+  revision: string;
+  /**
+   * Its signature was verified with the configured key: every file, the manifest included, is
+   * as its signer wrote it. False when no key is configured.
+   */
+  signed: boolean;
 }

@@ -8,7 +8,7 @@ import { EngineError } from "../types.ts";
 import type { FileMap } from "./archive.ts";
 import { DEFAULT_WASM_MODULE, MANIFEST_FILE, SIGNATURES_FILE } from "./bundle.ts";
 import { isDataFile } from "./data.ts";
-import { type BundleLimits, bundlePath, checkFileCount, resolveLimits } from "./limits.ts";
+import { Budget, type BundleLimits, bundlePath, resolveLimits } from "./limits.ts";
 
 export function isBundleFile(path: string): boolean {
   const name = path.split("/").pop()!;
@@ -20,9 +20,8 @@ export async function readBundleDirectory(
   dir: string,
   partialLimits?: Partial<BundleLimits>,
 ): Promise<FileMap> {
-  const limits = resolveLimits(partialLimits);
+  const budget = new Budget(resolveLimits(partialLimits));
   const files: FileMap = new Map();
-  let total = 0;
   const walk = async (current: string): Promise<void> => {
     const entries = [];
     for await (const entry of Deno.readDir(current)) entries.push(entry);
@@ -36,16 +35,9 @@ export async function readBundleDirectory(
         continue;
       }
       if (!entry.isFile || !isBundleFile(path)) continue;
-      const bytes = await Deno.readFile(full);
-      total += bytes.byteLength;
-      if (total > limits.maxUncompressedBytes) {
-        throw new EngineError(
-          "bundle_corrupt",
-          `${dir} holds more than ${limits.maxUncompressedBytes} bytes`,
-        );
-      }
-      files.set(path, bytes);
-      checkFileCount(files.size, limits);
+      const { size } = await Deno.stat(full);
+      budget.add(path, size, isDataFile(path)); // before reading it
+      files.set(path, await readFileAtMost(full, size, path));
     }
   };
   try {
@@ -57,4 +49,21 @@ export async function readBundleDirectory(
     throw e;
   }
   return files;
+}
+
+/**
+ * The file's bytes, which its size (from a stat) said are `size`: one that has grown since is
+ * refused rather than read on (the next reload reads it again).
+ */
+export async function readFileAtMost(file: string, size: number, name: string): Promise<Uint8Array> {
+  using handle = await Deno.open(file, { read: true });
+  const out = new Uint8Array(size + 1);
+  let at = 0;
+  while (at < out.length) {
+    const n = await handle.read(out.subarray(at));
+    if (n === null) break;
+    at += n;
+  }
+  if (at > size) throw new EngineError("bundle_corrupt", `${name} changed while it was being read`);
+  return out.subarray(0, at);
 }

@@ -3,7 +3,9 @@ import { EngineError } from "../types.ts";
 import { emptyManifest } from "./manifest.ts";
 import { readBundle } from "./read.ts";
 import { assembleFiles, writeBundle } from "./write.ts";
-import { mergeDataFiles } from "./data.ts";
+import fc from "fast-check";
+import { compareCodePoints, MAX_DATA_DEPTH, mergeDataFiles, serializeData } from "./data.ts";
+import { resolveLimits } from "./limits.ts";
 
 const enc = new TextEncoder();
 
@@ -95,5 +97,34 @@ Deno.test("data: files merge at their directory path; conflicts and bad syntax a
   assert.throws(
     () => mergeDataFiles(new Map([["data.json", enc.encode("[]")]])),
     engineCode("bundle_corrupt"),
+  );
+});
+
+Deno.test("data: serialized with every object's keys in UTF-8 byte order, as the module keeps them", () => {
+  const data = { b: 1, a: { "\u{1F600}": 1, "\uFFFD": 2, z: [{ y: 1, x: 2 }] }, "10": null, "9": true };
+  const text = new TextDecoder().decode(serializeData(data, resolveLimits()));
+  assert.equal(text, '{"10":null,"9":true,"a":{"z":[{"x":2,"y":1}],"\uFFFD":2,"\u{1F600}":1},"b":1}');
+  assert.deepEqual(JSON.parse(text), data);
+  assert.throws(
+    () =>
+      serializeData(
+        JSON.parse("[".repeat(MAX_DATA_DEPTH + 2) + "]".repeat(MAX_DATA_DEPTH + 2)),
+        resolveLimits(),
+      ),
+    engineCode("bundle_corrupt"),
+  );
+});
+
+Deno.test("data property: code point order is UTF-8 byte order", () => {
+  const bytes = (s: string) => new TextEncoder().encode(s);
+  const byteOrder = (a: Uint8Array, b: Uint8Array) => {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+    return a.length - b.length;
+  };
+  fc.assert(
+    fc.property(fc.string({ unit: "grapheme" }), fc.string({ unit: "grapheme" }), (a, b) => {
+      assert.equal(Math.sign(compareCodePoints(a, b)), Math.sign(byteOrder(bytes(a), bytes(b))));
+    }),
+    { numRuns: 2000 },
   );
 });

@@ -1,8 +1,9 @@
 /**
- * A bundle on the local disk: a `.tar.gz` file or a directory of `.rego`/data files.
+ * A bundle on the local disk: a `.tar.gz` file or a directory of `.rego`/data files. Sizes are
+ * taken from the file system and checked against the limits before anything is read.
  */
-import { readBundleDirectory } from "../bundle/directory.ts";
-import type { BundleLimits } from "../bundle/limits.ts";
+import { readBundleDirectory, readFileAtMost } from "../bundle/directory.ts";
+import { type BundleLimits, checkArchiveSize, resolveLimits } from "../bundle/limits.ts";
 import { EngineError } from "../types.ts";
 import { type BundleSource, contentVersion, type SourceSnapshot } from "./source.ts";
 
@@ -25,7 +26,8 @@ export class FileBundleSource implements BundleSource {
       const version = await contentVersion(files);
       return version === since ? null : { kind: "files", files, version };
     }
-    const bytes = await Deno.readFile(this.location);
+    checkArchiveSize(info.size, resolveLimits(this.limits), this.location); // before reading it
+    const bytes = await readFileAtMost(this.location, info.size, this.location);
     const version = await contentVersion([["archive", bytes]]);
     return version === since ? null : { kind: "archive", bytes, version };
   }

@@ -7,6 +7,7 @@
  * which is the fallback where watching is not possible (remote sources, some file systems).
  * Reloads never overlap: a trigger during a reload schedules one more run after it.
  */
+import { BundleWorker } from "../bundle/prepare_off_thread.ts";
 import type { PolicyEngine } from "../engine.ts";
 import { loadBundle, type LoadOptions } from "../load.ts";
 import { EngineError } from "../types.ts";
@@ -66,6 +67,8 @@ export class BundleManager {
   #debounceTimer: TimerId | undefined;
   #watcher: Deno.FsWatcher | undefined;
   #stopped = false;
+  /** The worker bundles are read in (options.readOffThread), kept from one reload to the next. */
+  #bundleWorker: BundleWorker | undefined;
 
   constructor(
     private readonly engine: PolicyEngine,
@@ -113,6 +116,8 @@ export class BundleManager {
     this.#pollTimer = this.#debounceTimer = undefined;
     this.#watcher?.close();
     this.#watcher = undefined;
+    this.#bundleWorker?.close();
+    this.#bundleWorker = undefined;
   }
 
   /** A file-system event: reload once things have been quiet for the debounce period. */
@@ -131,8 +136,12 @@ export class BundleManager {
       const snapshot = await this.source.fetch(this.#seenVersion);
       if (snapshot === null) return "unchanged";
       this.#seenVersion = snapshot.version;
+      if (this.options.readOffThread === true && this.options.bundleWorker === undefined) {
+        this.#bundleWorker ??= new BundleWorker();
+      }
       const loaded = await loadBundle(snapshot, {
         ...this.options,
+        bundleWorker: this.options.bundleWorker ?? this.#bundleWorker,
         source: this.source.location,
         now: () => this.#clock.now(),
       });

@@ -13,6 +13,7 @@ import { refusalOf, registryEntry } from "../builtins/registry.ts";
 import type { Location, Module } from "../ast.ts";
 import type { Block, Func, Operand, Plan, Policy } from "../ir/ir.ts";
 import { FuncBuilder, local, PlanError } from "./builder.ts";
+import { refersToRule, unmappedEntrypointMessage } from "./entrypoints.ts";
 import { planDataPath } from "./refs.ts";
 import { planRuleSet, planVirtualDoc } from "./rules.ts";
 import { specialisation } from "./specialise.ts";
@@ -154,6 +155,9 @@ export class Planner {
     const root: Block = { stmts: [] };
     const b = this.builder(root, 0);
     const loc = { file: "entrypoint", row: 0, col: 0 };
+    if (!refersToRule(this.tree, path)) {
+      throw new PlanError(unmappedEntrypointMessage(ep), { file: "entrypoint", row: 1, col: 1 });
+    }
     planDataPath(this, b, path.map((p) => ({ type: "string" as const, value: p, loc })), loc, (v) => {
       const obj = b.newLocal();
       b.emit({ type: "MakeObjectStmt", target: obj });

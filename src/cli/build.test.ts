@@ -1,0 +1,24 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+Deno.test("build: an entrypoint naming no rule fails with OPA's message, and writes nothing", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const output = join(dir, "bundle.tar.gz");
+    const run = await new Deno.Command(Deno.execPath(), {
+      args: ["task", "build", "-e", "no/such/rule", "-o", output],
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(run.stderr);
+    assert.equal(run.code, 1, stderr);
+    assert.match(stderr, /entrypoint "no\/such\/rule" does not refer to a rule or policy decision/);
+    assert.equal(await Deno.stat(output).then(() => true, () => false), false);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

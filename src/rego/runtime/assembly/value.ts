@@ -1,13 +1,14 @@
 // Value layout. Every value starts with a 16-byte header (8-byte aligned):
 //   byte 0: type tag (1 null, 2 boolean, 3 number, 4 string, 5 array, 6 object, 7 set)
-//   byte 1: number kind (0 integer i64, 1 float f64, 2 ref = original text)
+//   byte 1: number kind (0 integer i64, 2 ref = the number's text; 1, a raw f64, is no longer made)
 //   boolean: u32 at 4 (0/1)
-//   number:  integer i64 at 8 | float f64 at 8 | ref: u32 length at 4, u32 text address at 8
+//   number:  integer i64 at 8 | ref: u32 length at 4, u32 text address at 8
 //   string:  u32 length (bytes) at 4, u32 address of the UTF-8 bytes at 8
 //   array:   u32 length at 4, u32 capacity at 8, u32 address of the element slots at 12
 //   set:     as array; elements kept sorted (OPA's order) and unique
 //   object:  as array, but each slot is a (key, value) pair of u32 addresses, sorted by key
-import { alloc, grow } from "./heap";
+import { alloc, grow, heapTop, finishText } from "./heap";
+import { pushF64G } from "./dtoa";
 import { compare } from "./compare";
 
 export const T_NULL: u8 = 1;
@@ -82,12 +83,13 @@ export function intValue(n: i64): usize {
   return v;
 }
 
+/** A number for a float64: its text as OPA gives it (Go's FormatFloat 'g', shortest). */
 export function floatValue(f: f64): usize {
-  const v = alloc(16);
-  store<u32>(v, <u32>T_NUMBER | (<u32>N_FLOAT << 8));
-  store<u32>(v, 0, 4);
-  store<f64>(v, f, 8);
-  return v;
+  const p = heapTop();
+  pushF64G(f);
+  const n = <u32>(heapTop() - p);
+  finishText();
+  return refValue(p, n);
 }
 
 export function refValue(ptr: usize, len: u32): usize {

@@ -1,0 +1,388 @@
+// An emulation of Go's math/big.Float as OPA's topdown uses it (builtins.NumberToFloat,
+// FloatToNumber and the arithmetic of v1/topdown/arithmetic.go and aggregates.go): binary floats
+// of a given precision (64 bits for parsed numbers), rounding to nearest even, with Go's own
+// decimal parsing (5^k beyond 5^27 is itself rounded, to 128 bits) and shortest decimal output.
+//
+// A float is a heap record (24 bytes): u32 mantissa (nat, see nat.ts) at 0, u32 precision at 4,
+// u8 sign at 8, u8 zero flag at 9, i64 exponent at 16; the value is mantissa × 2^exponent.
+import { alloc, heapTop, pushByte, pushBytes } from "./heap";
+import {
+  natNew, natFromU64, natFromDigits, natIsZero, natBitLen, natBit, natLowBitsSet, natShl, natShr,
+  natMul, natAdd, natSub, natCmp, natAddSmall, natSubSmall, natTrailingZeroBits, natDivMod, gQuo,
+  gRem, natPow5, pushNatDecimal,
+} from "./nat";
+import {
+  REC_C, scanNumber, recNeg, recIsZero, recPtr, recMantStart, recMantDigits, recDot, recExp,
+  recFracDigits, recPoint,
+} from "./numtext";
+import { pushUint } from "./dtoa";
+
+/** Bound on binary exponents the emulation computes with (about 10^±20000). */
+export const MAX_BIN_EXP: i64 = 66500;
+
+/** Set when an operation would go beyond MAX_BIN_EXP (the result is then meaningless). */
+export let gfTooLarge = false;
+
+export function gfClearTooLarge(): void {
+  gfTooLarge = false;
+}
+
+export function gfMant(x: usize): usize {
+  return load<u32>(x);
+}
+export function gfPrec(x: usize): u32 {
+  return load<u32>(x, 4);
+}
+export function gfNeg(x: usize): bool {
+  return load<u8>(x, 8) != 0;
+}
+export function gfIsZero(x: usize): bool {
+  return load<u8>(x, 9) != 0;
+}
+export function gfExp(x: usize): i64 {
+  return load<i64>(x, 16);
+}
+
+function make(neg: bool, mant: usize, exp: i64, prec: u32): usize {
+  const x = alloc(24);
+  store<u32>(x, <u32>mant);
+  store<u32>(x, prec, 4);
+  store<u8>(x, neg ? 1 : 0, 8);
+  const zero = natIsZero(mant);
+  store<u8>(x, zero ? 1 : 0, 9);
+  store<i64>(x, zero ? 0 : exp, 16);
+  if (!zero) {
+    const top = exp + <i64>natBitLen(mant);
+    if (top > MAX_BIN_EXP || top < -MAX_BIN_EXP) gfTooLarge = true;
+  }
+  return x;
+}
+
+export function gfZero(neg: bool, prec: u32): usize {
+  return make(neg, natNew(0), 0, prec);
+}
+
+/** m × 2^e rounded to prec bits (nearest even); `sticky` says non-zero bits were cut below m. */
+export function gfRound(neg: bool, m: usize, e: i64, sticky: bool, prec: u32): usize {
+  const n = natBitLen(m);
+  if (n <= prec) return make(neg, m, e, prec);
+  const s = n - prec;
+  const half = natBit(m, s - 1);
+  const rest = sticky || natLowBitsSet(m, s - 1);
+  let r = natShr(m, s);
+  let re = e + <i64>s;
+  if (half && (rest || natBit(r, 0))) {
+    r = natAddSmall(r, 1);
+    if (natBitLen(r) > prec) {
+      r = natShr(r, 1);
+      re++;
+    }
+  }
+  return make(neg, r, re, prec);
+}
+
+/** An exact float from a nat (Go's SetInt: precision max(64, bit length)). */
+export function gfFromInt(neg: bool, m: usize): usize {
+  const n = natBitLen(m);
+  return make(neg, m, 0, n > 64 ? n : 64);
+}
+
+/** x with its sign changed. */
+export function gfNegate(x: usize): usize {
+  return make(!gfNeg(x), gfMant(x), gfExp(x), gfPrec(x));
+}
+
+export function gfAbs(x: usize): usize {
+  return make(false, gfMant(x), gfExp(x), gfPrec(x));
+}
+
+/** x + y rounded to prec (Go's Float.Add into a float of that precision). */
+export function gfAdd(x: usize, y: usize, prec: u32): usize {
+  const xz = gfIsZero(x);
+  const yz = gfIsZero(y);
+  if (xz && yz) return gfZero(gfNeg(x) && gfNeg(y), prec);
+  if (xz) return gfRound(gfNeg(y), gfMant(y), gfExp(y), false, prec);
+  if (yz) return gfRound(gfNeg(x), gfMant(x), gfExp(x), false, prec);
+  const ex = gfExp(x);
+  const ey = gfExp(y);
+  const e = ex < ey ? ex : ey;
+  if (ex - e > MAX_BIN_EXP * 2 || ey - e > MAX_BIN_EXP * 2) {
+    gfTooLarge = true;
+    return gfZero(false, prec);
+  }
+  const mx = natShl(gfMant(x), <u32>(ex - e));
+  const my = natShl(gfMant(y), <u32>(ey - e));
+  if (gfNeg(x) == gfNeg(y)) return gfRound(gfNeg(x), natAdd(mx, my), e, false, prec);
+  const c = natCmp(mx, my);
+  if (c == 0) return gfZero(false, prec);
+  if (c > 0) return gfRound(gfNeg(x), natSub(mx, my), e, false, prec);
+  return gfRound(gfNeg(y), natSub(my, mx), e, false, prec);
+}
+
+export function gfSub(x: usize, y: usize, prec: u32): usize {
+  return gfAdd(x, gfNegate(y), prec);
+}
+
+export function gfMul(x: usize, y: usize, prec: u32): usize {
+  const neg = gfNeg(x) != gfNeg(y);
+  if (gfIsZero(x) || gfIsZero(y)) return gfZero(neg, prec);
+  return gfRound(neg, natMul(gfMant(x), gfMant(y)), gfExp(x) + gfExp(y), false, prec);
+}
+
+/** x / y (y != 0) rounded to prec. */
+export function gfQuo(x: usize, y: usize, prec: u32): usize {
+  const neg = gfNeg(x) != gfNeg(y);
+  if (gfIsZero(x)) return gfZero(neg, prec);
+  const mx = gfMant(x);
+  const my = gfMant(y);
+  // enough quotient bits for the rounding bit, the remainder gives the sticky bit
+  const want = <i64>prec + 2 + <i64>natBitLen(my) - <i64>natBitLen(mx);
+  const s: u32 = want > 0 ? <u32>want : 0;
+  natDivMod(natShl(mx, s), my);
+  const q = gQuo;
+  return gfRound(neg, q, gfExp(x) - <i64>s - gfExp(y), !natIsZero(gRem), prec);
+}
+
+/** 5^n as Go's Float.pow5 computes it for a float of precision 128 (rounded beyond 5^55). */
+function goPow5(n: u64): usize {
+  if (n <= 27) return make(false, natPow5(<u32>n), 0, 128);
+  let z = make(false, natPow5(27), 0, 128);
+  n -= 27;
+  let f = make(false, natFromU64(5), 0, 192);
+  while (n > 0) {
+    if ((n & 1) != 0) z = gfMul(z, f, 128);
+    f = gfMul(f, f, 192);
+    n >>= 1;
+  }
+  return z;
+}
+
+/**
+ * Go's Float.SetString on number text with precision prec (OPA's NumberToFloat uses 64): the
+ * mantissa digits as written times 2^k, then one rounded multiplication by (or division by) 5^k.
+ * Returns 0 for text that is not a number; sets gfTooLarge beyond the supported range.
+ */
+export function gfFromText(p: usize, n: u32, prec: u32): usize {
+  const r = REC_C;
+  if (!scanNumber(r, p, n)) return 0;
+  const neg = recNeg(r);
+  if (recIsZero(r)) return gfZero(neg, prec);
+  const point = recPoint(r);
+  if (point > 20000 || point < -20000) {
+    gfTooLarge = true;
+    return gfZero(neg, prec);
+  }
+  const k = recExp(r) - <i64>recFracDigits(r);
+  const dot = recDot(r);
+  const ms = recMantStart(r);
+  const m = natFromDigits(recPtr(r) + ms, recMantDigits(r), dot >= 0 ? dot - <i32>ms : -1);
+  if (k == 0) return gfRound(neg, m, 0, false, prec);
+  if (k > 0) {
+    const f = goPow5(<u64>k);
+    return gfRound(neg, natMul(m, gfMant(f)), gfExp(f) + k, false, prec);
+  }
+  const f = goPow5(<u64>-k);
+  return gfQuo(make(neg, m, k, prec), f, prec);
+}
+
+/** Whether x is an integer. */
+export function gfIsInt(x: usize): bool {
+  if (gfIsZero(x)) return true;
+  const e = gfExp(x);
+  return e >= 0 || <i64>natTrailingZeroBits(gfMant(x)) >= -e;
+}
+
+/** x truncated towards zero, as a nat (the sign is gfNeg(x)). */
+export function gfTrunc(x: usize): usize {
+  if (gfIsZero(x)) return natNew(0);
+  const e = gfExp(x);
+  if (e >= 0) return natShl(gfMant(x), <u32>e);
+  if (-e >= <i64>natBitLen(gfMant(x))) return natNew(0);
+  return natShr(gfMant(x), <u32>-e);
+}
+
+// --- decimal output (Go's big.Float.Text with precision -1: shortest) ---
+
+/** Digits and decimal point of the last toDecimal: value = 0.d1d2...dn × 10^gDecExp. */
+let gDecPtr: usize = 0;
+let gDecLen: u32 = 0;
+let gDecExp: i64 = 0;
+
+/** Exact decimal digits of m × 2^e (m != 0), trailing zeros trimmed (Go's decimal.init). */
+function toDecimal(m: usize, e: i64): void {
+  if (e < 0) {
+    const tz = <i64>natTrailingZeroBits(m);
+    const s = tz < -e ? tz : -e;
+    m = natShr(m, <u32>s);
+    e += s;
+  }
+  let shiftRight: i64 = 0;
+  if (e > 0) m = natShl(m, <u32>e);
+  else if (e < 0) {
+    shiftRight = -e;
+    m = natMul(m, natPow5(<u32>shiftRight));
+  }
+  const n = pushNatDecimal(m);
+  const start = heapTop() - n;
+  let len = n;
+  while (len > 0 && load<u8>(start + len - 1) == 48) len--;
+  // keep the digits: advance the heap past them
+  alloc(0);
+  gDecPtr = start;
+  gDecLen = len;
+  gDecExp = <i64>n - shiftRight;
+}
+
+function digitAt(p: usize, len: u32, i: u32): u32 {
+  return i < len ? <u32>load<u8>(p + i) : 48;
+}
+
+/** Go's decimal rounding of (gDecPtr, gDecLen, gDecExp) to n digits: up, down or nearest even. */
+function roundDown(n: u32): void {
+  if (n >= gDecLen) return;
+  gDecLen = n;
+  while (gDecLen > 0 && load<u8>(gDecPtr + gDecLen - 1) == 48) gDecLen--;
+}
+
+function roundUp(n: u32): void {
+  if (n >= gDecLen) return;
+  while (n > 0 && load<u8>(gDecPtr + n - 1) >= 57) n--;
+  if (n == 0) {
+    store<u8>(gDecPtr, 49);
+    gDecLen = 1;
+    gDecExp++;
+    return;
+  }
+  store<u8>(gDecPtr + n - 1, load<u8>(gDecPtr + n - 1) + 1);
+  gDecLen = n;
+}
+
+function roundNearest(n: u32): void {
+  if (n >= gDecLen) return;
+  const c = load<u8>(gDecPtr + n);
+  let up: bool;
+  if (c == 53 && n + 1 == gDecLen) up = n > 0 && ((load<u8>(gDecPtr + n - 1) - 48) & 1) != 0;
+  else up = c >= 53;
+  if (up) roundUp(n);
+  else roundDown(n);
+}
+
+/** Go's roundShortest: the fewest digits that still read back as x at x's precision. */
+function roundShortest(x: usize): void {
+  const prec = gfPrec(x);
+  const mant = gfMant(x);
+  const s = <i32>natBitLen(mant) - <i32>(prec + 1);
+  const m2 = s < 0 ? natShl(mant, <u32>-s) : natShr(mant, <u32>s);
+  const e2 = gfExp(x) + <i64>s;
+  const dPtr = gDecPtr, dLen = gDecLen, dExp = gDecExp;
+  toDecimal(natSubSmall(m2, 1), e2);
+  const lPtr = gDecPtr, lLen = gDecLen;
+  toDecimal(natAddSmall(m2, 1), e2);
+  const uPtr = gDecPtr, uLen = gDecLen;
+  gDecPtr = dPtr;
+  gDecLen = dLen;
+  gDecExp = dExp;
+  const inclusive = !natBit(m2, 1);
+  for (let i: u32 = 0; i < dLen; i++) {
+    const m = <u32>load<u8>(dPtr + i);
+    const l = digitAt(lPtr, lLen, i);
+    const u = digitAt(uPtr, uLen, i);
+    const okdown = l != m || (inclusive && i + 1 == lLen);
+    const okup = m != u && (inclusive || m + 1 < u || i + 1 < uLen);
+    if (okdown && okup) {
+      roundNearest(i + 1);
+      return;
+    }
+    if (okdown) {
+      roundDown(i + 1);
+      return;
+    }
+    if (okup) {
+      roundUp(i + 1);
+      return;
+    }
+  }
+}
+
+function pushExp(exp: i64): void {
+  if (exp < 0) {
+    pushByte(45);
+    exp = -exp;
+  } else {
+    pushByte(43);
+  }
+  if (exp < 10) pushByte(48);
+  pushUint(<u64>exp);
+}
+
+/** %f with prec fraction digits of the current decimal. */
+function pushF(prec: i64): void {
+  const e = gDecExp;
+  if (e > 0) {
+    const m: u32 = <i64>gDecLen < e ? gDecLen : <u32>e;
+    pushBytes(gDecPtr, m);
+    for (let i = <i64>m; i < e; i++) pushByte(48);
+  } else {
+    pushByte(48);
+  }
+  if (prec > 0) {
+    pushByte(46);
+    for (let i: i64 = 0; i < prec; i++) {
+      const j = e + i;
+      pushByte(j >= 0 && j < <i64>gDecLen ? load<u8>(gDecPtr + <u32>j) : 48);
+    }
+  }
+}
+
+/** %e with prec digits after the point. */
+function pushE(prec: i64): void {
+  pushByte(gDecLen > 0 ? load<u8>(gDecPtr) : 48);
+  if (prec > 0) {
+    pushByte(46);
+    let i: i64 = 1;
+    const m: i64 = <i64>gDecLen < prec + 1 ? <i64>gDecLen : prec + 1;
+    for (; i < m; i++) pushByte(load<u8>(gDecPtr + <u32>i));
+    for (; i <= prec; i++) pushByte(48);
+  }
+  pushByte(101);
+  pushExp(gDecLen > 0 ? gDecExp - 1 : 0);
+}
+
+/**
+ * Appends Go's x.Text(format, -1) at the heap top: format 102 ('f') or 103 ('g'), shortest digits
+ * for x's precision. Returns the address of the text's first byte.
+ */
+export function gfPushText(x: usize, format: u32): usize {
+  // The decimal conversions put their digits on the heap first; the text goes after them.
+  let dPtr: usize = 0, dLen: u32 = 0, dExp: i64 = 0;
+  if (!gfIsZero(x)) {
+    toDecimal(gfMant(x), gfExp(x));
+    roundShortest(x);
+    dPtr = gDecPtr;
+    dLen = gDecLen;
+    dExp = gDecExp;
+  }
+  gDecPtr = dPtr;
+  gDecLen = dLen;
+  gDecExp = dExp;
+  const start = heapTop();
+  if (gfNeg(x)) pushByte(45);
+  if (format == 102) {
+    const p = <i64>dLen - dExp;
+    pushF(p > 0 ? p : 0);
+  } else {
+    const exp = dExp - 1;
+    if (dLen > 0 && (exp < -4 || exp >= 6)) {
+      pushE(<i64>dLen - 1);
+    } else {
+      const p = <i64>dLen - dExp;
+      pushF(p > 0 ? p : 0);
+    }
+  }
+  return start;
+}
+
+/** OPA's FloatToNumber text: 'f' for an integral value, 'g' otherwise. */
+export function gfPushNumberText(x: usize): usize {
+  return gfPushText(x, gfIsInt(x) ? 102 : 103);
+}

@@ -4,7 +4,7 @@ import { bn, bnSetU64, bnShl, bnMulPow10, bnCmp } from "./bignum";
 import { f64Mantissa, f64Exponent } from "./f64_parts";
 import {
   natFromDigits, natMul, natPow5, natBitLen, natShl, natShr, natDivMod, gQuo, gRem, natIsZero,
-  natBit, natLowBitsSet, natLow64,
+  natBit, natLowBitsSet, natLow64, natAddSmall, natFromU64,
 } from "./nat";
 import {
   REC_C, scanNumber, recNeg, recIsZero, recPoint, recNsig, recDigit, recFirst, recDot, recPtr,
@@ -121,7 +121,15 @@ const POW10F: StaticArray<f64> = [
 function roundExact(r: usize, k: i64): f64 {
   const first = recFirst(r);
   const dot = recDot(r);
-  const m = natFromDigits(recPtr(r) + first, recNsig(r), dot > <i32>first ? dot - <i32>first : -1);
+  const nsig = recNsig(r);
+  // Beyond 800 digits (more than any float64 midpoint has) the rest only breaks ties: keep 800
+  // digits and a 1 after them, as Go's strconv does.
+  const used: u32 = nsig > 800 ? 800 : nsig;
+  let m = natFromDigits(recPtr(r) + first, used, dot > <i32>first ? dot - <i32>first : -1);
+  if (used < nsig) {
+    m = natAddSmall(natMul(m, natFromU64(10)), 1);
+    k += <i64>nsig - 801;
+  }
   let x: usize;
   let e2: i64;
   let sticky = false;

@@ -187,7 +187,7 @@ function bits(name: string, op: i32, a: usize, b: usize): usize {
 }
 
 /** Shift counts beyond this are refused (the result would pass the supported size). */
-const MAX_SHIFT: i64 = 66000;
+const MAX_SHIFT: i64 = 16600;
 
 /** x & y, x | y or x ^ y on big integers in two's complement (as Go's big.Int does). */
 function bigBitwise(op: i32, an: bool, ma: usize, bn: bool, mb: usize): usize {

@@ -5,11 +5,11 @@ import {
   natNew, natFromU64, natFromDigits, natIsZero, natAdd, natSub, natCmp, natMul, natShl, natPow5,
   natDivMod, gRem, gQuo, natLen, natLow64, natBitLen, pushNatDecimal,
 } from "./nat";
-import { recNeg, recIsZero, recIsInteger, recPoint, recNsig, recPtr, recFirst, recDot } from "./numtext";
+import { recNeg, recIsZero, recIsInteger, recPoint, recNsig, recPtr, recFirst, recDot, MAX_DIGITS } from "./numtext";
 import { intValue, refValue } from "./value";
 
 /** Bound on the decimal digits of the integers computed with. */
-export const MAX_INT_DIGITS: i64 = 20000;
+export const MAX_INT_DIGITS: i64 = MAX_DIGITS;
 
 /** Sign of the last intFromRec / bigint operation result. */
 export let gBigNeg = false;

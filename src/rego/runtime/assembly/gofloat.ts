@@ -12,13 +12,13 @@ import {
   gRem, natPow5, pushNatDecimal,
 } from "./nat";
 import {
-  REC_C, scanNumber, recNeg, recIsZero, recPtr, recMantStart, recMantDigits, recDot, recExp,
-  recFracDigits, recPoint,
+  REC_C, scanNumber, recNeg, recIsZero, recPtr, recMantEnd, recFirst, recDot, recExp, recFracDigits,
+  recPoint, MAX_DIGITS,
 } from "./numtext";
 import { pushUint } from "./dtoa";
 
-/** Bound on binary exponents the emulation computes with (about 10^±20000). */
-export const MAX_BIN_EXP: i64 = 66500;
+/** Bound on binary exponents the emulation computes with (about 10^±5000, see MAX_DIGITS). */
+export const MAX_BIN_EXP: i64 = 16700;
 
 /** Set when an operation would go beyond MAX_BIN_EXP (the result is then meaningless). */
 export let gfTooLarge = false;
@@ -44,6 +44,15 @@ export function gfExp(x: usize): i64 {
 }
 
 function make(neg: bool, mant: usize, exp: i64, prec: u32): usize {
+  const x = makeUnchecked(neg, mant, exp, prec);
+  if (!gfIsZero(x)) {
+    const top = exp + <i64>natBitLen(mant);
+    if (top > MAX_BIN_EXP || top < -MAX_BIN_EXP) gfTooLarge = true;
+  }
+  return x;
+}
+
+function makeUnchecked(neg: bool, mant: usize, exp: i64, prec: u32): usize {
   const x = alloc(24);
   store<u32>(x, <u32>mant);
   store<u32>(x, prec, 4);
@@ -51,10 +60,6 @@ function make(neg: bool, mant: usize, exp: i64, prec: u32): usize {
   const zero = natIsZero(mant);
   store<u8>(x, zero ? 1 : 0, 9);
   store<i64>(x, zero ? 0 : exp, 16);
-  if (!zero) {
-    const top = exp + <i64>natBitLen(mant);
-    if (top > MAX_BIN_EXP || top < -MAX_BIN_EXP) gfTooLarge = true;
-  }
   return x;
 }
 
@@ -103,13 +108,15 @@ export function gfAdd(x: usize, y: usize, prec: u32): usize {
   if (xz && yz) return gfZero(gfNeg(x) && gfNeg(y), prec);
   if (xz) return gfRound(gfNeg(y), gfMant(y), gfExp(y), false, prec);
   if (yz) return gfRound(gfNeg(x), gfMant(x), gfExp(x), false, prec);
+  // An operand far below the other's last bit and the rounding position only acts as a sticky
+  // bit: replace it by a one-bit value of its sign just below both (the sum rounds the same).
+  const tx = gfExp(x) + <i64>natBitLen(gfMant(x));
+  const ty = gfExp(y) + <i64>natBitLen(gfMant(y));
+  if (ty < tx) y = stickyBelow(x, y, prec);
+  else if (tx < ty) x = stickyBelow(y, x, prec);
   const ex = gfExp(x);
   const ey = gfExp(y);
   const e = ex < ey ? ex : ey;
-  if (ex - e > MAX_BIN_EXP * 2 || ey - e > MAX_BIN_EXP * 2) {
-    gfTooLarge = true;
-    return gfZero(false, prec);
-  }
   const mx = natShl(gfMant(x), <u32>(ex - e));
   const my = natShl(gfMant(y), <u32>(ey - e));
   if (gfNeg(x) == gfNeg(y)) return gfRound(gfNeg(x), natAdd(mx, my), e, false, prec);
@@ -117,6 +124,16 @@ export function gfAdd(x: usize, y: usize, prec: u32): usize {
   if (c == 0) return gfZero(false, prec);
   if (c > 0) return gfRound(gfNeg(x), natSub(mx, my), e, false, prec);
   return gfRound(gfNeg(y), natSub(my, mx), e, false, prec);
+}
+
+/** small, or a one-bit stand-in of its sign when it lies wholly below big's bits and rounding. */
+function stickyBelow(big: usize, small: usize, prec: u32): usize {
+  const top = gfExp(big) + <i64>natBitLen(gfMant(big));
+  const lsb = gfExp(big) + <i64>natTrailingZeroBits(gfMant(big));
+  const round = top - <i64>prec;
+  const limit = (lsb < round ? lsb : round) - 2;
+  if (gfExp(small) + <i64>natBitLen(gfMant(small)) >= limit) return small;
+  return makeUnchecked(gfNeg(small), natFromU64(1), limit - 1, gfPrec(small));
 }
 
 export function gfSub(x: usize, y: usize, prec: u32): usize {
@@ -151,8 +168,9 @@ function goPow5(n: u64): usize {
   let f = make(false, natFromU64(5), 0, 192);
   while (n > 0) {
     if ((n & 1) != 0) z = gfMul(z, f, 128);
-    f = gfMul(f, f, 192);
     n >>= 1;
+    // (Go squares once more after the last multiplication; that value is never used)
+    if (n > 0) f = gfMul(f, f, 192);
   }
   return z;
 }
@@ -168,14 +186,17 @@ export function gfFromText(p: usize, n: u32, prec: u32): usize {
   const neg = recNeg(r);
   if (recIsZero(r)) return gfZero(neg, prec);
   const point = recPoint(r);
-  if (point > 20000 || point < -20000) {
+  // the mantissa as written from its first significant digit (trailing zeros count, as in Go)
+  const first = recFirst(r);
+  const dot = recDot(r);
+  let count = recMantEnd(r) - first;
+  if (dot > <i32>first) count--;
+  if (point > MAX_DIGITS || point < -MAX_DIGITS || <i64>count > MAX_DIGITS) {
     gfTooLarge = true;
     return gfZero(neg, prec);
   }
   const k = recExp(r) - <i64>recFracDigits(r);
-  const dot = recDot(r);
-  const ms = recMantStart(r);
-  const m = natFromDigits(recPtr(r) + ms, recMantDigits(r), dot >= 0 ? dot - <i32>ms : -1);
+  const m = natFromDigits(recPtr(r) + first, count, dot > <i32>first ? dot - <i32>first : -1);
   if (k == 0) return gfRound(neg, m, 0, false, prec);
   if (k > 0) {
     const f = goPow5(<u64>k);
@@ -203,34 +224,71 @@ export function gfTrunc(x: usize): usize {
 
 // --- decimal output (Go's big.Float.Text with precision -1: shortest) ---
 
-/** Digits and decimal point of the last toDecimal: value = 0.d1d2...dn × 10^gDecExp. */
+/**
+ * Digits and decimal point of the last toDecimal: value = 0.d1d2...dn × 10^gDecExp, trailing
+ * zeros trimmed, or (gDecMore) the first LEAD digits of a longer expansion.
+ */
 let gDecPtr: usize = 0;
 let gDecLen: u32 = 0;
 let gDecExp: i64 = 0;
+let gDecMore = false;
 
-/** Exact decimal digits of m × 2^e (m != 0), trailing zeros trimmed (Go's decimal.init). */
+/**
+ * Leading digits kept of an expansion. Shortest output at 64 bits needs about 21: the bounds half
+ * an ulp below and above differ by then, which ends Go's roundShortest loop.
+ */
+const LEAD: i64 = 60;
+
+/**
+ * The decimal digits of m × 2^e (m != 0), as Go's decimal.init gives them, but only the first LEAD
+ * of them when there are more (gDecMore): q = floor(m × 2^e × 10^u) for a u that leaves about
+ * LEAD digits, computed with 5^|u| instead of the whole expansion.
+ */
+/** 5^k of the last toDecimal (valid within one gfPushText: the heap is not released in between). */
+let pow5K: i64 = -1;
+let pow5Nat: usize = 0;
+
+function pow5(k: i64): usize {
+  if (k != pow5K) {
+    pow5Nat = natPow5(<u32>k);
+    pow5K = k;
+  }
+  return pow5Nat;
+}
+
 function toDecimal(m: usize, e: i64): void {
-  if (e < 0) {
-    const tz = <i64>natTrailingZeroBits(m);
-    const s = tz < -e ? tz : -e;
-    m = natShr(m, <u32>s);
-    e += s;
+  const bits = <i64>natBitLen(m) + e; // m × 2^e < 2^bits
+  // digits before the decimal point, estimated (within one) from log10(2)
+  const digits = ((bits - 1) * 30103) / 100000 + 1;
+  const u = LEAD - digits;
+  let q: usize;
+  let rest = false;
+  if (u >= 0) {
+    const t = natMul(m, pow5(u));
+    const sh = e + u;
+    if (sh >= 0) q = natShl(t, <u32>sh);
+    else {
+      rest = natLowBitsSet(t, <u32>-sh);
+      q = natShr(t, <u32>-sh);
+    }
+  } else {
+    const p5 = pow5(-u);
+    const sh = e + u;
+    if (sh >= 0) natDivMod(natShl(m, <u32>sh), p5);
+    else natDivMod(m, natShl(p5, <u32>-sh));
+    q = gQuo;
+    rest = !natIsZero(gRem);
   }
-  let shiftRight: i64 = 0;
-  if (e > 0) m = natShl(m, <u32>e);
-  else if (e < 0) {
-    shiftRight = -e;
-    m = natMul(m, natPow5(<u32>shiftRight));
-  }
-  const n = pushNatDecimal(m);
+  const n = pushNatDecimal(q);
   const start = heapTop() - n;
   let len = n;
-  while (len > 0 && load<u8>(start + len - 1) == 48) len--;
+  if (!rest) while (len > 0 && load<u8>(start + len - 1) == 48) len--;
   // keep the digits: advance the heap past them
   alloc(0);
   gDecPtr = start;
   gDecLen = len;
-  gDecExp = <i64>n - shiftRight;
+  gDecExp = <i64>n - u;
+  gDecMore = rest;
 }
 
 function digitAt(p: usize, len: u32, i: u32): u32 {
@@ -240,12 +298,14 @@ function digitAt(p: usize, len: u32, i: u32): u32 {
 /** Go's decimal rounding of (gDecPtr, gDecLen, gDecExp) to n digits: up, down or nearest even. */
 function roundDown(n: u32): void {
   if (n >= gDecLen) return;
+  gDecMore = false;
   gDecLen = n;
   while (gDecLen > 0 && load<u8>(gDecPtr + gDecLen - 1) == 48) gDecLen--;
 }
 
 function roundUp(n: u32): void {
   if (n >= gDecLen) return;
+  gDecMore = false;
   while (n > 0 && load<u8>(gDecPtr + n - 1) >= 57) n--;
   if (n == 0) {
     store<u8>(gDecPtr, 49);
@@ -261,7 +321,7 @@ function roundNearest(n: u32): void {
   if (n >= gDecLen) return;
   const c = load<u8>(gDecPtr + n);
   let up: bool;
-  if (c == 53 && n + 1 == gDecLen) up = n > 0 && ((load<u8>(gDecPtr + n - 1) - 48) & 1) != 0;
+  if (c == 53 && n + 1 == gDecLen && !gDecMore) up = n > 0 && ((load<u8>(gDecPtr + n - 1) - 48) & 1) != 0;
   else up = c >= 53;
   if (up) roundUp(n);
   else roundDown(n);
@@ -274,21 +334,22 @@ function roundShortest(x: usize): void {
   const s = <i32>natBitLen(mant) - <i32>(prec + 1);
   const m2 = s < 0 ? natShl(mant, <u32>-s) : natShr(mant, <u32>s);
   const e2 = gfExp(x) + <i64>s;
-  const dPtr = gDecPtr, dLen = gDecLen, dExp = gDecExp;
+  const dPtr = gDecPtr, dLen = gDecLen, dExp = gDecExp, dMore = gDecMore;
   toDecimal(natSubSmall(m2, 1), e2);
-  const lPtr = gDecPtr, lLen = gDecLen;
+  const lPtr = gDecPtr, lLen = gDecLen, lMore = gDecMore;
   toDecimal(natAddSmall(m2, 1), e2);
-  const uPtr = gDecPtr, uLen = gDecLen;
+  const uPtr = gDecPtr, uLen = gDecLen, uMore = gDecMore;
   gDecPtr = dPtr;
   gDecLen = dLen;
   gDecExp = dExp;
+  gDecMore = dMore;
   const inclusive = !natBit(m2, 1);
   for (let i: u32 = 0; i < dLen; i++) {
     const m = <u32>load<u8>(dPtr + i);
     const l = digitAt(lPtr, lLen, i);
     const u = digitAt(uPtr, uLen, i);
-    const okdown = l != m || (inclusive && i + 1 == lLen);
-    const okup = m != u && (inclusive || m + 1 < u || i + 1 < uLen);
+    const okdown = l != m || (inclusive && !lMore && i + 1 == lLen);
+    const okup = m != u && (inclusive || m + 1 < u || uMore || i + 1 < uLen);
     if (okdown && okup) {
       roundNearest(i + 1);
       return;
@@ -355,6 +416,7 @@ function pushE(prec: i64): void {
 export function gfPushText(x: usize, format: u32): usize {
   // The decimal conversions put their digits on the heap first; the text goes after them.
   let dPtr: usize = 0, dLen: u32 = 0, dExp: i64 = 0;
+  pow5K = -1;
   if (!gfIsZero(x)) {
     toDecimal(gfMant(x), gfExp(x));
     roundShortest(x);

@@ -10,6 +10,14 @@
 
 export const EXP_CLAMP: i64 = 1000000000000000;
 
+/**
+ * Bound on the digits the runtime computes with: integers of up to MAX_DIGITS digits, and floats
+ * written with up to MAX_DIGITS mantissa digits and a decimal exponent within ±MAX_DIGITS.
+ * Beyond it arithmetic reports "number too large" (OPA has no bound; the cost is quadratic).
+ * Comparison and JSON have no bound.
+ */
+export const MAX_DIGITS: i64 = 5000;
+
 // Record layout (48 bytes).
 const R_VALID = 0; // u8
 const R_NEG = 1; // u8

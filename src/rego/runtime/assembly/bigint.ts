@@ -3,7 +3,7 @@
 import { heapTop, finishText } from "./heap";
 import {
   natNew, natFromU64, natFromDigits, natIsZero, natAdd, natSub, natCmp, natMul, natShl, natPow5,
-  natDivMod, gRem, gQuo, natLen, natLow64, natBitLen, pushNatDecimal,
+  natDivMod, gRem, natLen, natLow64, natBitLen, pushNatDecimal,
 } from "./nat";
 import { recNeg, recIsZero, recIsInteger, recPoint, recNsig, recPtr, recFirst, recDot, MAX_DIGITS } from "./numtext";
 import { intValue, refValue } from "./value";
@@ -91,14 +91,6 @@ export function bigRem(aneg: bool, a: usize, b: usize): usize {
   const r = gRem;
   gBigNeg = aneg && !natIsZero(r);
   return r;
-}
-
-/** Truncated quotient (Go's big.Int.Quo); b != 0. */
-export function bigQuo(aneg: bool, a: usize, bneg: bool, b: usize): usize {
-  natDivMod(a, b);
-  const q = gQuo;
-  gBigNeg = aneg != bneg && !natIsZero(q);
-  return q;
 }
 
 function check(r: usize): void {

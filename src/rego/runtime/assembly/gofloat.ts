@@ -86,12 +86,6 @@ export function gfRound(neg: bool, m: usize, e: i64, sticky: bool, prec: u32): u
   return make(neg, r, re, prec);
 }
 
-/** An exact float from a nat (Go's SetInt: precision max(64, bit length)). */
-export function gfFromInt(neg: bool, m: usize): usize {
-  const n = natBitLen(m);
-  return make(neg, m, 0, n > 64 ? n : 64);
-}
-
 /** x with its sign changed. */
 export function gfNegate(x: usize): usize {
   return make(!gfNeg(x), gfMant(x), gfExp(x), gfPrec(x));

@@ -3,12 +3,12 @@
 // decimal form. Order is exact (OPA's ast.NumberCompare); see README.md ("Numbers").
 import { textToF64, recToF64, gF64Overflow } from "./atof";
 import {
-  REC_A, REC_B, scanNumber, cmpScanned, parseInt64, recToI64, gI64, trailingZeroFloat, EXP_CLAMP,
+  REC_A, REC_B, scanNumber, cmpScanned, parseInt64, recToI64, gI64, trailingZeroFloat,
 } from "./numtext";
 import { heapTop, setHeapTop } from "./heap";
 import { tagOf, numKind, lenOf, strPtr, intValue, floatValue, T_NUMBER, N_INT } from "./value";
 
-export { textToF64, EXP_CLAMP };
+export { textToF64 };
 
 /** Result of the last successful toInt / exactInt / floatToInt. */
 export let gInt: i64 = 0;

@@ -49,9 +49,6 @@ export function recNeg(r: usize): bool {
 export function recPtr(r: usize): usize {
   return load<u32>(r, R_PTR);
 }
-export function recMantStart(r: usize): u32 {
-  return load<u32>(r, R_MSTART);
-}
 export function recMantEnd(r: usize): u32 {
   return load<u32>(r, R_MEND);
 }
@@ -73,12 +70,6 @@ export function recPoint(r: usize): i64 {
 /** Offset of the first significant digit (the value must be non-zero). */
 export function recFirst(r: usize): u32 {
   return <u32>load<i32>(r, R_FIRST);
-}
-
-/** Number of mantissa digits (all of them, the decimal point excluded). */
-export function recMantDigits(r: usize): u32 {
-  const n = recMantEnd(r) - recMantStart(r);
-  return recDot(r) >= 0 ? n - 1 : n;
 }
 
 /** Number of mantissa digits after the decimal point. */

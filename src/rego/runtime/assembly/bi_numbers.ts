@@ -53,7 +53,17 @@ export function setDiff(a: usize, b: usize): usize {
   return r;
 }
 
+/**
+ * Elements of a that are in b. As OPA's set.Intersect, the smaller set is the one iterated (a
+ * when as large as b): it decides which of two equal numbers (1.0, 1) is kept, or whether they
+ * meet at all (see value.ts, search).
+ */
 export function setIntersect(a: usize, b: usize): usize {
+  if (lenOf(b) < lenOf(a)) {
+    const t = a;
+    a = b;
+    b = t;
+  }
   const r = setValue(0);
   const n = lenOf(a);
   for (let i: u32 = 0; i < n; i++) {
@@ -76,7 +86,8 @@ export function setUnion(a: usize, b: usize): usize {
       const c = compare(elemAt(a, i), elemAt(b, j));
       if (c <= 0) {
         setAdd(r, elemAt(a, i++));
-        if (c == 0) j++;
+        // numbers of equal value may still be different members (see value.ts, search)
+        if (c == 0) setAdd(r, elemAt(b, j++));
       } else {
         setAdd(r, elemAt(b, j++));
       }

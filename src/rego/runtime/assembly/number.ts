@@ -179,6 +179,24 @@ export function compareNumbers(a: usize, b: usize): i32 {
   return compareTexts(p, n, q, gTextLen);
 }
 
+/**
+ * Whether the number key, looked up in (or added to) a set or object, matches the member y of
+ * equal value, as OPA's hash tables decide (ast/term.go, set.insert / object.get): an integer
+ * written as one (1) matches only integers so written, not 1.0; a number beyond float64's range
+ * is hashed by its text and matches only the same text (1e400 is not 10e399); others match.
+ */
+export function sameMember(key: usize, y: usize): bool {
+  if (exactInt(key)) return exactInt(y);
+  const p = strPtr(key), n = lenOf(key);
+  if (!scanNumber(REC_A, p, n)) return true;
+  const mark = heapTop();
+  recToF64(REC_A);
+  const overflow = gF64Overflow;
+  setHeapTop(mark);
+  if (!overflow) return true;
+  return numKind(y) != N_INT && lenOf(y) == n && memory.compare(strPtr(y), p, n) == 0;
+}
+
 /** A number value for f: an integer value when f is integral and fits, else a float. */
 export function numberFromF64(f: f64): usize {
   if (floatToInt(f) && f > -9007199254740992.0 && f < 9007199254740992.0 && !(f == 0 && 1 / f < 0)) {

@@ -10,6 +10,7 @@
 import { alloc, grow, heapTop, finishText } from "./heap";
 import { pushF64G } from "./dtoa";
 import { compare } from "./compare";
+import { sameMember } from "./number";
 
 export const T_NULL: u8 = 1;
 export const T_BOOLEAN: u8 = 2;
@@ -160,9 +161,31 @@ export function search(v: usize, key: usize, stride: u32): i32 {
     const c = compare(load<u32>(base + <usize>mid * stride), key);
     if (c < 0) lo = mid + 1;
     else if (c > 0) hi = mid - 1;
-    else return mid;
+    else return tagOf(key) == T_NUMBER ? searchEqualNumbers(v, key, stride, mid) : mid;
   }
   return -lo - 1;
+}
+
+/**
+ * A number key met numbers of equal value: OPA's sets and objects (hash tables) tell them apart
+ * by sameMember, so a collection may hold 1.0 and 1 (inserted in that order), kept here in
+ * insertion order. A set probes its members in insertion order (open addressing), an object its
+ * keys newest first (a chain each insertion is put in front of). Returns the index of the first
+ * member the key matches, or the insertion point after them.
+ */
+function searchEqualNumbers(v: usize, key: usize, stride: u32, mid: i32): i32 {
+  const base = slots(v);
+  const n = <i32>lenOf(v);
+  let lo = mid;
+  while (lo > 0 && compare(load<u32>(base + <usize>(lo - 1) * stride), key) == 0) lo--;
+  let hi = mid;
+  while (hi + 1 < n && compare(load<u32>(base + <usize>(hi + 1) * stride), key) == 0) hi++;
+  if (stride == 4) {
+    for (let i = lo; i <= hi; i++) if (sameMember(key, load<u32>(base + <usize>i * stride))) return i;
+  } else {
+    for (let i = hi; i >= lo; i--) if (sameMember(key, load<u32>(base + <usize>i * stride))) return i;
+  }
+  return -(hi + 1) - 1;
 }
 
 /** Opens a gap of one slot at index i. */
@@ -181,7 +204,7 @@ export function setAdd(s: usize, x: usize): void {
   const len = lenOf(s);
   if (len > 0) {
     const c = compare(elemAt(s, len - 1), x);
-    if (c == 0) return;
+    if (c == 0 && tagOf(x) != T_NUMBER) return;
     if (c < 0) {
       store<u32>(insertGap(s, len, 4), <u32>x);
       return;

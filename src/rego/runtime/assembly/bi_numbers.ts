@@ -8,6 +8,7 @@ import { arith, divide, remainder, unary, OP_ADD, OP_SUB, OP_MUL, U_ABS, U_ROUND
 import { is, typeError, fail, bigIntOperand, gOperandNat, gOperandNeg } from "./bi_common";
 import { bigToI64, gBigI64, bigAdd, gBigNeg, bigNumberValue, bigCmpSigned } from "./bigint";
 import { natFromU64 } from "./nat";
+import { toInt, gInt } from "./number";
 
 export function bi_equal(a: usize, b: usize): usize {
   return boolValue(equal(a, b));
@@ -140,32 +141,34 @@ export function bi_floor(a: usize): usize {
   return unary(U_FLOOR, "floor", a);
 }
 
+/** The integers from x to y (either direction). */
+function intRange(x: i64, y: i64): usize {
+  const up = x <= y;
+  const n = <u64>(up ? y - x : x - y) + 1;
+  if (n == 0 || n > <u64>MAX_RANGE) return fail("numbers.range", "range too large");
+  const r = arrayValue(<u32>n);
+  let i = x;
+  while (true) {
+    arrayPush(r, intValue(i));
+    if (i == y) break;
+    i = up ? i + 1 : i - 1;
+  }
+  return r;
+}
+
 /** Elements a range may have (OPA has no bound but cancellation). */
 const MAX_RANGE: i64 = 0x10000000;
 
 /** numbers.range(a, b): the integers from a to b (BigIntOperand: 1.0 and 1e3 are integers). */
 export function bi_numbers_range(a: usize, b: usize): usize {
+  if (is(a, T_NUMBER) && is(b, T_NUMBER) && toInt(a)) {
+    const x = gInt;
+    if (toInt(b)) return intRange(x, gInt);
+  }
   if (!bigIntOperand("numbers.range", 1, a)) return 0;
   const ma = gOperandNat, an = gOperandNeg;
   if (!bigIntOperand("numbers.range", 2, b)) return 0;
   const mb = gOperandNat, bn = gOperandNeg;
-  if (bigToI64(an, ma)) {
-    const x = gBigI64;
-    if (bigToI64(bn, mb)) {
-      const y = gBigI64;
-      const up = x <= y;
-      const n = <u64>(up ? y - x : x - y) + 1;
-      if (n == 0 || n > <u64>MAX_RANGE) return fail("numbers.range", "range too large");
-      const r = arrayValue(<u32>n);
-      let i = x;
-      while (true) {
-        arrayPush(r, intValue(i));
-        if (i == y) break;
-        i = up ? i + 1 : i - 1;
-      }
-      return r;
-    }
-  }
   // beyond int64: count with big integers
   const up = bigCmpSigned(an, ma, bn, mb) <= 0;
   const d = bigAdd(bn, mb, !an, ma); // b - a

@@ -5,11 +5,12 @@
 //
 // A float is a heap record (24 bytes): u32 mantissa (nat, see nat.ts) at 0, u32 precision at 4,
 // u8 sign at 8, u8 zero flag at 9, i64 exponent at 16; the value is mantissa × 2^exponent.
-import { alloc, heapTop, pushByte, pushBytes } from "./heap";
+import { alloc, heapTop, pushByte, pushBytes, reverseBytes } from "./heap";
+import { gHi, gLo, gRem64, mul64, shl128, shr128, lowBits128, bitLen128, div128 } from "./wide";
 import {
   natNew, natFromU64, natFromDigits, natIsZero, natBitLen, natBit, natLowBitsSet, natShl, natShr,
   natMul, natAdd, natSub, natCmp, natAddSmall, natSubSmall, natTrailingZeroBits, natDivMod, gQuo,
-  gRem, natPow5, pushNatDecimal,
+  gRem, natPow5, pushNatDecimal, natLen, natLow64,
 } from "./nat";
 import {
   REC_C, scanNumber, recNeg, recIsZero, recPtr, recMantEnd, recFirst, recDot, recExp, recFracDigits,
@@ -228,10 +229,11 @@ let gDecExp: i64 = 0;
 let gDecMore = false;
 
 /**
- * Leading digits kept of an expansion. Shortest output at 64 bits needs about 21: the bounds half
- * an ulp below and above differ by then, which ends Go's roundShortest loop.
+ * Leading digits kept of an expansion. Shortest output at 64 bits needs at most 21: the bounds
+ * half an ulp (2^-65 relative) below and above differ from the value by then, which ends Go's
+ * roundShortest loop; rounding looks one digit further.
  */
-const LEAD: i64 = 60;
+const LEAD: i64 = 27;
 
 /**
  * The decimal digits of m × 2^e (m != 0), as Go's decimal.init gives them, but only the first LEAD
@@ -255,6 +257,7 @@ function toDecimal(m: usize, e: i64): void {
   // digits before the decimal point, estimated (within one) from log10(2)
   const digits = ((bits - 1) * 30103) / 100000 + 1;
   const u = LEAD - digits;
+  if (toDecimal128(m, e, u)) return;
   let q: usize;
   let rest = false;
   if (u >= 0) {
@@ -283,6 +286,94 @@ function toDecimal(m: usize, e: i64): void {
   gDecLen = len;
   gDecExp = <i64>n - u;
   gDecMore = rest;
+}
+
+const POW5_U64: StaticArray<u64> = [
+  1, 5, 25, 125, 625, 3125, 15625, 78125, 390625, 1953125, 9765625, 48828125, 244140625,
+  1220703125, 6103515625, 30517578125, 152587890625, 762939453125, 3814697265625, 19073486328125,
+  95367431640625, 476837158203125, 2384185791015625, 11920928955078125, 59604644775390625,
+  298023223876953125, 1490116119384765625, 7450580596923828125,
+];
+
+const TEN19: u64 = 10000000000000000000;
+
+/**
+ * toDecimal in 128-bit registers when m has at most 65 bits and the scale 10^u is within 5^±27
+ * (values from about 1e-3 to 1e51): no heap arithmetic. Returns false to take the general path.
+ */
+function toDecimal128(m: usize, e: i64, u: i64): bool {
+  if (natLen(m) > 3 || natBitLen(m) > 65 || u > 27 || u < -27) return false;
+  const lo = natLow64(m);
+  const top: u64 = natBit(m, 64) ? 1 : 0;
+  const sh = e + u;
+  let rest = false;
+  let qh: u64, ql: u64;
+  if (u >= 0) {
+    const p = POW5_U64[<i32>u];
+    mul64(lo, p);
+    let hi = gHi + top * p;
+    let lw = gLo;
+    if (sh >= 0) {
+      if (<i64>bitLen128(hi, lw) + sh > 128) return false;
+      shl128(hi, lw, <i32>sh);
+    } else {
+      if (-sh >= 128) return false;
+      rest = lowBits128(hi, lw, <i32>-sh);
+      shr128(hi, lw, <i32>-sh);
+    }
+    qh = gHi;
+    ql = gLo;
+  } else {
+    const p = POW5_U64[<i32>-u];
+    let hi = top;
+    let lw = lo;
+    if (sh >= 0) {
+      if (65 + sh > 128) return false;
+      shl128(hi, lw, <i32>sh);
+    } else {
+      if (-sh >= 128) return false;
+      rest = lowBits128(hi, lw, <i32>-sh);
+      shr128(hi, lw, <i32>-sh);
+    }
+    div128(gHi, gLo, p);
+    qh = gHi;
+    ql = gLo;
+    if (gRem64 != 0) rest = true;
+  }
+  // the digits of q: above 2^64, as q / 10^19 and a 19-digit remainder
+  const d0 = heapTop();
+  if (qh == 0) {
+    pushU64(ql, 0);
+  } else {
+    div128(qh, ql, TEN19);
+    pushU64(gLo, 0);
+    pushU64(gRem64, 19);
+  }
+  const n = <u32>(heapTop() - d0);
+  let len = n;
+  if (!rest) while (len > 0 && load<u8>(d0 + len - 1) == 48) len--;
+  alloc(0);
+  gDecPtr = d0;
+  gDecLen = len;
+  gDecExp = <i64>n - u;
+  gDecMore = rest;
+  return true;
+}
+
+/** Appends the decimal digits of x, left-padded with zeros to width digits. */
+function pushU64(x: u64, width: i32): void {
+  const d0 = heapTop();
+  let k = 0;
+  do {
+    pushByte(48 + <u32>(x % 10));
+    x /= 10;
+    k++;
+  } while (x != 0);
+  while (k < width) {
+    pushByte(48);
+    k++;
+  }
+  reverseBytes(d0, heapTop());
 }
 
 function digitAt(p: usize, len: u32, i: u32): u32 {

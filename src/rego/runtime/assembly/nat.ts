@@ -342,6 +342,11 @@ export function natFromDigits(src: usize, count: u32, dotAt: i32): usize {
 
 /** 5^k exactly. */
 export function natPow5(k: u32): usize {
+  if (k <= 27) {
+    let x: u64 = 1;
+    for (let i: u32 = 0; i < k; i++) x *= 5;
+    return natFromU64(x);
+  }
   let r = natFromU64(1);
   let base = natFromU64(5);
   while (k > 0) {
@@ -360,6 +365,16 @@ export function pushNatDecimal(a: usize): u32 {
   if (natIsZero(a)) {
     pushByte(48);
     return 1;
+  }
+  if (natLen(a) <= 2) {
+    const d0 = heapTop();
+    let x = natLow64(a);
+    do {
+      pushByte(48 + <u32>(x % 10));
+      x /= 10;
+    } while (x != 0);
+    reverseBytes(d0, heapTop());
+    return <u32>(heapTop() - d0);
   }
   const t = natCopy(a, 0);
   // The digits are pushed least significant first (9 per limb division), then reversed.

@@ -180,21 +180,25 @@ export function compareNumbers(a: usize, b: usize): i32 {
 }
 
 /**
- * Whether the number key, looked up in (or added to) a set or object, matches the member y of
- * equal value, as OPA's hash tables decide (ast/term.go, set.insert / object.get): an integer
- * written as one (1) matches only integers so written, not 1.0; a number beyond float64's range
- * is hashed by its text and matches only the same text (1e400 is not 10e399); others match.
+ * Whether the number key, looked up in (or added to) a set or object, matches the member y that
+ * compares equal to it, as OPA's hash tables decide (ast/term.go, set.insert / object.get): an
+ * integer written as one (1) matches only integers so written, not 1.0; any other number matches
+ * a number of exactly its value (not one NumberCompare's float64 shortcut calls equal, 1.10 and
+ * 1.1000000000000000000010), and beyond float64's range, where OPA hashes the text, only the same
+ * text (1e400 is not 10e399).
  */
 export function sameMember(key: usize, y: usize): bool {
   if (exactInt(key)) return exactInt(y);
   const p = strPtr(key), n = lenOf(key);
-  if (!scanNumber(REC_A, p, n)) return true;
+  const q = numberText(y, INT_TEXT_B);
+  const m = gTextLen;
+  if (!scanNumber(REC_A, p, n) || !scanNumber(REC_B, q, m)) return n == m && memory.compare(p, q, n) == 0;
+  if (cmpScanned(REC_A, REC_B) != 0) return false;
   const mark = heapTop();
   recToF64(REC_A);
   const overflow = gF64Overflow;
   setHeapTop(mark);
-  if (!overflow) return true;
-  return numKind(y) != N_INT && lenOf(y) == n && memory.compare(strPtr(y), p, n) == 0;
+  return !overflow || (n == m && memory.compare(p, q, n) == 0);
 }
 
 /** A number value for f: an integer value when f is integral and fits, else a float. */

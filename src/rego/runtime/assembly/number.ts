@@ -147,8 +147,15 @@ function compareTexts(p: usize, n: u32, q: usize, m: u32): i32 {
     return c != 0 ? c : n < m ? -1 : n > m ? 1 : 0;
   }
   const c = cmpScanned(REC_A, REC_B);
-  if (c != 0 && trailingZeroFloat(p, n) && trailingZeroFloat(q, m) && sameFloat64()) return 0;
+  if (c != 0 && !exactOrder && trailingZeroFloat(p, n) && trailingZeroFloat(q, m) && sameFloat64()) return 0;
   return c;
+}
+
+/** Set while sets and objects are searched: their order leaves out the float64 shortcut. */
+let exactOrder = false;
+
+export function setExactNumberOrder(on: bool): void {
+  exactOrder = on;
 }
 
 /** Whether the scanned REC_A and REC_B have the same float64 value (both within its range). */

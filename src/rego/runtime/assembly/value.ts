@@ -10,7 +10,7 @@
 import { alloc, grow, heapTop, finishText } from "./heap";
 import { pushF64G } from "./dtoa";
 import { compare } from "./compare";
-import { sameMember } from "./number";
+import { sameMember, setExactNumberOrder } from "./number";
 
 export const T_NULL: u8 = 1;
 export const T_BOOLEAN: u8 = 2;
@@ -153,6 +153,7 @@ export function arrayPush(a: usize, x: usize): void {
  * else -(insertion point) - 1.
  */
 export function search(v: usize, key: usize, stride: u32): i32 {
+  if (tagOf(key) == T_NUMBER) return searchNumber(v, key, stride);
   let lo: i32 = 0;
   let hi: i32 = <i32>lenOf(v) - 1;
   const base = slots(v);
@@ -161,9 +162,38 @@ export function search(v: usize, key: usize, stride: u32): i32 {
     const c = compare(load<u32>(base + <usize>mid * stride), key);
     if (c < 0) lo = mid + 1;
     else if (c > 0) hi = mid - 1;
-    else return tagOf(key) == T_NUMBER ? searchEqualNumbers(v, key, stride, mid) : mid;
+    else return mid;
   }
   return -lo - 1;
+}
+
+/**
+ * search for a number key. Sets and objects are ordered by exact value (NumberCompare's float64
+ * shortcut, which is not transitive, is left out), and members of equal value are told apart as
+ * OPA's hash tables do (searchEqualNumbers).
+ */
+function searchNumber(v: usize, key: usize, stride: u32): i32 {
+  setExactNumberOrder(true);
+  let lo: i32 = 0;
+  let hi: i32 = <i32>lenOf(v) - 1;
+  const base = slots(v);
+  let r: i32 = 0;
+  while (true) {
+    if (lo > hi) {
+      r = -lo - 1;
+      break;
+    }
+    const mid = (lo + hi) >>> 1;
+    const c = compare(load<u32>(base + <usize>mid * stride), key);
+    if (c < 0) lo = mid + 1;
+    else if (c > 0) hi = mid - 1;
+    else {
+      r = searchEqualNumbers(v, key, stride, mid);
+      break;
+    }
+  }
+  setExactNumberOrder(false);
+  return r;
 }
 
 /**

@@ -5,11 +5,11 @@ import {
 } from "./value";
 import { compare, equal } from "./compare";
 import { bigFromValue, floatFromValue, floatNumber, tooLarge } from "./arith";
-import { validNumberText, exactInt, gInt } from "./number";
+import { exactInt, gInt } from "./number";
 import { alloc, heapTop, setHeapTop, pushStatic, pushByte, finishText } from "./heap";
 import { rt_builtin_error } from "./host";
 import { pushGoQuoted } from "./fmt_quote";
-import { parseInt64, gI64, scanNumber, REC_A } from "./numtext";
+import { scanNumber, REC_A } from "./numtext";
 import { recToF64, gF64Overflow } from "./atof";
 import { gfZero, gfAdd, gfMul, gfRound, gfClearTooLarge } from "./gofloat";
 import { natFromU64 } from "./nat";

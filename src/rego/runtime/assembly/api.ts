@@ -4,7 +4,7 @@ import {
   arrayValue, objectValue, setValue, arrayPush, objectPut, objectGet, setAdd, search, copyValue,
   T_NUMBER, T_ARRAY, T_OBJECT, T_SET,
 } from "./value";
-import { toInt, gInt, validNumberText } from "./number";
+import { exactInt, gInt, validNumberText } from "./number";
 import { equal } from "./compare";
 
 export function rt_null(): usize {
@@ -55,9 +55,12 @@ export function rt_length(v: usize): u32 {
   return lenOf(v);
 }
 
-/** Array index of an integer number value within bounds, or -1. */
+/**
+ * Array index of an integer number value within bounds, or -1. As in OPA (Array.Get uses
+ * Number.Int), the index must be written as a plain integer: 1.0 does not index an array.
+ */
 export function indexOf(a: usize, k: usize): i32 {
-  if (k == 0 || tagOf(k) != T_NUMBER || !toInt(k)) return -1;
+  if (k == 0 || tagOf(k) != T_NUMBER || !exactInt(k)) return -1;
   if (gInt < 0 || gInt >= <i64>lenOf(a)) return -1;
   return <i32>gInt;
 }
@@ -88,7 +91,7 @@ export function rt_iter(c: usize, prev: usize): usize {
   if (t == T_ARRAY) {
     let next: i64 = 0;
     if (prev != 0) {
-      if (tagOf(prev) != T_NUMBER || !toInt(prev)) return 0;
+      if (tagOf(prev) != T_NUMBER || !exactInt(prev)) return 0;
       next = gInt + 1;
     }
     return next >= 0 && next < <i64>n ? intValue(next) : 0;

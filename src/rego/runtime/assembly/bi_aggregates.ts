@@ -4,11 +4,16 @@ import {
   search, T_NULL, T_BOOLEAN, T_NUMBER, T_STRING, T_ARRAY, T_OBJECT, T_SET,
 } from "./value";
 import { compare, equal } from "./compare";
-import { arith, OP_ADD, OP_MUL } from "./arith";
-import { validNumberText, exponentEnds, textToF64, numberFromF64 } from "./number";
+import { bigFromValue, floatFromValue, floatNumber, tooLarge } from "./arith";
+import { exactInt, gInt } from "./number";
 import { alloc, heapTop, setHeapTop, pushStatic, pushByte, finishText } from "./heap";
 import { rt_builtin_error } from "./host";
-import { pushQuoted } from "./json_dump";
+import { pushGoQuoted } from "./fmt_quote";
+import { scanNumber, REC_A } from "./numtext";
+import { recToF64, gF64Overflow } from "./atof";
+import { gfZero, gfAdd, gfMul, gfRound, gfClearTooLarge } from "./gofloat";
+import { natFromU64 } from "./nat";
+import { bigAdd, bigMul, bigNumberValue, gBigNeg, gBigTooLarge, bigClearTooLarge } from "./bigint";
 import { is, typeError, elementError, typeName, codePoints } from "./bi_common";
 import { getIn } from "./api";
 
@@ -20,26 +25,94 @@ export function bi_count(v: usize): usize {
   return typeError("count", 1, "one of {array, object, set, string}", v);
 }
 
-function fold(name: string, op: i32, v: usize, init: i64): usize {
-  if (!is(v, T_ARRAY) && !is(v, T_SET)) return typeError(name, 1, "one of {set, array}", v);
-  let acc = intValue(init);
+/**
+ * sum (OPA's builtinSum): int64 while every element is a plain int64 and the total fits; else
+ * exact big integers when every element is integral; else big.Float additions, 64-bit mantissa.
+ */
+export function bi_sum(v: usize): usize {
+  if (!is(v, T_ARRAY) && !is(v, T_SET)) return typeError("sum", 1, "one of {set, array}", v);
   const n = lenOf(v);
+  let acc: i64 = 0;
+  let i: u32 = 0;
+  for (; i < n; i++) {
+    const e = elemAt(v, i);
+    if (!is(e, T_NUMBER) || !exactInt(e)) break;
+    const y = gInt;
+    const r = acc + y;
+    if (((acc ^ r) & (y ^ r)) < 0) break;
+    acc = r;
+  }
+  if (i == n) return intValue(acc);
+  const exact = exactFold(v, false);
+  if (exact != 0) return exact;
+  if (gBigTooLarge) return tooLarge("sum");
+  gfClearTooLarge();
+  let f = gfZero(false, 64);
+  for (let j: u32 = 0; j < n; j++) {
+    const e = elemAt(v, j);
+    if (!is(e, T_NUMBER)) return elementError("sum", 1, v, "number", e);
+    const x = floatFromValue(e);
+    if (x == 0) return tooLarge("sum");
+    f = gfAdd(f, x, 64);
+  }
+  return floatNumber(f, "sum");
+}
+
+/**
+ * product (OPA's builtinProduct): exact big integers when every element is integral; else
+ * big.Float products accumulated in big.NewFloat(1), whose precision is 53 bits.
+ */
+export function bi_product(v: usize): usize {
+  if (!is(v, T_ARRAY) && !is(v, T_SET)) return typeError("product", 1, "one of {set, array}", v);
+  const n = lenOf(v);
+  let acc: i64 = 1;
+  let i: u32 = 0;
+  for (; i < n; i++) {
+    const e = elemAt(v, i);
+    if (!is(e, T_NUMBER) || !exactInt(e)) break;
+    const y = gInt;
+    const r = acc * y;
+    if (acc != 0 && y != 0 && ((acc == -1 && y == I64_MIN) || (y == -1 && acc == I64_MIN) || r / y != acc)) break;
+    acc = r;
+  }
+  if (i == n) return intValue(acc);
+  const exact = exactFold(v, true);
+  if (exact != 0) return exact;
+  if (gBigTooLarge) return tooLarge("product");
+  gfClearTooLarge();
+  let f = gfRound(false, natFromU64(1), 0, false, 53);
+  for (let j: u32 = 0; j < n; j++) {
+    const e = elemAt(v, j);
+    if (!is(e, T_NUMBER)) return elementError("product", 1, v, "number", e);
+    const x = floatFromValue(e);
+    if (x == 0) return tooLarge("product");
+    f = gfMul(f, x, 53);
+  }
+  return floatNumber(f, "product");
+}
+
+const I64_MIN: i64 = -9223372036854775808;
+
+/** OPA's exactIntAccumulate: the exact sum or product if every element is integral, else 0. */
+function exactFold(v: usize, mul: bool): usize {
+  bigClearTooLarge();
+  const n = lenOf(v);
+  let acc = natFromU64(mul ? 1 : 0);
+  let neg = false;
   for (let i: u32 = 0; i < n; i++) {
     const e = elemAt(v, i);
-    if (!is(e, T_NUMBER)) return elementError(name, 1, v, "number", e);
-    acc = arith(op, acc, e);
+    if (!is(e, T_NUMBER)) return 0;
+    const m = bigFromValue(e);
+    if (m == 0) return 0;
+    const mn = gBigNeg;
+    acc = mul ? bigMul(neg, acc, mn, m) : bigAdd(neg, acc, mn, m);
+    neg = gBigNeg;
+    if (gBigTooLarge) return 0;
   }
-  return acc;
+  return bigNumberValue(neg, acc);
 }
 
-export function bi_sum(v: usize): usize {
-  return fold("sum", OP_ADD, v, 0);
-}
-
-export function bi_product(v: usize): usize {
-  return fold("product", OP_MUL, v, 1);
-}
-
+/** max/min as OPA's builtinMax/builtinMin: of equal elements of an array, the last one wins. */
 function extreme(name: string, v: usize, sign: i32): usize {
   if (!is(v, T_ARRAY) && !is(v, T_SET)) return typeError(name, 1, "one of {set, array}", v);
   const n = lenOf(v);
@@ -47,7 +120,7 @@ function extreme(name: string, v: usize, sign: i32): usize {
   let best = elemAt(v, 0);
   for (let i: u32 = 1; i < n; i++) {
     const e = elemAt(v, i);
-    if (compare(e, best) * sign > 0) best = e;
+    if (compare(e, best) * sign >= 0) best = e;
   }
   return best;
 }
@@ -158,26 +231,11 @@ export function bi_type_name(v: usize): usize {
   return stringValue(p, n);
 }
 
-/** Go's strconv.ParseFloat grammar for decimal text (sign, digits, '.', exponent; no hex/inf). */
-function relaxedNumberText(p: usize, n: u32): bool {
-  let i: u32 = 0;
-  if (i < n && (load<u8>(p) == 43 || load<u8>(p) == 45)) i++;
-  let digits: u32 = 0;
-  while (i < n && load<u8>(p + i) >= 48 && load<u8>(p + i) <= 57) {
-    i++;
-    digits++;
-  }
-  if (i < n && load<u8>(p + i) == 46) {
-    i++;
-    while (i < n && load<u8>(p + i) >= 48 && load<u8>(p + i) <= 57) {
-      i++;
-      digits++;
-    }
-  }
-  if (digits == 0) return false;
-  return exponentEnds(p, n, i);
-}
-
+/**
+ * to_number (OPA's builtinToNumber): a string that Go's strconv.ParseFloat accepts becomes a
+ * number with that very text (so "+5", ".5" and "00012" are numbers here as in OPA); Inf and NaN
+ * are refused, and so are numbers beyond float64's range.
+ */
 export function bi_to_number(v: usize): usize {
   if (v == 0) return 0;
   const t = tagOf(v);
@@ -187,20 +245,37 @@ export function bi_to_number(v: usize): usize {
   if (t == T_STRING) {
     const p = strPtr(v);
     const n = lenOf(v);
-    if (validNumberText(p, n)) return refValue(p, n);
-    if (relaxedNumberText(p, n)) {
-      const neg = load<u8>(p) == 45;
-      const skip: u32 = load<u8>(p) == 43 || neg ? 1 : 0;
-      const f = textToF64(p + skip, n - skip);
-      return numberFromF64(neg ? -f : f);
+    if (infOrNaN(p, n)) return typeError("to_number", 1, "valid number string", v);
+    const valid = scanNumber(REC_A, p, n);
+    let overflow = false;
+    if (valid) {
+      recToF64(REC_A);
+      overflow = gF64Overflow;
     }
+    if (valid && !overflow) return refValue(p, n);
     const m = heapTop();
     pushStatic("to_number: strconv.ParseFloat: parsing ");
-    pushQuoted(p, n);
-    pushStatic(": invalid syntax");
+    pushGoQuoted(p, n, false);
+    pushStatic(valid ? ": value out of range" : ": invalid syntax");
     pushByte(0);
     finishText();
     return rt_builtin_error(m);
   }
   return typeError("to_number", 1, "one of {null, boolean, number, string}", v);
+}
+
+/** strings.ToLower(strings.TrimLeft(s, "+-")) is "inf", "infinity" or "nan". */
+function infOrNaN(p: usize, n: u32): bool {
+  let i: u32 = 0;
+  while (i < n && (load<u8>(p + i) == 43 || load<u8>(p + i) == 45)) i++;
+  const k = n - i;
+  if (k != 3 && k != 8) return false;
+  const w = k == 8 ? "infinity" : lowerAt(p + i) == 110 ? "nan" : "inf";
+  for (let j: u32 = 0; j < k; j++) if (lowerAt(p + i + j) != <u32>w.charCodeAt(<i32>j)) return false;
+  return true;
+}
+
+function lowerAt(p: usize): u32 {
+  const c = <u32>load<u8>(p);
+  return c >= 65 && c <= 90 ? c + 32 : c;
 }

@@ -3,11 +3,18 @@ import {
   tagOf, lenOf, elemAt, keyAt, valAt, slots, intValue, arrayValue, arrayPush, objectValue, objectPut,
   setValue, setAdd, search, T_ARRAY, T_OBJECT, T_SET,
 } from "./value";
-import { floatValue } from "./value";
 import { equal as equalKey } from "./compare";
 import { getIn, merge } from "./api";
 import { setIntersect, setUnion } from "./bi_numbers";
-import { is, typeError, elementError, intOperand, gInt, fail } from "./bi_common";
+import {
+  is, typeError, elementError, intOperand, gInt, fail, bigIntOperand, gOperandNat, gOperandNeg,
+} from "./bi_common";
+import { bigToI64, gBigI64, bigNumberValue } from "./bigint";
+import {
+  natShl, natShr, natAddSmall, natSubSmall, natIsZero, natBitLen, natNew, natLimb, natLimbRaw, setLimbRaw,
+  natNormalized,
+} from "./nat";
+import { tooLarge } from "./arith";
 
 export function bi_object_get(o: usize, k: usize, d: usize): usize {
   if (!is(o, T_OBJECT)) return typeError("object.get", 1, "object", o);
@@ -141,20 +148,77 @@ export function bi_union(s: usize): usize {
   return r;
 }
 
+/**
+ * bits.* as OPA (v1/topdown/bits.go): BigIntOperand operands (1.0 and 1e3 are integers) and
+ * big.Int results, so a shift left grows the number past 64 bits.
+ */
 function bits(name: string, op: i32, a: usize, b: usize): usize {
-  if (!intOperand(name, 1, a)) return 0;
-  const x = gInt;
-  if (!intOperand(name, 2, b)) return 0;
-  const y = gInt;
-  if (op == 0) return intValue(x & y);
-  if (op == 1) return intValue(x | y);
-  if (op == 2) return intValue(x ^ y);
-  if (y < 0) return fail(name, "operand 2 must be an unsigned integer number but got a negative integer");
-  if (op == 3) {
-    if (y < 63 && ((x << y) >> y) == x) return intValue(x << y);
-    return floatValue(<f64>x * Math.pow(2, <f64>y));
+  if (!bigIntOperand(name, 1, a)) return 0;
+  const ma = gOperandNat, an = gOperandNeg;
+  if (!bigIntOperand(name, 2, b)) return 0;
+  const mb = gOperandNat, bn = gOperandNeg;
+  if (op >= 3) {
+    if (bn && !natIsZero(mb)) {
+      return fail(name, "operand 2 must be an unsigned integer number but got a negative integer");
+    }
+    if (!bigToI64(false, mb) || gBigI64 > MAX_SHIFT) return tooLarge(name);
+    const y = gBigI64;
+    if (bigToI64(an, ma)) {
+      const x = gBigI64;
+      if (op == 4) return intValue(y >= 63 ? (x < 0 ? -1 : 0) : x >> y);
+      if (y < 63 && ((x << y) >> y) == x) return intValue(x << y);
+    }
+    if (op == 3) return bigNumberValue(an && !natIsZero(ma), natShl(ma, <u32>y));
+    // arithmetic shift right: floor division by 2^y
+    if (!an) return bigNumberValue(false, natShr(ma, <u32>y));
+    const q = natAddSmall(natShr(natSubSmall(ma, 1), <u32>y), 1);
+    return bigNumberValue(true, q);
   }
-  return intValue(y >= 63 ? (x < 0 ? -1 : 0) : x >> y);
+  if (bigToI64(an, ma)) {
+    const x = gBigI64;
+    if (bigToI64(bn, mb)) {
+      const y = gBigI64;
+      if (op == 0) return intValue(x & y);
+      if (op == 1) return intValue(x | y);
+      return intValue(x ^ y);
+    }
+  }
+  return bigBitwise(op, an, ma, bn, mb);
+}
+
+/** Shift counts beyond this are refused (the result would pass the supported size). */
+const MAX_SHIFT: i64 = 16600;
+
+/** x & y, x | y or x ^ y on big integers in two's complement (as Go's big.Int does). */
+function bigBitwise(op: i32, an: bool, ma: usize, bn: bool, mb: usize): usize {
+  const la = natBitLen(ma), lb = natBitLen(mb);
+  const words = ((la > lb ? la : lb) >> 5) + 2;
+  const ta = twos(an, ma, words);
+  const tb = twos(bn, mb, words);
+  const r = natNew(words);
+  for (let i: u32 = 0; i < words; i++) {
+    const x = natLimbRaw(ta, i), y = natLimbRaw(tb, i);
+    setLimbRaw(r, i, op == 0 ? x & y : op == 1 ? x | y : x ^ y);
+  }
+  const neg = op == 0 ? an && bn : op == 1 ? an || bn : an != bn;
+  // back from two's complement: a negative result is -(~r + 1)
+  if (neg) {
+    for (let i: u32 = 0; i < words; i++) setLimbRaw(r, i, ~natLimbRaw(r, i));
+  }
+  let m = natNormalized(r, words);
+  if (neg) m = natAddSmall(m, 1);
+  return bigNumberValue(neg, m);
+}
+
+/** Two's complement of a signed integer in `words` limbs (a raw limb block, not normalised). */
+function twos(neg: bool, m: usize, words: u32): usize {
+  const t = natNew(words);
+  const src = neg ? natSubSmall(m, 1) : m;
+  for (let i: u32 = 0; i < words; i++) {
+    const x = natLimb(src, i);
+    setLimbRaw(t, i, neg ? ~x : x);
+  }
+  return t;
 }
 
 export function bi_bits_and(a: usize, b: usize): usize {
@@ -173,6 +237,10 @@ export function bi_bits_rsh(a: usize, b: usize): usize {
   return bits("bits.rsh", 4, a, b);
 }
 export function bi_bits_negate(a: usize): usize {
-  if (!intOperand("bits.negate", 1, a)) return 0;
-  return intValue(~gInt);
+  if (!bigIntOperand("bits.negate", 1, a)) return 0;
+  const m = gOperandNat, neg = gOperandNeg;
+  if (bigToI64(neg, m)) return intValue(~gBigI64);
+  // ^x == -x - 1
+  if (neg) return bigNumberValue(false, natSubSmall(m, 1));
+  return bigNumberValue(true, natAddSmall(m, 1));
 }

@@ -3,7 +3,9 @@ import { heapTop, pushByte, pushStatic, finishText } from "./heap";
 import { pushUint } from "./dtoa";
 import { rt_builtin_error } from "./host";
 import { tagOf, lenOf, stringValue, T_NULL, T_BOOLEAN, T_NUMBER, T_STRING, T_ARRAY, T_OBJECT } from "./value";
-import { toInt, gInt } from "./number";
+import { exactInt, gInt } from "./number";
+import { bigFromValue } from "./arith";
+import { gBigNeg, gBigTooLarge, bigClearTooLarge } from "./bigint";
 
 export function typeName(v: usize): string {
   const t = tagOf(v);
@@ -80,7 +82,8 @@ export function integerError(name: string, pos: u32): usize {
 }
 
 /**
- * Checks an integer operand: returns true and sets gInt, or reports the error (through
+ * Checks an integer operand as OPA's builtins.IntOperand does (Number.Int: a plain integer text
+ * within int64, so 1 but not 1.0): returns true and sets gInt, or reports the error (through
  * typeError/integerError) and returns false.
  */
 export function intOperand(name: string, pos: u32, v: usize): bool {
@@ -88,10 +91,39 @@ export function intOperand(name: string, pos: u32, v: usize): bool {
     typeError(name, pos, "number", v);
     return false;
   }
-  if (!toInt(v)) {
+  if (!exactInt(v)) {
     integerError(name, pos);
     return false;
   }
+  return true;
+}
+
+/** The magnitude (a nat) and sign of the last successful bigIntOperand. */
+export let gOperandNat: usize = 0;
+export let gOperandNeg = false;
+
+/**
+ * Checks an integer operand as OPA's builtins.BigIntOperand does (NumberToInt: any integral
+ * value of any size, 1.0 and 1e3 included): sets gOperandNat/gOperandNeg, or reports the error
+ * and returns false.
+ */
+export function bigIntOperand(name: string, pos: u32, v: usize): bool {
+  if (!is(v, T_NUMBER)) {
+    typeError(name, pos, "integer", v);
+    return false;
+  }
+  bigClearTooLarge();
+  const m = bigFromValue(v);
+  if (m == 0) {
+    integerError(name, pos);
+    return false;
+  }
+  if (gBigTooLarge) {
+    fail(name, "number too large");
+    return false;
+  }
+  gOperandNat = m;
+  gOperandNeg = gBigNeg;
   return true;
 }
 

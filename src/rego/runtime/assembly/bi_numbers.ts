@@ -4,9 +4,11 @@ import {
   T_NUMBER, T_SET,
 } from "./value";
 import { compare, equal } from "./compare";
-import { toInt, toF64, gInt, numberFromF64 } from "./number";
-import { arith, OP_ADD, OP_SUB, OP_MUL } from "./arith";
-import { is, typeError, fail, intOperand } from "./bi_common";
+import { arith, divide, remainder, unary, OP_ADD, OP_SUB, OP_MUL, U_ABS, U_ROUND, U_CEIL, U_FLOOR } from "./arith";
+import { is, typeError, fail, bigIntOperand, gOperandNat, gOperandNeg } from "./bi_common";
+import { bigToI64, gBigI64, bigAdd, gBigNeg, bigNumberValue, bigCmpSigned } from "./bigint";
+import { natFromU64 } from "./nat";
+import { toInt, gInt } from "./number";
 
 export function bi_equal(a: usize, b: usize): usize {
   return boolValue(equal(a, b));
@@ -52,7 +54,17 @@ export function setDiff(a: usize, b: usize): usize {
   return r;
 }
 
+/**
+ * Elements of a that are in b. As OPA's set.Intersect, the smaller set is the one iterated (a
+ * when as large as b): it decides which of two equal numbers (1.0, 1) is kept, or whether they
+ * meet at all (see value.ts, search).
+ */
 export function setIntersect(a: usize, b: usize): usize {
+  if (lenOf(b) < lenOf(a)) {
+    const t = a;
+    a = b;
+    b = t;
+  }
   const r = setValue(0);
   const n = lenOf(a);
   for (let i: u32 = 0; i < n; i++) {
@@ -75,7 +87,8 @@ export function setUnion(a: usize, b: usize): usize {
       const c = compare(elemAt(a, i), elemAt(b, j));
       if (c <= 0) {
         setAdd(r, elemAt(a, i++));
-        if (c == 0) j++;
+        // numbers of equal value may still be different members (see value.ts, search)
+        if (c == 0) setAdd(r, elemAt(b, j++));
       } else {
         setAdd(r, elemAt(b, j++));
       }
@@ -99,79 +112,79 @@ export function bi_minus(a: usize, b: usize): usize {
 export function bi_div(a: usize, b: usize): usize {
   if (!is(a, T_NUMBER)) return typeError("div", 1, "number", a);
   if (!is(b, T_NUMBER)) return typeError("div", 2, "number", b);
-  if (toInt(a)) {
-    const x = gInt;
-    if (toInt(b)) {
-      const y = gInt;
-      if (y == 0) return fail("div", "divide by zero");
-      if (x != 0 && !(y == -1 && x == -9223372036854775808) && x % y == 0) return intValue(x / y);
-    }
-  }
-  const fy = toF64(b);
-  if (fy == 0) return fail("div", "divide by zero");
-  return numberFromF64(toF64(a) / fy);
+  return divide(a, b);
 }
 
 export function bi_rem(a: usize, b: usize): usize {
   if (!is(a, T_NUMBER)) return typeError("rem", 1, "number", a);
   if (!is(b, T_NUMBER)) return typeError("rem", 2, "number", b);
-  if (toInt(a)) {
-    const x = gInt;
-    if (toInt(b)) {
-      const y = gInt;
-      if (y == 0) return fail("rem", "modulo by zero");
-      if (y == -1) return intValue(0);
-      return intValue(x % y);
-    }
-  }
-  return fail("rem", "modulo on floating-point number");
+  return remainder(a, b);
 }
 
 export function bi_abs(a: usize): usize {
   if (!is(a, T_NUMBER)) return typeError("abs", 1, "number", a);
-  if (toInt(a) && gInt != -9223372036854775808) return intValue(gInt < 0 ? -gInt : gInt);
-  return numberFromF64(Math.abs(toF64(a)));
+  return unary(U_ABS, "abs", a);
 }
 
 export function bi_round(a: usize): usize {
   if (!is(a, T_NUMBER)) return typeError("round", 1, "number", a);
-  if (toInt(a)) return intValue(gInt);
-  const f = toF64(a);
-  const t = Math.trunc(f);
-  const d = f - t;
-  return numberFromF64(d >= 0.5 ? t + 1 : d <= -0.5 ? t - 1 : t);
+  return unary(U_ROUND, "round", a);
 }
 
 export function bi_ceil(a: usize): usize {
   if (!is(a, T_NUMBER)) return typeError("ceil", 1, "number", a);
-  if (toInt(a)) return intValue(gInt);
-  return numberFromF64(Math.ceil(toF64(a)));
+  return unary(U_CEIL, "ceil", a);
 }
 
 export function bi_floor(a: usize): usize {
   if (!is(a, T_NUMBER)) return typeError("floor", 1, "number", a);
-  if (toInt(a)) return intValue(gInt);
-  return numberFromF64(Math.floor(toF64(a)));
+  return unary(U_FLOOR, "floor", a);
 }
 
-export function bi_numbers_range(a: usize, b: usize): usize {
-  if (!intOperand("numbers.range", 1, a)) return 0;
-  const x = gInt;
-  if (!intOperand("numbers.range", 2, b)) return 0;
-  const y = gInt;
-  const n = x <= y ? y - x + 1 : x - y + 1;
-  if (n <= 0 || n > 0x10000000) return fail("numbers.range", "range too large");
+/** The integers from x to y (either direction). */
+function intRange(x: i64, y: i64): usize {
+  const up = x <= y;
+  const n = <u64>(up ? y - x : x - y) + 1;
+  if (n == 0 || n > <u64>MAX_RANGE) return fail("numbers.range", "range too large");
   const r = arrayValue(<u32>n);
-  if (x <= y) {
-    for (let i = x; i <= y; i++) {
-      arrayPush(r, intValue(i));
-      if (i == y) break;
-    }
-  } else {
-    for (let i = x; i >= y; i--) {
-      arrayPush(r, intValue(i));
-      if (i == y) break;
-    }
+  let i = x;
+  while (true) {
+    arrayPush(r, intValue(i));
+    if (i == y) break;
+    i = up ? i + 1 : i - 1;
+  }
+  return r;
+}
+
+/** Elements a range may have (OPA has no bound but cancellation). */
+const MAX_RANGE: i64 = 0x10000000;
+
+/** numbers.range(a, b): the integers from a to b (BigIntOperand: 1.0 and 1e3 are integers). */
+export function bi_numbers_range(a: usize, b: usize): usize {
+  if (is(a, T_NUMBER) && is(b, T_NUMBER) && toInt(a)) {
+    const x = gInt;
+    if (toInt(b)) return intRange(x, gInt);
+  }
+  if (!bigIntOperand("numbers.range", 1, a)) return 0;
+  const ma = gOperandNat, an = gOperandNeg;
+  if (!bigIntOperand("numbers.range", 2, b)) return 0;
+  const mb = gOperandNat, bn = gOperandNeg;
+  // beyond int64: count with big integers
+  const up = bigCmpSigned(an, ma, bn, mb) <= 0;
+  const d = bigAdd(bn, mb, !an, ma); // b - a
+  const dn = gBigNeg;
+  if (!bigToI64(dn, d) || (gBigI64 < 0 ? -gBigI64 : gBigI64) >= MAX_RANGE) {
+    return fail("numbers.range", "range too large");
+  }
+  const count = (gBigI64 < 0 ? -gBigI64 : gBigI64) + 1;
+  const r = arrayValue(<u32>count);
+  let cur = ma;
+  let cn = an;
+  const one = natFromU64(1);
+  for (let k: i64 = 0; k < count; k++) {
+    arrayPush(r, bigNumberValue(cn, cur));
+    cur = bigAdd(cn, cur, !up, one);
+    cn = gBigNeg;
   }
   return r;
 }

@@ -2,11 +2,12 @@
 // (topdown builtinSprintf): integral numbers that fit int64 → int, other integers → *big.Int,
 // other numbers → float64, strings → string, anything else → its OPA text (a Go string).
 import { heapTop, pushByte, pushBytes, pushStatic, pushCodePoint, finishText, alloc } from "./heap";
-import { tagOf, numKind, lenOf, strPtr, elemAt, T_NUMBER, T_STRING, T_ARRAY, N_INT, N_FLOAT } from "./value";
+import { tagOf, numKind, lenOf, strPtr, elemAt, T_NUMBER, T_STRING, T_ARRAY, N_INT } from "./value";
 import { is, typeError, endString, decodeAt, seqLen } from "./bi_common";
-import { gInt, exactInt, floatToInt, textToF64 } from "./number";
+import { gInt, exactInt } from "./number";
+import { textToF64, gF64Overflow } from "./atof";
+import { floatText } from "./numtext";
 import { pushRegoText } from "./fmt_value";
-import { pushIntegerDigits } from "./fmt_float";
 import {
   clearFlags, setFlag, setWidth, setPrecision, enterV, widPresent, precPresent, prec,
 } from "./fmt_state";
@@ -17,9 +18,9 @@ function setArg(slot: usize, kind: u32, len: u32): void {
   store<u32>(slot, len, 4);
 }
 
-/** Whether the bytes are "-"? digits (big.Int SetString base 10 of a JSON number's text). */
+/** Go's big.Int SetString(s, 10): an optional sign and decimal digits. */
 function integerText(p: usize, n: u32): bool {
-  let i: u32 = n > 0 && load<u8>(p) == 45 ? 1 : 0;
+  let i: u32 = n > 0 && (load<u8>(p) == 45 || load<u8>(p) == 43) ? 1 : 0;
   if (i >= n) return false;
   for (; i < n; i++) {
     const c = load<u8>(p + i);
@@ -35,41 +36,50 @@ function textArg(slot: usize, start: usize): void {
   store<u32>(slot, <u32>start, 8);
 }
 
+/**
+ * A number operand as OPA's sprintf converts it: text with '.', 'e' or 'E' → float64 (its text as
+ * a string when beyond float64's range), an int64 → int, other integer text → *big.Int.
+ */
 function numberArg(slot: usize, v: usize): void {
-  const k = numKind(v);
-  if (k == N_INT || (k != N_FLOAT && exactInt(v))) {
+  if (numKind(v) == N_INT) {
     setArg(slot, K_INT, 0);
-    store<i64>(slot, k == N_INT ? load<i64>(v, 8) : gInt, 8);
+    store<i64>(slot, load<i64>(v, 8), 8);
     return;
   }
-  if (k != N_FLOAT) {
-    const p = strPtr(v), n = lenOf(v);
-    if (integerText(p, n)) {
-      setArg(slot, K_BIG, n);
+  const p = strPtr(v), n = lenOf(v);
+  if (floatText(p, n)) {
+    const f = textToF64(p, n);
+    if (gF64Overflow) {
+      setArg(slot, K_STRING, n);
       store<u32>(slot, <u32>p, 8);
     } else {
       setArg(slot, K_FLOAT, 0);
-      store<f64>(slot, textToF64(p, n), 8);
+      store<f64>(slot, f, 8);
     }
     return;
   }
-  const f = load<f64>(v, 8);
-  if (floatToInt(f)) {
+  if (exactInt(v)) {
     setArg(slot, K_INT, 0);
     store<i64>(slot, gInt, 8);
-  } else if (f == Math.floor(f) && f != Infinity && f != -Infinity) {
-    // an integral result beyond int64: OPA's number text is the exact integer (*big.Int)
-    const start = heapTop();
-    if (f < 0) pushByte(45);
-    pushIntegerDigits(Math.abs(f));
-    const n = <u32>(heapTop() - start);
-    finishText();
-    setArg(slot, K_BIG, n);
-    store<u32>(slot, <u32>start, 8);
-  } else {
-    setArg(slot, K_FLOAT, 0);
-    store<f64>(slot, f, 8);
+    return;
   }
+  if (!integerText(p, n)) {
+    setArg(slot, K_STRING, n);
+    store<u32>(slot, <u32>p, 8);
+    return;
+  }
+  // *big.Int: its canonical digits (no '+', no leading zeros)
+  let i: u32 = 0;
+  const neg = load<u8>(p) == 45;
+  if (neg || load<u8>(p) == 43) i = 1;
+  while (i + 1 < n && load<u8>(p + i) == 48) i++;
+  const start = heapTop();
+  if (neg) pushByte(45);
+  pushBytes(p + i, n - i);
+  const len = <u32>(heapTop() - start);
+  finishText();
+  setArg(slot, K_BIG, len);
+  store<u32>(slot, <u32>start, 8);
 }
 
 /** The operand slots (16 bytes each) for the array's elements. */

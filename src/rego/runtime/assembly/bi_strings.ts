@@ -1,10 +1,15 @@
 // Native built-ins on strings (UTF-8; indices and counts in code points where OPA uses runes).
 import {
   tagOf, lenOf, strPtr, elemAt, keyAt, valAt, boolValue, intValue, arrayValue, arrayPush, stringValue,
-  T_NUMBER, T_STRING, T_ARRAY, T_OBJECT, T_SET,
+  numKind, T_NUMBER, T_STRING, T_ARRAY, T_OBJECT, T_SET, N_INT,
 } from "./value";
 import { heapTop, pushByte, pushBytes, pushCodePoint, reverseBytes } from "./heap";
-import { toF64, toInt } from "./number";
+import { exactInt } from "./number";
+import { floatFromValue, tooLarge } from "./arith";
+import { gfTrunc, gfNeg, gfClearTooLarge, gfTooLarge } from "./gofloat";
+import { pushNatDecimal, pushNatBase, natIsZero } from "./nat";
+import { intFromRec, gBigNeg, gBigTooLarge, bigClearTooLarge } from "./bigint";
+import { scanNumber, REC_A } from "./numtext";
 import { pushUint } from "./dtoa";
 import { toLower, toUpper } from "./unicode";
 import {
@@ -362,40 +367,97 @@ export function bi_strings_any_suffix_match(a: usize, b: usize): usize {
 
 const HEX_DIGITS: string = "0123456789abcdef";
 
+/** format_int's base as OPA reads it: the number's text must be "2", "8", "10" or "16". */
+function formatBase(v: usize): u32 {
+  if (numKind(v) == N_INT) {
+    const b = load<i64>(v, 8);
+    return b == 2 || b == 8 || b == 10 || b == 16 ? <u32>b : 0;
+  }
+  const p = strPtr(v), n = lenOf(v);
+  if (n == 1) {
+    const c = load<u8>(p);
+    return c == 50 ? 2 : c == 56 ? 8 : 0;
+  }
+  if (n == 2 && load<u8>(p) == 49) {
+    const c = load<u8>(p + 1);
+    return c == 48 ? 10 : c == 54 ? 16 : 0;
+  }
+  return 0;
+}
+
+/**
+ * format_int(x, base) as OPA (with opa#8857): an integer written as one (of any size) is formatted
+ * exactly; anything else goes through NumberToFloat (64-bit mantissa) and is truncated.
+ */
 export function bi_format_int(x: usize, base: usize): usize {
   if (!is(x, T_NUMBER)) return typeError("format_int", 1, "number", x);
   if (!is(base, T_NUMBER)) return typeError("format_int", 2, "number", base);
-  const bf = toF64(base);
-  if (bf != 2 && bf != 8 && bf != 10 && bf != 16) {
-    return fail("format_int", "operand 2 must be one of {2, 8, 10, 16}");
-  }
-  const b = <u64>bf;
-  let v: i64;
-  if (toInt(x)) {
-    v = gInt;
-  } else {
-    const f = Math.trunc(toF64(x));
-    if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0)) return fail("format_int", "number out of range");
-    v = <i64>f;
-  }
-  const start = heapTop();
-  let u: u64;
-  if (v < 0) {
-    pushByte(45);
-    u = <u64>(-(v + 1)) + 1;
-  } else {
-    u = <u64>v;
-  }
-  if (b == 10) {
-    pushUint(u);
+  const b = formatBase(base);
+  if (b == 0) return fail("format_int", "operand 2 must be one of {2, 8, 10, 16}");
+  if (exactInt(x)) {
+    const v = gInt;
+    const start = heapTop();
+    let u: u64;
+    if (v < 0) {
+      pushByte(45);
+      u = <u64>(-(v + 1)) + 1;
+    } else {
+      u = <u64>v;
+    }
+    if (b == 10) {
+      pushUint(u);
+      return endString(start);
+    }
+    // digits in reverse into the heap, then reverse them in place
+    const d0 = heapTop();
+    do {
+      pushByte(<u32>HEX_DIGITS.charCodeAt(<i32>(u % b)));
+      u /= b;
+    } while (u != 0);
+    reverseBytes(d0, heapTop());
     return endString(start);
   }
-  // digits in reverse into the heap, then reverse them in place
-  const d0 = heapTop();
-  do {
-    pushByte(<u32>HEX_DIGITS.charCodeAt(<i32>(u % b)));
-    u /= b;
-  } while (u != 0);
-  reverseBytes(d0, heapTop());
-  return endString(start);
+  let m: usize;
+  let neg: bool;
+  if (integerText(strPtr(x), lenOf(x))) {
+    scanNumber(REC_A, strPtr(x), lenOf(x));
+    bigClearTooLarge();
+    m = intFromRec(REC_A);
+    neg = gBigNeg;
+    if (gBigTooLarge) return tooLarge("format_int");
+  } else {
+    gfClearTooLarge();
+    const f = floatFromValue(x);
+    if (f == 0 || gfTooLarge) return tooLarge("format_int");
+    m = gfTrunc(f);
+    neg = gfNeg(f) && !natIsZero(m);
+  }
+  // the digits are pushed after working memory: the text starts where they do
+  let p: usize;
+  if (b == 10) {
+    const n = pushNatDecimal(m);
+    p = heapTop() - n;
+  } else {
+    p = heapTop();
+    pushNatBase(m, b);
+  }
+  if (neg) {
+    // shift the digits one byte up to make room for the sign
+    const n = <usize>(heapTop() - p);
+    pushByte(0);
+    memory.copy(p + 1, p, n);
+    store<u8>(p, 45);
+  }
+  return endString(p);
+}
+
+/** Go's big.Int SetString(s, 10): an optional sign and decimal digits. */
+function integerText(p: usize, n: u32): bool {
+  let i: u32 = n > 0 && (load<u8>(p) == 45 || load<u8>(p) == 43) ? 1 : 0;
+  if (i >= n) return false;
+  for (; i < n; i++) {
+    const c = load<u8>(p + i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }

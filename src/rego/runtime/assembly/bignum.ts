@@ -104,14 +104,3 @@ export function bnIsZero(a: usize): bool {
   return true;
 }
 
-/** a /= d; returns the remainder. */
-export function bnDivSmall(a: usize, d: u32): u32 {
-  let rem: u64 = 0;
-  for (let i: i32 = <i32>WORDS - 1; i >= 0; i--) {
-    const p = a + (<usize>i << 2);
-    const cur = (rem << 32) | <u64>load<u32>(p);
-    store<u32>(p, <u32>(cur / d));
-    rem = cur % d;
-  }
-  return <u32>rem;
-}

@@ -1,6 +1,6 @@
 // Shortest round-trip decimal digits of an f64 (free-format algorithm of Steele & White /
-// Burger & Dybvig, on exact big integers), formatted like JavaScript's Number#toString.
-import { bn, bnSetU64, bnShl, bnMulPow10, bnMulSmall, bnAdd, bnSub, bnCmp, bnCopy, bnDivSmall, bnIsZero } from "./bignum";
+// Burger & Dybvig, on exact big integers), formatted as Go's strconv.FormatFloat 'g' does.
+import { bn, bnSetU64, bnShl, bnMulPow10, bnMulSmall, bnAdd, bnSub, bnCmp, bnCopy } from "./bignum";
 import { pushByte } from "./heap";
 import { f64Mantissa, f64Exponent } from "./f64_parts";
 
@@ -109,62 +109,65 @@ function shortestDigits(v: f64): i32 {
   return n;
 }
 
-/** Appends the JavaScript Number#toString form of a finite f64 at the heap top. */
-export function pushF64(v: f64): void {
+/**
+ * Appends Go's strconv.FormatFloat(v, 'g', -1, 64) at the heap top: the shortest digits, in
+ * exponent form (at least two exponent digits) below 1e-4 and from 1e6 on (Go's 'g' decides with
+ * precision 6 for shortest output). This is the text OPA gives a float64 (ast.FloatNumberTerm).
+ */
+export function pushF64G(v: f64): void {
+  if (v != v) {
+    pushStaticAscii("NaN");
+    return;
+  }
+  if (v < 0 || (v == 0 && 1 / v < 0)) {
+    pushByte(45);
+    v = -v;
+  } else if (v == Infinity) {
+    pushByte(43);
+  }
+  if (v == Infinity) {
+    pushStaticAscii("Inf");
+    return;
+  }
   if (v == 0) {
     pushByte(48);
     return;
   }
-  if (v < 0) {
-    pushByte(45);
-    v = -v;
-  }
-  if (v < 1e21 && v == Math.floor(v) && v >= 9223372036854775808.0) {
-    pushIntegralF64(v);
-    return;
-  }
   const n = shortestDigits(v);
   const k = decimalPoint;
-  if (n <= k && k <= 21) {
-    for (let i = 0; i < n; i++) pushByte(load<u8>(DIGITS + i));
-    for (let i = n; i < k; i++) pushByte(48);
-  } else if (0 < k && k <= 21) {
-    for (let i = 0; i < k; i++) pushByte(load<u8>(DIGITS + i));
-    pushByte(46);
-    for (let i = k; i < n; i++) pushByte(load<u8>(DIGITS + i));
-  } else if (-6 < k && k <= 0) {
-    pushByte(48);
-    pushByte(46);
-    for (let i = k; i < 0; i++) pushByte(48);
-    for (let i = 0; i < n; i++) pushByte(load<u8>(DIGITS + i));
-  } else {
+  const exp = k - 1;
+  if (exp < -4 || exp >= 6) {
     pushByte(load<u8>(DIGITS));
     if (n > 1) {
       pushByte(46);
       for (let i = 1; i < n; i++) pushByte(load<u8>(DIGITS + i));
     }
     pushByte(101);
-    let x = k - 1;
+    let x = exp;
     if (x < 0) {
       pushByte(45);
       x = -x;
     } else {
       pushByte(43);
     }
+    if (x < 10) pushByte(48);
     pushUint(<u64>x);
+    return;
+  }
+  // %f with n - k fraction digits
+  if (k > 0) {
+    for (let i = 0; i < k; i++) pushByte(i < n ? load<u8>(DIGITS + i) : 48);
+  } else {
+    pushByte(48);
+  }
+  if (n > k) {
+    pushByte(46);
+    for (let i = k; i < n; i++) pushByte(i >= 0 ? load<u8>(DIGITS + i) : 48);
   }
 }
 
-/** Appends the exact decimal digits of an integral f64 with 2^63 <= |v| < 1e21 (positive). */
-function pushIntegralF64(v: f64): void {
-  const bits = reinterpret<u64>(v);
-  const e = <i32>((bits >> 52) & 0x7ff) - 1075;
-  const A = bn(5);
-  bnSetU64(A, (bits & 0xfffffffffffff) | 0x10000000000000);
-  if (e > 0) bnShl(A, <u32>e);
-  let n = 0;
-  while (!bnIsZero(A)) store<u8>(DIGITS + n++, <u8>(48 + bnDivSmall(A, 10)));
-  while (n > 0) pushByte(load<u8>(DIGITS + --n));
+function pushStaticAscii(s: string): void {
+  for (let i = 0; i < s.length; i++) pushByte(<u32>s.charCodeAt(i));
 }
 
 /** Appends a decimal unsigned integer. */

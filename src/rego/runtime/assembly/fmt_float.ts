@@ -248,11 +248,3 @@ export function pushFloatBody(v: f64, verb: u32, prec: i32): void {
   setHeapTop(d + len);
 }
 
-/** Appends the exact decimal digits of an integral finite v >= 1 (any magnitude). */
-export function pushIntegerDigits(v: f64): void {
-  const d = heapTop();
-  const nd = pushFixedDigits(v, 0, true);
-  const dp = gDp;
-  for (let i = nd; i < dp; i++) pushByte(48);
-  if (nd > dp) setHeapTop(d + dp);
-}

@@ -2,11 +2,9 @@
 import { heapTop, pushByte, pushBytes, pushStatic, finishText, setHeapTop } from "./heap";
 import {
   tagOf, numKind, lenOf, strPtr, elemAt, keyAt, valAt,
-  T_NULL, T_BOOLEAN, T_NUMBER, T_STRING, T_ARRAY, T_OBJECT, T_SET, N_INT, N_FLOAT,
+  T_NULL, T_BOOLEAN, T_NUMBER, T_STRING, T_ARRAY, T_OBJECT, T_SET, N_INT,
 } from "./value";
-import { pushF64, pushInt } from "./dtoa";
-import { floatToInt, gInt } from "./number";
-import { abortStatic } from "./host";
+import { pushInt } from "./dtoa";
 
 const HEX: string = "0123456789abcdef";
 
@@ -42,11 +40,6 @@ export function pushNumber(v: usize): void {
   const k = numKind(v);
   if (k == N_INT) {
     pushInt(load<i64>(v, 8));
-  } else if (k == N_FLOAT) {
-    const f = load<f64>(v, 8);
-    if (f != f || f == Infinity || f == -Infinity) abortStatic("json: cannot serialise NaN or Infinity");
-    if (floatToInt(f)) pushInt(gInt);
-    else pushF64(f);
   } else {
     pushBytes(strPtr(v), lenOf(v));
   }

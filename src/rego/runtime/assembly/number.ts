@@ -1,19 +1,17 @@
-// Number conversions. A number is an exact i64, an f64, or a ref (its original text), converted
-// lazily: integral text that fits i64 → i64, anything else → f64.
-import { correctF64 } from "./atof";
-import { tagOf, numKind, lenOf, strPtr, intValue, floatValue, T_NUMBER, N_INT, N_FLOAT } from "./value";
+// Numbers as OPA holds them: the text of a JSON number (a "ref", kept verbatim from input, data
+// and literals, and produced by arithmetic) or, as a fast path, an exact i64 whose text is its
+// decimal form. Order is exact (OPA's ast.NumberCompare); see README.md ("Numbers").
+import { textToF64, recToF64, gF64Overflow } from "./atof";
+import {
+  REC_A, REC_B, scanNumber, cmpScanned, parseInt64, recToI64, gI64, trailingZeroFloat,
+} from "./numtext";
+import { heapTop, setHeapTop } from "./heap";
+import { tagOf, numKind, lenOf, strPtr, intValue, floatValue, T_NUMBER, N_INT } from "./value";
 
-/** Result of the last successful toInt. */
+export { textToF64 };
+
+/** Result of the last successful toInt / exactInt / floatToInt. */
 export let gInt: i64 = 0;
-
-const POW10: usize = memory.data<f64>([
-  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-]);
-
-function pow10(e: i32): f64 {
-  return load<f64>(POW10 + (<usize>e << 3));
-}
 
 /** Checks number text (JSON grammar); returns false if it is not a number. */
 export function validNumberText(p: usize, n: u32): bool {
@@ -49,94 +47,6 @@ export function exponentEnds(p: usize, n: u32, i: u32): bool {
   return i == n;
 }
 
-/** Parses plain integer text ("-"? digits) exactly; false if not plain or out of i64 range. */
-function textToInt(p: usize, n: u32): bool {
-  let i: u32 = 0;
-  let neg = false;
-  if (n > 0 && load<u8>(p) == 45) {
-    neg = true;
-    i = 1;
-  }
-  if (i >= n) return false;
-  let acc: u64 = 0;
-  const limit: u64 = neg ? 9223372036854775808 : 9223372036854775807;
-  for (; i < n; i++) {
-    const c = <u32>load<u8>(p + i);
-    if (c < 48 || c > 57) return false;
-    const d = <u64>(c - 48);
-    if (acc > (limit - d) / 10) return false;
-    acc = acc * 10 + d;
-  }
-  gInt = neg ? <i64>(0 - acc) : <i64>acc;
-  return true;
-}
-
-/** Decimal text → f64 (exact for up to 19 significant digits and small exponents). */
-export function textToF64(p: usize, n: u32): f64 {
-  let i: u32 = 0;
-  let neg = false;
-  if (i < n && load<u8>(p) == 45) {
-    neg = true;
-    i++;
-  }
-  let mant: u64 = 0;
-  let digits: i32 = 0;
-  let exp10: i32 = 0;
-  let seenDot = false;
-  let truncated = false;
-  for (; i < n; i++) {
-    const c = <u32>load<u8>(p + i);
-    if (c == 46) {
-      seenDot = true;
-      continue;
-    }
-    if (c < 48 || c > 57) break;
-    if (digits < 19) {
-      if (mant != 0 || c != 48) digits++;
-      mant = mant * 10 + <u64>(c - 48);
-      if (seenDot) exp10--;
-    } else {
-      if (!seenDot) exp10++;
-      if (c != 48) truncated = true;
-    }
-  }
-  if (i < n && (load<u8>(p + i) | 32) == 101) {
-    i++;
-    let eneg = false;
-    if (i < n && (load<u8>(p + i) == 43 || load<u8>(p + i) == 45)) {
-      eneg = load<u8>(p + i) == 45;
-      i++;
-    }
-    let e: i32 = 0;
-    for (; i < n; i++) {
-      const c = <i32>load<u8>(p + i);
-      if (c < 48 || c > 57) break;
-      if (e < 100000) e = e * 10 + (c - 48);
-    }
-    exp10 += eneg ? -e : e;
-  }
-  let r: f64;
-  if (mant == 0) {
-    r = 0;
-  } else if (mant <= 9007199254740992 && exp10 >= -22 && exp10 <= 22) {
-    r = exp10 >= 0 ? <f64>mant * pow10(exp10) : <f64>mant / pow10(-exp10);
-  } else {
-    r = <f64>mant;
-    let e = exp10;
-    while (e > 22) {
-      r *= 1e22;
-      e -= 22;
-    }
-    while (e < -22) {
-      r /= 1e22;
-      e += 22;
-    }
-    r = e >= 0 ? r * pow10(e) : r / pow10(-e);
-    if (digits < 19 || !truncated) r = correctF64(mant, exp10, r);
-  }
-  return neg ? -r : r;
-}
-
 /** Whether f is integral and exactly representable as i64 (sets gInt). */
 export function floatToInt(f: f64): bool {
   if (f != Math.floor(f)) return false;
@@ -145,75 +55,163 @@ export function floatToInt(f: f64): bool {
   return true;
 }
 
-/** Whether the number v has an exact integer value (sets gInt). */
+/**
+ * Whether the number v has an integral value that fits i64, in any form (1, 1.0, 1e3); sets
+ * gInt. This is how OPA's BigIntOperand and NumberToInt read a number.
+ */
 export function toInt(v: usize): bool {
   const k = numKind(v);
   if (k == N_INT) {
     gInt = load<i64>(v, 8);
     return true;
   }
-  if (k == N_FLOAT) return floatToInt(load<f64>(v, 8));
-  if (textToInt(strPtr(v), lenOf(v))) return true;
-  return floatToInt(textToF64(strPtr(v), lenOf(v)));
+  const p = strPtr(v), n = lenOf(v);
+  if (parseInt64(p, n)) {
+    gInt = gI64;
+    return true;
+  }
+  if (!scanNumber(REC_A, p, n) || !recToI64(REC_A)) return false;
+  gInt = gI64;
+  return true;
 }
 
-/** The number v as f64. */
+/** The number v as the nearest f64 (Go's ParseFloat; ±Inf beyond its range). */
 export function toF64(v: usize): f64 {
   const k = numKind(v);
   if (k == N_INT) return <f64>load<i64>(v, 8);
-  if (k == N_FLOAT) return load<f64>(v, 8);
-  if (textToInt(strPtr(v), lenOf(v))) return <f64>gInt;
   return textToF64(strPtr(v), lenOf(v));
 }
 
-/** Whether the number is an exact i64 in plain form (integer kind, or a ref of integer text). */
+/**
+ * Whether the number is an i64 written as a plain integer (OPA's Number.Int64, strconv.ParseInt:
+ * 1 but not 1.0); sets gInt. Array indexes and IntOperand read numbers this way.
+ */
 export function exactInt(v: usize): bool {
   const k = numKind(v);
   if (k == N_INT) {
     gInt = load<i64>(v, 8);
     return true;
   }
-  if (k == N_FLOAT) return false;
-  return textToInt(strPtr(v), lenOf(v));
+  if (!parseInt64(strPtr(v), lenOf(v))) return false;
+  gInt = gI64;
+  return true;
 }
 
 export function isNumber(v: usize): bool {
   return v != 0 && tagOf(v) == T_NUMBER;
 }
 
-/** Compares an i64 with an f64 exactly. */
-export function cmpIntFloat(a: i64, b: f64): i32 {
-  if (b >= 9223372036854775808.0) return -1;
-  if (b < -9223372036854775808.0) return 1;
-  const fb = Math.floor(b);
-  const ib = <i64>fb;
-  if (a < ib) return -1;
-  if (a > ib) return 1;
-  return fb < b ? -1 : 0;
+/** Decimal text of an i64 in a 24-byte static buffer (one per comparison operand). */
+const INT_TEXT_A: usize = memory.data(24);
+const INT_TEXT_B: usize = memory.data(24);
+let gTextLen: u32 = 0;
+
+function intText(buf: usize, x: i64): usize {
+  let u: u64 = x < 0 ? <u64>(-(x + 1)) + 1 : <u64>x;
+  let i: i32 = 23;
+  do {
+    store<u8>(buf + i, <u8>(48 + <u32>(u % 10)));
+    u /= 10;
+    i--;
+  } while (u != 0);
+  if (x < 0) store<u8>(buf + i--, 45);
+  gTextLen = <u32>(23 - i);
+  return buf + i + 1;
 }
 
-/** Numeric order of two numbers. */
-export function compareNumbers(a: usize, b: usize): i32 {
-  if (numKind(a) != N_FLOAT && numKind(b) != N_FLOAT) {
-    // Identical texts are equal without conversion.
-    if (exactInt(a)) {
-      const x = gInt;
-      if (exactInt(b)) return x < gInt ? -1 : x > gInt ? 1 : 0;
-      return cmpIntFloat(x, toF64(b));
-    }
-    if (exactInt(b)) return -cmpIntFloat(gInt, toF64(a));
-  } else if (numKind(a) == N_INT) {
-    return cmpIntFloat(load<i64>(a, 8), toF64(b));
-  } else if (numKind(b) == N_INT) {
-    return -cmpIntFloat(load<i64>(b, 8), toF64(a));
+/** The text of a number (refs as they are; integers written into buf). Sets gTextLen. */
+function numberText(v: usize, buf: usize): usize {
+  const k = numKind(v);
+  if (k == N_INT) return intText(buf, load<i64>(v, 8));
+  gTextLen = lenOf(v);
+  return strPtr(v);
+}
+
+/**
+ * OPA's ast.NumberCompare on two number texts: equal texts are equal, two int64 texts compare as
+ * integers, two texts with trailing zeros after a decimal point are equal if their float64 values
+ * are (OPA's shortcut), anything else compares exactly. Text that is not a number sorts after
+ * every number, by its bytes.
+ */
+function compareTexts(p: usize, n: u32, q: usize, m: u32): i32 {
+  if (n == m && memory.compare(p, q, n) == 0) return 0;
+  if (parseInt64(p, n)) {
+    const x = gI64;
+    if (parseInt64(q, m)) return x < gI64 ? -1 : x > gI64 ? 1 : 0;
   }
-  const x = toF64(a);
-  const y = toF64(b);
-  return x < y ? -1 : x > y ? 1 : 0;
+  const va = scanNumber(REC_A, p, n);
+  const vb = scanNumber(REC_B, q, m);
+  if (!va || !vb) {
+    if (va != vb) return va ? -1 : 1;
+    const c = memory.compare(p, q, n < m ? n : m);
+    return c != 0 ? c : n < m ? -1 : n > m ? 1 : 0;
+  }
+  const c = cmpScanned(REC_A, REC_B);
+  if (c != 0 && !exactOrder && trailingZeroFloat(p, n) && trailingZeroFloat(q, m) && sameFloat64()) return 0;
+  return c;
+}
+
+/** Set while sets and objects are searched: their order leaves out the float64 shortcut. */
+let exactOrder = false;
+
+export function setExactNumberOrder(on: bool): void {
+  exactOrder = on;
+}
+
+/** Whether the scanned REC_A and REC_B have the same float64 value (both within its range). */
+function sameFloat64(): bool {
+  // Exact rounding of long mantissas works on the heap: release it after (comparisons leave the
+  // heap as they found it).
+  const mark = heapTop();
+  const x = recToF64(REC_A);
+  const xo = gF64Overflow;
+  const y = recToF64(REC_B);
+  const yo = gF64Overflow;
+  setHeapTop(mark);
+  return !xo && !yo && x == y;
+}
+
+/** Numeric order of two numbers (OPA's ast.NumberCompare). */
+export function compareNumbers(a: usize, b: usize): i32 {
+  const ka = numKind(a);
+  const kb = numKind(b);
+  if (ka == N_INT && kb == N_INT) {
+    const x = load<i64>(a, 8);
+    const y = load<i64>(b, 8);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  const p = numberText(a, INT_TEXT_A);
+  const n = gTextLen;
+  const q = numberText(b, INT_TEXT_B);
+  return compareTexts(p, n, q, gTextLen);
+}
+
+/**
+ * Whether the number key, looked up in (or added to) a set or object, matches the member y that
+ * compares equal to it, as OPA's hash tables decide (ast/term.go, set.insert / object.get): an
+ * integer written as one (1) matches only integers so written, not 1.0; any other number matches
+ * a number of exactly its value (not one NumberCompare's float64 shortcut calls equal, 1.10 and
+ * 1.1000000000000000000010), and beyond float64's range, where OPA hashes the text, only the same
+ * text (1e400 is not 10e399).
+ */
+export function sameMember(key: usize, y: usize): bool {
+  if (exactInt(key)) return exactInt(y);
+  const p = strPtr(key), n = lenOf(key);
+  const q = numberText(y, INT_TEXT_B);
+  const m = gTextLen;
+  if (!scanNumber(REC_A, p, n) || !scanNumber(REC_B, q, m)) return n == m && memory.compare(p, q, n) == 0;
+  if (cmpScanned(REC_A, REC_B) != 0) return false;
+  const mark = heapTop();
+  recToF64(REC_A);
+  const overflow = gF64Overflow;
+  setHeapTop(mark);
+  return !overflow || (n == m && memory.compare(p, q, n) == 0);
 }
 
 /** A number value for f: an integer value when f is integral and fits, else a float. */
 export function numberFromF64(f: f64): usize {
-  if (floatToInt(f) && f > -9007199254740992.0 && f < 9007199254740992.0) return intValue(gInt);
+  if (floatToInt(f) && f > -9007199254740992.0 && f < 9007199254740992.0 && !(f == 0 && 1 / f < 0)) {
+    return intValue(gInt);
+  }
   return floatValue(f);
 }

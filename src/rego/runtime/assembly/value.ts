@@ -1,14 +1,16 @@
 // Value layout. Every value starts with a 16-byte header (8-byte aligned):
 //   byte 0: type tag (1 null, 2 boolean, 3 number, 4 string, 5 array, 6 object, 7 set)
-//   byte 1: number kind (0 integer i64, 1 float f64, 2 ref = original text)
+//   byte 1: number kind (0 integer i64, 2 ref = the number's text; 1, a raw f64, is no longer made)
 //   boolean: u32 at 4 (0/1)
-//   number:  integer i64 at 8 | float f64 at 8 | ref: u32 length at 4, u32 text address at 8
+//   number:  integer i64 at 8 | ref: u32 length at 4, u32 text address at 8
 //   string:  u32 length (bytes) at 4, u32 address of the UTF-8 bytes at 8
 //   array:   u32 length at 4, u32 capacity at 8, u32 address of the element slots at 12
 //   set:     as array; elements kept sorted (OPA's order) and unique
 //   object:  as array, but each slot is a (key, value) pair of u32 addresses, sorted by key
-import { alloc, grow } from "./heap";
+import { alloc, grow, heapTop, finishText } from "./heap";
+import { pushF64G } from "./dtoa";
 import { compare } from "./compare";
+import { sameMember, setExactNumberOrder } from "./number";
 
 export const T_NULL: u8 = 1;
 export const T_BOOLEAN: u8 = 2;
@@ -82,12 +84,13 @@ export function intValue(n: i64): usize {
   return v;
 }
 
+/** A number for a float64: its text as OPA gives it (Go's FormatFloat 'g', shortest). */
 export function floatValue(f: f64): usize {
-  const v = alloc(16);
-  store<u32>(v, <u32>T_NUMBER | (<u32>N_FLOAT << 8));
-  store<u32>(v, 0, 4);
-  store<f64>(v, f, 8);
-  return v;
+  const p = heapTop();
+  pushF64G(f);
+  const n = <u32>(heapTop() - p);
+  finishText();
+  return refValue(p, n);
 }
 
 export function refValue(ptr: usize, len: u32): usize {
@@ -150,6 +153,7 @@ export function arrayPush(a: usize, x: usize): void {
  * else -(insertion point) - 1.
  */
 export function search(v: usize, key: usize, stride: u32): i32 {
+  if (tagOf(key) == T_NUMBER) return searchNumber(v, key, stride);
   let lo: i32 = 0;
   let hi: i32 = <i32>lenOf(v) - 1;
   const base = slots(v);
@@ -161,6 +165,57 @@ export function search(v: usize, key: usize, stride: u32): i32 {
     else return mid;
   }
   return -lo - 1;
+}
+
+/**
+ * search for a number key. Sets and objects are ordered by exact value (NumberCompare's float64
+ * shortcut, which is not transitive, is left out), and members of equal value are told apart as
+ * OPA's hash tables do (searchEqualNumbers).
+ */
+function searchNumber(v: usize, key: usize, stride: u32): i32 {
+  setExactNumberOrder(true);
+  let lo: i32 = 0;
+  let hi: i32 = <i32>lenOf(v) - 1;
+  const base = slots(v);
+  let r: i32 = 0;
+  while (true) {
+    if (lo > hi) {
+      r = -lo - 1;
+      break;
+    }
+    const mid = (lo + hi) >>> 1;
+    const c = compare(load<u32>(base + <usize>mid * stride), key);
+    if (c < 0) lo = mid + 1;
+    else if (c > 0) hi = mid - 1;
+    else {
+      r = searchEqualNumbers(v, key, stride, mid);
+      break;
+    }
+  }
+  setExactNumberOrder(false);
+  return r;
+}
+
+/**
+ * A number key met numbers of equal value: OPA's sets and objects (hash tables) tell them apart
+ * by sameMember, so a collection may hold 1.0 and 1 (inserted in that order), kept here in
+ * insertion order. A set probes its members in insertion order (open addressing), an object its
+ * keys newest first (a chain each insertion is put in front of). Returns the index of the first
+ * member the key matches, or the insertion point after them.
+ */
+function searchEqualNumbers(v: usize, key: usize, stride: u32, mid: i32): i32 {
+  const base = slots(v);
+  const n = <i32>lenOf(v);
+  let lo = mid;
+  while (lo > 0 && compare(load<u32>(base + <usize>(lo - 1) * stride), key) == 0) lo--;
+  let hi = mid;
+  while (hi + 1 < n && compare(load<u32>(base + <usize>(hi + 1) * stride), key) == 0) hi++;
+  if (stride == 4) {
+    for (let i = lo; i <= hi; i++) if (sameMember(key, load<u32>(base + <usize>i * stride))) return i;
+  } else {
+    for (let i = hi; i >= lo; i--) if (sameMember(key, load<u32>(base + <usize>i * stride))) return i;
+  }
+  return -(hi + 1) - 1;
 }
 
 /** Opens a gap of one slot at index i. */
@@ -179,7 +234,7 @@ export function setAdd(s: usize, x: usize): void {
   const len = lenOf(s);
   if (len > 0) {
     const c = compare(elemAt(s, len - 1), x);
-    if (c == 0) return;
+    if (c == 0 && tagOf(x) != T_NUMBER) return;
     if (c < 0) {
       store<u32>(insertGap(s, len, 4), <u32>x);
       return;

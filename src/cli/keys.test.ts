@@ -274,9 +274,17 @@ Deno.test("keys CLI --redis: a password on the command line, or a bad URL, is a 
     assert.equal(withPassword.code, 2);
     assert.match(withPassword.stderr, /--redis must not hold a password: set \$REDIS_URL/);
     assert.equal(withPassword.stderr.includes("hunter2"), false);
-    const notRedis = await run([...CREATE, "--db", db, "--redis", "http://127.0.0.1:6379"]);
+    const notRedis = await run([...CREATE, "--db", db, "--redis", "ftp://127.0.0.1:6379"]);
     assert.equal(notRedis.code, 2);
-    assert.match(notRedis.stderr, /--redis must be a redis:\/\/ or rediss:\/\/ URL/);
+    assert.match(
+      notRedis.stderr,
+      /--redis must be a redis:\/\/, rediss:\/\/ or https:\/\/ \(Upstash REST\) URL/,
+    );
+    const restWithoutToken = await run([...CREATE, "--db", db, "--redis", "https://eu1-x.upstash.io"], {
+      UPSTASH_REDIS_REST_TOKEN: "",
+    });
+    assert.equal(restWithoutToken.code, 2);
+    assert.match(restWithoutToken.stderr, /set \$UPSTASH_REDIS_REST_TOKEN/);
     await assert.rejects(Deno.stat(db), Deno.errors.NotFound, "nothing was written");
   });
 });

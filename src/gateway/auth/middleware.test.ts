@@ -46,3 +46,15 @@ Deno.test("a good key passes and its record is in the state", async () => {
   assert.equal(await res.text(), "reached");
   assert.equal(states[0].key, record);
 });
+
+Deno.test("a key store that cannot answer → 503 key_store_unavailable, never a pass", async () => {
+  const failing = {
+    verify: () => Promise.reject(new Error("connect ECONNREFUSED postgres://u:pw@db:5432")),
+  };
+  const { app: a } = harness([auth({ verifier: failing, extract: extractKey })]);
+  const res = await a.request("/x", { headers: { "x-api-key": "good" } });
+  assert.equal(res.status, 503);
+  const text = await res.text();
+  assert.equal(JSON.parse(text).reason, "key_store_unavailable");
+  assert.equal(text.includes("pw@db"), false);
+});

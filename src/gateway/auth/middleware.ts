@@ -1,6 +1,7 @@
 /**
  * Authenticates the caller by API key (Authorization: Bearer … or X-API-Key) with KEYS' verifier.
- * Every failure is a 401 whose reason says which check failed and nothing about the key itself.
+ * Every failure is a 401 whose reason says which check failed and nothing about the key itself;
+ * a key store that cannot answer (down, or past its deadline) is a 503 `key_store_unavailable`.
  */
 import type { MiddlewareHandler } from "hono";
 import type { KeyCheck, KeyRejection } from "../../keys/types.ts";
@@ -38,7 +39,9 @@ export function authStage(opts: AuthOptions): Stage {
       state.key = check.record;
       return null;
     };
-    return check instanceof Promise ? check.then(conclude) : conclude(check);
+    return check instanceof Promise
+      ? check.then(conclude, () => errorResponse(c, "key_store_unavailable"))
+      : conclude(check);
   };
 }
 

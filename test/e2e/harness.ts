@@ -137,11 +137,18 @@ export interface GatewayProc {
 
 /** Writes a config file, starts `src/main.ts` on a free port and waits (bounded) for /readyz 200. */
 export async function startGateway(
-  opts: { dir: string; config: Record<string, unknown> },
+  opts: {
+    dir: string;
+    config: Record<string, unknown>;
+    /** More environment for the process (it inherits the test's). */
+    env?: Record<string, string>;
+    /** The config file's name in `dir` (default "gateway"), for several gateways in one directory. */
+    name?: string;
+  },
 ): Promise<GatewayProc> {
   const port = freePort();
   const config = { ...opts.config, server: { hostname: "127.0.0.1", port } };
-  const configPath = `${opts.dir}/gateway.yaml`;
+  const configPath = `${opts.dir}/${opts.name ?? "gateway"}.yaml`;
   await Deno.writeTextFile(configPath, toYaml(config));
   const proc = spawn(
     ["run", "-A", "--unstable-kv", `${ROOT}src/main.ts`, "--config", configPath],
@@ -149,6 +156,7 @@ export async function startGateway(
       GATEWAY_KEYS_DB: `${opts.dir}/keys.db`,
       GATEWAY_KEY_SECRET: KEY_SECRET,
       NO_COLOR: "1",
+      ...opts.env,
     },
   );
   const url = `http://127.0.0.1:${port}`;

@@ -116,7 +116,13 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
   };
   const metrics = new GatewayMetrics({ reloads: () => metricsRef.reloads() });
   // Several processes on one port: each labels its samples, as a scrape reaches any one of them.
-  const processLabel = env("GATEWAY_PROCESS") || (config.server.reusePort ? String(Deno.pid) : "");
+  const reusePort = config.server.reusePort || env("GATEWAY_REUSE_PORT") === "1";
+  const processLabel = env("GATEWAY_PROCESS") || (reusePort ? String(Deno.pid) : "");
+  if (reusePort && config.rateLimit.store === "memory") {
+    log.warn(
+      "several processes share this port but rate limits are counted per process: set rateLimit.store redis",
+    );
+  }
   if (processLabel) metrics.registry.setDefaultLabels({ process: processLabel });
   const verifier = new KeyVerifier({
     store: countingStore(store, metrics),
@@ -255,7 +261,7 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
   const server = Deno.serve({
     hostname: config.server.hostname,
     port: config.server.port,
-    reusePort: config.server.reusePort,
+    reusePort,
     onListen: () => {},
   }, app.fetch);
   const url = `http://${hostForUrl(config.server.hostname)}:${server.addr.port}`;
@@ -281,7 +287,10 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
   Deno.addSignalListener("SIGINT", stop);
   Deno.addSignalListener("SIGTERM", stop);
 
-  if (demo !== null) await printDemoBanner(url, { store, secret: opened.secret });
+  // One demo banner (and demo key) for several processes on one port.
+  if (demo !== null && (processLabel === "" || processLabel === "1")) {
+    await printDemoBanner(url, { store, secret: opened.secret });
+  }
 }
 
 /**

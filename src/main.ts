@@ -97,7 +97,7 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
   // other replicas (keys/redis_changes.ts); PostgreSQL announces its own (LISTEN/NOTIFY).
   let opened;
   try {
-    opened = await openKeys(config.keys);
+    opened = await openKeys({ ...config.keys, deploy: opts.deploy });
   } catch (e) {
     if (e instanceof KeyError) throw new ConfigError(file ?? "(defaults)", [`keys: ${e.code}: ${e.message}`]);
     throw e;

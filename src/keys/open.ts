@@ -40,6 +40,11 @@ export interface KeysOptions {
   db?: string;
   postgres?: PostgresFileSettings;
   env?: (name: string) => string | undefined;
+  /**
+   * Deno Deploy (nothing written to disk): "kv" without a path (`db`, GATEWAY_KEYS_DB) opens the
+   * runtime's default database, and the secret must come from GATEWAY_KEY_SECRET.
+   */
+  deploy?: boolean;
 }
 
 export interface OpenedKeys extends ResolvedSecret {
@@ -63,6 +68,12 @@ export async function openKeys(opts: KeysOptions): Promise<OpenedKeys> {
       postgres: store,
       location: `${redactDatabaseUrl(settings.url)} (schema ${settings.schema})`,
     };
+  }
+  if (opts.deploy) {
+    const path = opts.db || env(KEYS_DB_ENV) || undefined;
+    const resolved = await resolveKeySecret({ storePath: null, env });
+    const store = await KvKeyStore.open(path);
+    return { ...resolved, store, postgres: null, location: path ?? "(Deno KV default database)" };
   }
   const path = keysDbPath(opts.db, env);
   const opened = await openKeyStore(path);

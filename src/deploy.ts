@@ -16,6 +16,6 @@
  *
  * test/e2e/deploy.test.ts runs this entry under `deno run --deny-write`.
  */
-import { main } from "./main.ts";
+import { exitOnConfigError, main } from "./main.ts";
 
-await main([], { deploy: true });
+await main([], { deploy: true }).catch(exitOnConfigError);

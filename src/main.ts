@@ -45,6 +45,8 @@ import { openRedis, type RedisTransport, waitUntilUp } from "./redis/transport.t
 const DEFAULT_BUNDLE = "build/bundle.tar.gz";
 const DEFAULT_POLICY_DIR = "policies";
 const DEMO_SCOPES = ["demo:read", "demo:write"];
+/** How long a start waits for an unreachable key store (PostgreSQL) before giving up. */
+const KEY_STORE_WAIT_MS = 30_000;
 
 /** How `main` serves: on a port of its own (the default), or as Deno Deploy does (src/deploy.ts). */
 export interface MainOptions {
@@ -95,14 +97,28 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
   // Keys: the configured store (Deno KV file, or PostgreSQL shared by every replica), its HMAC
   // secret, the verifier (store reads are counted). With Redis, every write is announced to the
   // other replicas (keys/redis_changes.ts); PostgreSQL announces its own (LISTEN/NOTIFY).
-  let opened;
-  try {
-    opened = await openKeys({ ...config.keys, deploy: opts.deploy });
-  } catch (e) {
-    if (e instanceof KeyError) throw new ConfigError(file ?? "(defaults)", [`keys: ${e.code}: ${e.message}`]);
-    throw e;
-  }
   const keysLog = opsLogger("keys");
+  let opened;
+  for (const started = Date.now();;) {
+    try {
+      opened = await openKeys({ ...config.keys, deploy: opts.deploy });
+      break;
+    } catch (e) {
+      // A key store still starting (e.g. containers started together) is waited for, a while.
+      if (
+        e instanceof KeyError && e.code === "key_store_unavailable" &&
+        Date.now() - started < KEY_STORE_WAIT_MS
+      ) {
+        keysLog.warn("key store unreachable at start: retrying", { code: e.code });
+        await new Promise((r) => setTimeout(r, 1000));
+        continue;
+      }
+      if (e instanceof KeyError) {
+        throw new ConfigError(file ?? "(defaults)", [`keys: ${e.code}: ${e.message}`]);
+      }
+      throw e;
+    }
+  }
   const store = redis === null ? opened.store : publishingKeyStore(opened.store, {
     redis,
     onPublishError: (e, change) =>
@@ -390,4 +406,13 @@ function hostForUrl(hostname: string): string {
   return hostname.includes(":") ? `[${hostname}]` : hostname;
 }
 
-if (import.meta.main) await main(Deno.args);
+if (import.meta.main) await main(Deno.args).catch(exitOnConfigError);
+
+/** A start that cannot go on for want of configuration: the message (no stack trace) and exit 2. */
+export function exitOnConfigError(e: unknown): never {
+  if (e instanceof ConfigError) {
+    console.error(e.message);
+    Deno.exit(2);
+  }
+  throw e;
+}

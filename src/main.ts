@@ -302,6 +302,17 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
   };
   Deno.addSignalListener("SIGINT", stop);
   Deno.addSignalListener("SIGTERM", stop);
+  // Started by cli/processes.ts: stop with the launcher, even one killed outright (then this
+  // process is handed to another parent).
+  if (env("GATEWAY_PROCESS")) {
+    const parent = Deno.ppid;
+    const watch = setInterval(() => {
+      if (Deno.ppid === parent) return;
+      clearInterval(watch);
+      stop();
+    }, 1000);
+    Deno.unrefTimer(watch);
+  }
 
   // One demo banner (and demo key) for several processes on one port.
   if (demo !== null && (processLabel === "" || processLabel === "1")) {

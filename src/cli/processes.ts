@@ -11,6 +11,8 @@
  *
  * SIGINT/SIGTERM are passed on to every process. When one exits, the others are stopped and this
  * launcher exits with its code: restarting is the supervisor's job (systemd, the container runtime).
+ * A launcher killed outright (SIGKILL) takes its processes along: each stops within a second or two
+ * of losing its parent (main.ts watches `Deno.ppid`).
  */
 const MAX_PROCESSES = 64;
 

@@ -2,8 +2,8 @@
  * End to end, several processes on one host: `src/cli/processes.ts 2` starts two gateways on ONE
  * port (SO_REUSEPORT, Linux). New connections reach both (their /metrics carry `process="1"` and
  * `process="2"`); keys come from PostgreSQL and the limit is shared through Redis, so an agent's 30
- * requests a minute are 30 across both; SIGTERM to the launcher stops both. Fails, never skips,
- * without PostgreSQL and Redis.
+ * requests a minute are 30 across both; SIGTERM to the launcher stops both, and so does a SIGKILL
+ * (the processes notice they lost their parent). Fails, never skips, without PostgreSQL and Redis.
  */
 import assert from "node:assert/strict";
 import { stringify as toYaml } from "yaml";
@@ -56,31 +56,37 @@ Deno.test({
           routes: [{ id: "orders", prefix: "/orders", upstream: upstream.url }],
         }),
       );
-      launcher = new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", `${ROOT}src/cli/processes.ts`, "2", "--config", configPath],
-        env: {
-          DATABASE_URL: db.settings.url,
-          GATEWAY_KEY_SECRET: KEY_SECRET,
-          REDIS_URL: redis.url,
-          NO_COLOR: "1",
-        },
-        stdout: "null",
-        stderr: "null",
-      }).spawn();
+      const launch = () =>
+        new Deno.Command(Deno.execPath(), {
+          args: ["run", "-A", `${ROOT}src/cli/processes.ts`, "2", "--config", configPath],
+          env: {
+            DATABASE_URL: db.settings.url,
+            GATEWAY_KEY_SECRET: KEY_SECRET,
+            REDIS_URL: redis.url,
+            NO_COLOR: "1",
+          },
+          stdout: "null",
+          stderr: "null",
+        }).spawn();
       const base = `http://127.0.0.1:${port}`;
+      /** The process labels seen on /metrics until both answered (or 90 s passed). */
+      const waitForBoth = async () => {
+        const seen = new Set<string>();
+        const deadline = Date.now() + 90_000;
+        while (seen.size < 2 && Date.now() < deadline) {
+          try {
+            const { text } = await fresh(`${base}/metrics`);
+            for (const m of text.matchAll(/process="(\d+)"/g)) seen.add(m[1]);
+          } catch {
+            await new Promise((r) => setTimeout(r, 100)); // not listening yet
+          }
+        }
+        return [...seen].sort();
+      };
 
       // Both processes answer on the one port.
-      const seen = new Set<string>();
-      const deadline = Date.now() + 90_000;
-      while (seen.size < 2 && Date.now() < deadline) {
-        try {
-          const { text } = await fresh(`${base}/metrics`);
-          for (const m of text.matchAll(/process="(\d+)"/g)) seen.add(m[1]);
-        } catch {
-          await new Promise((r) => setTimeout(r, 100)); // not listening yet
-        }
-      }
-      assert.deepEqual([...seen].sort(), ["1", "2"]);
+      launcher = launch();
+      assert.deepEqual(await waitForBoth(), ["1", "2"]);
 
       // One budget for both: exactly 30 of 45.
       const statuses = await Promise.all(
@@ -100,9 +106,23 @@ Deno.test({
       launcher = null;
       assert.equal(status.code, 0);
       await assert.rejects(fresh(`${base}/healthz`), "nothing listens once the launcher has stopped");
+
+      // A launcher killed outright: its processes notice and stop by themselves.
+      launcher = launch();
+      assert.deepEqual(await waitForBoth(), ["1", "2"]);
+      launcher.kill("SIGKILL");
+      await launcher.status;
+      launcher = null;
+      const gone = Date.now() + 20_000;
+      let listening = true;
+      while (listening && Date.now() < gone) {
+        listening = await fresh(`${base}/healthz`).then(() => true, () => false);
+        if (listening) await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.equal(listening, false, "the orphaned processes stopped");
     } finally {
       if (launcher !== null) {
-        launcher.kill("SIGKILL");
+        launcher.kill("SIGTERM"); // passed on to the processes
         await launcher.status;
       }
       store.close();

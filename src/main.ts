@@ -8,8 +8,11 @@
  * beside the key store), GATEWAY_ADMIN_TOKEN (enables /admin), GATEWAY_JWT_KEYS (private JWKs; else
  * an ephemeral key), GATEWAY_BUNDLE_KEY (bundle signature verification), GATEWAY_BUNDLE_TOKEN /
  * GATEWAY_BUNDLE_HEADERS (credentials for an http(s) bundle server). GATEWAY_CONFIG names the
- * configuration file; GATEWAY_HOST / GATEWAY_PORT override where it listens; GATEWAY_KEYS_DB where
- * the key store lives; REDIS_URL (may hold the password) where Redis is, when it is used.
+ * configuration file; GATEWAY_HOST / GATEWAY_PORT override where it listens (logged when they
+ * change the file's value); GATEWAY_KEYS_DB where the Deno KV key store lives; DATABASE_URL the
+ * PostgreSQL key store (keys.store: postgres); REDIS_URL (may hold the password) where Redis is, or
+ * an https:// Upstash REST URL with UPSTASH_REDIS_REST_TOKEN; GATEWAY_PROCESS labels this process's
+ * metrics when several share a port (cli/processes.ts).
  */
 import { ConfigError } from "./config/errors.ts";
 import { loadConfig } from "./config/load.ts";
@@ -24,6 +27,7 @@ import { signingKeysFromEnv } from "./gateway/jwt/signing_keys.ts";
 import { jsonLinesSink } from "./gateway/observe/decision_log.ts";
 import { LineWriter } from "./gateway/observe/line_writer.ts";
 import { closeLogging, configureLogging, opsLogger } from "./gateway/observe/logging.ts";
+import type { DependencyCheck } from "./gateway/health/dependencies.ts";
 import { GatewayMetrics } from "./gateway/observe/metrics.ts";
 import { countingStore } from "./gateway/observe/store_metrics.ts";
 import { MemoryRateLimiter } from "./gateway/ratelimit/memory_limiter.ts";
@@ -31,20 +35,29 @@ import { RedisRateLimiter } from "./gateway/ratelimit/redis_limiter.ts";
 import type { RateLimiter } from "./gateway/ratelimit/types.ts";
 import { redactUrl, redactUrlsIn } from "./gateway/observe/redact.ts";
 import { routeProblems, RouteTable } from "./gateway/routes/table.ts";
+import { KeyError } from "./keys/errors.ts";
 import { createKey } from "./keys/manage.ts";
-import { keysDbPath, openKeyStore } from "./keys/open.ts";
+import { openKeys } from "./keys/open.ts";
 import { publishingKeyStore, subscribeKeyChangesFromRedis } from "./keys/redis_changes.ts";
 import { extractApiKey, KeyVerifier } from "./keys/verifier.ts";
 import { resolveRedisSettings } from "./redis/config.ts";
-import { RedisConnection } from "./redis/connection.ts";
 import { RedisError } from "./redis/errors.ts";
 import { redisHealth } from "./redis/health.ts";
+import { openRedis, type RedisTransport, waitUntilUp } from "./redis/transport.ts";
 
 const DEFAULT_BUNDLE = "build/bundle.tar.gz";
 const DEFAULT_POLICY_DIR = "policies";
 const DEMO_SCOPES = ["demo:read", "demo:write"];
+/** How long a start waits for an unreachable key store (PostgreSQL) before giving up. */
+const KEY_STORE_WAIT_MS = 30_000;
 
-async function main(args: string[]): Promise<void> {
+/** How `main` serves: on a port of its own (the default), or as Deno Deploy does (src/deploy.ts). */
+export interface MainOptions {
+  /** Deno Deploy: the platform assigns the address, there are no signals to catch, no banner. */
+  deploy?: boolean;
+}
+
+export async function main(args: string[], opts: MainOptions = {}): Promise<void> {
   const configPath = flagValue(args, "--config");
   let config: GatewayConfig;
   let file: string | null;
@@ -63,28 +76,58 @@ async function main(args: string[]): Promise<void> {
     console.error(new ConfigError(file ?? "(defaults)", routeErrors).message);
     Deno.exit(2);
   }
-  // Container-friendly overrides of the listening address.
+  // Container-friendly overrides of the listening address, never silent: the log names each one
+  // that changes what the file says.
   const envHost = Deno.env.get("GATEWAY_HOST"), envPort = Deno.env.get("GATEWAY_PORT");
+  const fileServer = { ...config.server };
   if (envHost) config.server.hostname = envHost;
   if (envPort) config.server.port = Number(envPort);
   await configureLogging({ level: config.log.level });
   const decisionWriter = new LineWriter(Deno.stdout);
   const log = opsLogger("start");
   const env = (name: string) => Deno.env.get(name);
+  for (const [name, field] of [["GATEWAY_HOST", "hostname"], ["GATEWAY_PORT", "port"]] as const) {
+    if (env(name) && file !== null && config.server[field] !== fileServer[field]) {
+      log.warn(`${name} overrides server.${field} of the configuration file`, {
+        file: fileServer[field],
+        used: config.server[field],
+      });
+    }
+  }
 
   // Redis, when the rate limiter is shared or the section is configured (redis/connection.ts).
   // Once the key-change subscription is back after a loss, every cached key lookup is dropped: the
   // changes announced meanwhile were missed (set below, once the verifier exists).
   let onResubscribed = () => {};
   const redis = config.rateLimit.store === "redis" || config.redis !== undefined
-    ? await openRedis(config, file, () => onResubscribed())
+    ? await connectRedis(config, file, () => onResubscribed())
     : null;
 
-  // Keys: the embedded Deno KV store, its HMAC secret, the verifier (store reads are counted).
-  // With Redis, every write is announced to the other replicas (keys/redis_changes.ts).
-  const dbPath = keysDbPath(config.keys.db);
-  const opened = await openKeyStore(dbPath);
+  // Keys: the configured store (Deno KV file, or PostgreSQL shared by every replica), its HMAC
+  // secret, the verifier (store reads are counted). With Redis, every write is announced to the
+  // other replicas (keys/redis_changes.ts); PostgreSQL announces its own (LISTEN/NOTIFY).
   const keysLog = opsLogger("keys");
+  let opened;
+  for (const started = Date.now();;) {
+    try {
+      opened = await openKeys({ ...config.keys, deploy: opts.deploy });
+      break;
+    } catch (e) {
+      // A key store still starting (e.g. containers started together) is waited for, a while.
+      if (
+        e instanceof KeyError && e.code === "key_store_unavailable" &&
+        Date.now() - started < KEY_STORE_WAIT_MS
+      ) {
+        keysLog.warn("key store unreachable at start: retrying", { code: e.code });
+        await new Promise((r) => setTimeout(r, 1000));
+        continue;
+      }
+      if (e instanceof KeyError) {
+        throw new ConfigError(file ?? "(defaults)", [`keys: ${e.code}: ${e.message}`]);
+      }
+      throw e;
+    }
+  }
   const store = redis === null ? opened.store : publishingKeyStore(opened.store, {
     redis,
     onPublishError: (e, change) =>
@@ -97,6 +140,15 @@ async function main(args: string[]): Promise<void> {
     reloads: () => ({ ok: 0, failed: 0 }),
   };
   const metrics = new GatewayMetrics({ reloads: () => metricsRef.reloads() });
+  // Several processes on one port: each labels its samples, as a scrape reaches any one of them.
+  const reusePort = config.server.reusePort || env("GATEWAY_REUSE_PORT") === "1";
+  const processLabel = env("GATEWAY_PROCESS") || (reusePort ? String(Deno.pid) : "");
+  if (reusePort && config.rateLimit.store === "memory") {
+    log.warn(
+      "several processes share this port but rate limits are counted per process: set rateLimit.store redis",
+    );
+  }
+  if (processLabel) metrics.registry.setDefaultLabels({ process: processLabel });
   const verifier = new KeyVerifier({
     store: countingStore(store, metrics),
     secret: opened.secret,
@@ -107,7 +159,28 @@ async function main(args: string[]): Promise<void> {
     // Resolves once subscribed (when Redis is down at start: once it is up); close() ends it.
     subscribeKeyChangesFromRedis(redis, (change) => verifier.invalidate(change.hash), {
       onInvalidMessage: () => keysLog.warn("ignored a malformed key change message"),
+      pollMs: config.redis?.changePollMs,
+      onGap: () => {
+        verifier.invalidateAll();
+        keysLog.warn("key change log has a gap: cached key lookups dropped, as changes may have been missed");
+      },
     }).then(() => keysLog.info("listening to key changes from other replicas"), () => {});
+  }
+  let stopListening: (() => Promise<void>) | null = null;
+  if (opened.postgres !== null) {
+    // Resolves once listening (when PostgreSQL is down at start: once it is up).
+    opened.postgres.listen((change) => verifier.invalidate(change.hash), {
+      onResync: () => {
+        verifier.invalidateAll();
+        keysLog.warn(
+          "key store connection restored: cached key lookups dropped, as changes may have been missed",
+        );
+      },
+      onInvalidMessage: () => keysLog.warn("ignored a malformed key change notification"),
+    }).then((stop) => {
+      stopListening = stop;
+      keysLog.info("listening to key changes in PostgreSQL");
+    });
   }
   const limiter: RateLimiter = config.rateLimit.store === "redis"
     ? new RedisRateLimiter({ redis: redis! })
@@ -160,7 +233,11 @@ async function main(args: string[]): Promise<void> {
     return { ok: s.activations, failed: s.failures };
   };
 
-  // Routes: the configured ones, or everything to the demo upstream.
+  // Routes: the configured ones, or everything to the demo upstream (not on Deno Deploy, where
+  // nothing listens on a second port).
+  if (opts.deploy && config.routes.length === 0) {
+    throw new ConfigError(file ?? "(defaults)", ["routes: on Deno Deploy the routes must be configured"]);
+  }
   const jwtPrefix = config.jwt.scheme ? `${config.jwt.scheme} ` : "";
   let demo: { url: string; shutdown(): Promise<void> } | null = null;
   let routes = config.routes;
@@ -203,10 +280,12 @@ async function main(args: string[]): Promise<void> {
       via: "1.1 policy-gateway",
     },
     // Redis gates readiness only when requests need it (shared rate limits); used for revocation
-    // announcements alone, an outage only slows revocation down to the cache TTL.
-    dependencies: redis === null || config.rateLimit.store !== "redis"
-      ? undefined
-      : { redis: () => redisHealth(redis) },
+    // announcements alone, an outage only slows revocation down to the cache TTL. PostgreSQL holds
+    // the keys: while it is down only cached lookups succeed.
+    dependencies: dependencyChecks({
+      redis: redis !== null && config.rateLimit.store === "redis" ? () => redisHealth(redis) : null,
+      postgres: opened.postgres === null ? null : () => opened.postgres!.health(),
+    }),
     admin: adminRoutes({ store, token: env("GATEWAY_ADMIN_TOKEN") ?? "", hmacSecret: opened.secret }),
     trustRequestId: config.server.trustRequestId,
     credentialParams: [...DEFAULT_CREDENTIAL_PARAMS, ...config.upstream.stripQueryParams],
@@ -214,9 +293,21 @@ async function main(args: string[]): Promise<void> {
   };
   const app = createGatewayApp(deps);
 
+  if (opts.deploy) {
+    // Deno Deploy assigns the address; $PORT, when set, is where a local run listens.
+    const port = env("PORT");
+    Deno.serve(port ? { port: Number(port), onListen: () => {} } : { onListen: () => {} }, app.fetch);
+    log.info("serving (deploy)", {
+      config: file ?? "(defaults)",
+      bundle: shownBundle,
+      keys: opened.location,
+    });
+    return;
+  }
   const server = Deno.serve({
     hostname: config.server.hostname,
     port: config.server.port,
+    reusePort,
     onListen: () => {},
   }, app.fetch);
   const url = `http://${hostForUrl(config.server.hostname)}:${server.addr.port}`;
@@ -233,7 +324,8 @@ async function main(args: string[]): Promise<void> {
     admin_url: adminUrl ?? url,
     config: file ?? "(defaults)",
     bundle: shownBundle,
-    keys_db: dbPath,
+    keys: opened.location,
+    ...(processLabel ? { process: processLabel } : {}),
   });
 
   // Deno.serve stops accepting for good when accept() fails (e.g. EMFILE once connections that
@@ -256,6 +348,7 @@ async function main(args: string[]): Promise<void> {
     manager.stop();
     await demo?.shutdown();
     await redis?.close();
+    await (stopListening as (() => Promise<void>) | null)?.();
     store.close?.();
     await decisionWriter.flush();
     await closeLogging();
@@ -263,8 +356,22 @@ async function main(args: string[]): Promise<void> {
   };
   Deno.addSignalListener("SIGINT", stop);
   Deno.addSignalListener("SIGTERM", stop);
+  // Started by cli/processes.ts: stop with the launcher, even one killed outright (then this
+  // process is handed to another parent).
+  if (env("GATEWAY_PROCESS")) {
+    const parent = Deno.ppid;
+    const watch = setInterval(() => {
+      if (Deno.ppid === parent) return;
+      clearInterval(watch);
+      stop();
+    }, 1000);
+    Deno.unrefTimer(watch);
+  }
 
-  if (demo !== null) await printDemoBanner(url, { store, secret: opened.secret, adminUrl: adminUrl ?? url });
+  // One demo banner (and demo key) for several processes on one port.
+  if (demo !== null && (processLabel === "" || processLabel === "1")) {
+    await printDemoBanner(url, { store, secret: opened.secret, adminUrl: adminUrl ?? url });
+  }
 }
 
 /**
@@ -272,11 +379,11 @@ async function main(args: string[]): Promise<void> {
  * gateway still starts, /readyz and rate-limited requests answer 503 and key changes wait, until it
  * comes. `onResubscribed`: the key-change subscription is back after a loss.
  */
-async function openRedis(
+async function connectRedis(
   config: GatewayConfig,
   file: string | null,
   onResubscribed: () => void,
-): Promise<RedisConnection> {
+): Promise<RedisTransport> {
   const log = opsLogger("redis");
   let settings;
   try {
@@ -285,7 +392,7 @@ async function openRedis(
     if (e instanceof RedisError) throw new ConfigError(file ?? "(defaults)", [e.message]);
     throw e;
   }
-  const redis = RedisConnection.open(settings, {
+  const redis = openRedis(settings, {
     onStateChange: (state, error) => {
       if (state === "up") return log.info("redis connected");
       const props = { code: error?.code, error: error?.message && redactUrlsIn(error.message) };
@@ -298,11 +405,7 @@ async function openRedis(
       );
     },
   });
-  try {
-    await redis.ready();
-  } catch {
-    // Reported by onStateChange; the connection keeps retrying in the background.
-  }
+  await waitUntilUp(redis); // when down, reported by onStateChange; TCP keeps retrying in the background
   return redis;
 }
 
@@ -342,6 +445,14 @@ async function printDemoBanner(
   console.error(lines.join("\n"));
 }
 
+/** The checks /readyz runs (null: not a dependency here); undefined when there are none. */
+function dependencyChecks(
+  checks: Record<string, DependencyCheck | null>,
+): Record<string, DependencyCheck> | undefined {
+  const present = Object.entries(checks).filter((e): e is [string, DependencyCheck] => e[1] !== null);
+  return present.length === 0 ? undefined : Object.fromEntries(present);
+}
+
 function flagValue(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   if (i !== -1) return args[i + 1];
@@ -362,4 +473,13 @@ function hostForUrl(hostname: string): string {
   return hostname.includes(":") ? `[${hostname}]` : hostname;
 }
 
-if (import.meta.main) await main(Deno.args);
+if (import.meta.main) await main(Deno.args).catch(exitOnConfigError);
+
+/** A start that cannot go on for want of configuration: the message (no stack trace) and exit 2. */
+export function exitOnConfigError(e: unknown): never {
+  if (e instanceof ConfigError) {
+    console.error(e.message);
+    Deno.exit(2);
+  }
+  throw e;
+}

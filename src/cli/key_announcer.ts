@@ -1,9 +1,10 @@
 /**
  * For `deno task keys`: announce writes (create, rotate, revoke) to running gateways over Redis
- * pub/sub (keys/redis_changes.ts), so every replica drops its cached lookup at once instead of after
- * its `keys.cacheTtlMs`.
+ * (keys/redis_changes.ts: published, and logged for gateways that poll over Upstash's REST API), so
+ * every replica drops its cached lookup at once instead of after its `keys.cacheTtlMs`.
  *
- * Redis is used when `--redis URL` is given or $REDIS_URL is set (the flag wins). A password belongs
+ * Redis is used when `--redis URL` is given or $REDIS_URL (or $UPSTASH_REDIS_REST_URL, with
+ * $UPSTASH_REDIS_REST_TOKEN) is set (the flag wins). A password belongs
  * in $REDIS_URL only: on the command line it would show in `ps` and the shell history. The channel
  * is `<prefix>key-changes`, with `--redis-prefix` (default "gw:") matching the gateways'
  * `redis.keyPrefix`.
@@ -11,8 +12,15 @@
  * A failed announcement never undoes the write: it is reported through `onPublishError`, and the
  * replicas then see the change within their cache TTL.
  */
-import { RedisConnection } from "../redis/connection.ts";
-import { parseRedisUrl, REDIS_URL_ENV, type RedisSettings, resolveRedisSettings } from "../redis/config.ts";
+import { openRedis, waitUntilUp } from "../redis/transport.ts";
+import {
+  parseRedisUrl,
+  REDIS_URL_ENV,
+  type RedisSettings,
+  resolveRedisSettings,
+  UPSTASH_TOKEN_ENV,
+  UPSTASH_URL_ENV,
+} from "../redis/config.ts";
 import { RedisError } from "../redis/errors.ts";
 import { type KeyChange, publishingKeyStore } from "../keys/redis_changes.ts";
 import type { KeyStore } from "../keys/types.ts";
@@ -35,12 +43,15 @@ export interface AnnouncerOptions {
 export function announcerSettings(opts: AnnouncerOptions): RedisSettings | null {
   const env = opts.env ?? ((name: string) => Deno.env.get(name));
   const fromFlag = opts.url !== undefined && opts.url !== "";
-  if (!fromFlag && !env(REDIS_URL_ENV)) return null;
+  if (!fromFlag && !env(REDIS_URL_ENV) && !env(UPSTASH_URL_ENV)) return null;
   if (fromFlag && parseRedisUrl(opts.url!, "--redis").password !== "") {
     throw new RedisError("redis_config_invalid", `--redis must not hold a password: set $${REDIS_URL_ENV}`);
   }
   const settings = fromFlag
-    ? resolveRedisSettings({ url: opts.url, keyPrefix: opts.prefix }, () => undefined)
+    ? resolveRedisSettings(
+      { url: opts.url, keyPrefix: opts.prefix },
+      (name) => name === UPSTASH_TOKEN_ENV ? env(name) : undefined,
+    )
     : resolveRedisSettings({ keyPrefix: opts.prefix }, env);
   return { ...settings, commandTimeoutMs: CLI_COMMAND_TIMEOUT_MS };
 }
@@ -61,12 +72,8 @@ export async function openKeyAnnouncer(
   settings: RedisSettings,
   onPublishError: (error: RedisError, change: KeyChange) => void,
 ): Promise<KeyAnnouncer> {
-  const redis = RedisConnection.open(settings);
-  try {
-    await redis.ready();
-  } catch {
-    // Reported per announcement by onPublishError.
-  }
+  const redis = openRedis(settings);
+  await waitUntilUp(redis); // when down, reported per announcement by onPublishError
   return {
     store: publishingKeyStore(store, { redis, onPublishError }),
     close: () => redis.close(),

@@ -10,6 +10,8 @@ import { type KeyChange, subscribeKeyChangesFromRedis } from "../keys/redis_chan
 import type { RedisSettings } from "../redis/config.ts";
 import { RedisConnection } from "../redis/connection.ts";
 import { closedPort, testRedis } from "../redis/testing/test_redis.ts";
+import { PostgresKeyStore } from "../keys/postgres/store.ts";
+import { testPostgres } from "../keys/testing/test_postgres.ts";
 
 const CLI = new URL("./keys.ts", import.meta.url).pathname;
 
@@ -274,9 +276,72 @@ Deno.test("keys CLI --redis: a password on the command line, or a bad URL, is a 
     assert.equal(withPassword.code, 2);
     assert.match(withPassword.stderr, /--redis must not hold a password: set \$REDIS_URL/);
     assert.equal(withPassword.stderr.includes("hunter2"), false);
-    const notRedis = await run([...CREATE, "--db", db, "--redis", "http://127.0.0.1:6379"]);
+    const notRedis = await run([...CREATE, "--db", db, "--redis", "ftp://127.0.0.1:6379"]);
     assert.equal(notRedis.code, 2);
-    assert.match(notRedis.stderr, /--redis must be a redis:\/\/ or rediss:\/\/ URL/);
+    assert.match(
+      notRedis.stderr,
+      /--redis must be a redis:\/\/, rediss:\/\/ or https:\/\/ \(Upstash REST\) URL/,
+    );
+    const restWithoutToken = await run([...CREATE, "--db", db, "--redis", "https://eu1-x.upstash.io"], {
+      UPSTASH_REDIS_REST_TOKEN: "",
+    });
+    assert.equal(restWithoutToken.code, 2);
+    assert.match(restWithoutToken.stderr, /set \$UPSTASH_REDIS_REST_TOKEN/);
     await assert.rejects(Deno.stat(db), Deno.errors.NotFound, "nothing was written");
   });
+});
+
+Deno.test("keys CLI --store postgres: migrate, create, revoke — a listening store hears each write", async () => {
+  const db = await testPostgres();
+  const env = {
+    DATABASE_URL: db.settings.url,
+    GATEWAY_KEY_SECRET: "cli-pg-secret-cli-pg-secret-cli-pg-secret",
+  };
+  const pg = ["--store", "postgres", "--pg-schema", db.settings.schema];
+  try {
+    const migrated = await run(["migrate", ...pg], env);
+    assert.equal(migrated.code, 0, migrated.stderr);
+    assert.match(migrated.stdout, /applied migrations 1/);
+    assert.match((await run(["migrate", ...pg], env)).stdout, /up to date/);
+
+    const store = await PostgresKeyStore.open(db.settings);
+    const heard: string[] = [];
+    const stop = await store.listen((c) => heard.push(c.id));
+    try {
+      const created = await run([
+        "create",
+        ...pg,
+        "--json",
+        "--org",
+        "acme",
+        "--subject",
+        "a",
+        "--type",
+        "human",
+      ], env);
+      assert.equal(created.code, 0, created.stderr);
+      const { key, record } = JSON.parse(created.stdout);
+      const verifier = new KeyVerifier({ store, secret: env.GATEWAY_KEY_SECRET, cacheTtlMs: 0 });
+      assert.equal((await verifier.verify(key)).ok, true);
+      assert.equal((await run(["revoke", ...pg, record.id], env)).code, 0);
+      assert.deepEqual(await verifier.verify(key), { ok: false, reason: "revoked" });
+      const deadline = Date.now() + 5000;
+      while (heard.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(heard, [record.id, record.id], "both writes were notified");
+    } finally {
+      await stop();
+      store.close();
+    }
+    const noSecret = await run(["list", ...pg], { DATABASE_URL: db.settings.url });
+    assert.equal(noSecret.code, 1);
+    assert.match(noSecret.stderr, /key_secret_invalid: GATEWAY_KEY_SECRET is not set/);
+    const noUrl = await run(["list", ...pg], {
+      DATABASE_URL: "",
+      GATEWAY_KEY_SECRET: env.GATEWAY_KEY_SECRET,
+    });
+    assert.equal(noUrl.code, 1);
+    assert.match(noUrl.stderr, /set \$DATABASE_URL/);
+  } finally {
+    await db.drop();
+  }
 });

@@ -7,33 +7,39 @@
  *   show    <id>
  *   revoke  <id>
  *   rotate  <id> [--grace 3600|1h]    (default grace: 0 — the old key stops now)
+ *   migrate                           (PostgreSQL: apply pending schema migrations)
  *
- * Common: --db PATH (default $GATEWAY_KEYS_DB or data/keys.db), --json.
+ * Common: --json; where the keys are: --store kv|postgres (default $GATEWAY_KEYS_STORE, else kv).
+ * kv: --db PATH (default $GATEWAY_KEYS_DB or data/keys.db). postgres: the connection from
+ * $DATABASE_URL, --pg-schema S (default "gateway", as the gateways' keys.postgres.schema); every
+ * write is then seen by every gateway at once (NOTIFY), with or without Redis.
  * Redis: with $REDIS_URL set or --redis URL (no password: that goes in $REDIS_URL only), create,
  * rotate and revoke are announced to running gateways on `<prefix>key-changes` (--redis-prefix,
  * default "gw:", as the gateways' redis.keyPrefix), so they act on it at once. If the announcement
  * fails the write still stands (exit 0) and a warning names the key: the gateways then see the
  * change within their keys.cacheTtlMs.
- * The HMAC secret comes from $GATEWAY_KEY_SECRET or, if unset, from `<db>.secret` beside the store
- * (generated on first use). The raw key is printed once, by create and rotate, to stdout only.
+ * The HMAC secret comes from $GATEWAY_KEY_SECRET or, for kv only, from `<db>.secret` beside the
+ * store (generated on first use). The raw key is printed once, by create and rotate, to stdout only.
  * Exit codes: 0 ok, 1 operation failed (stable error id on stderr), 2 usage error.
  */
 import { KeyError } from "../keys/errors.ts";
 import { createKey, IDENTITY_TYPES, type KeyView, keyView, revokeKey, rotateKey } from "../keys/manage.ts";
-import { keysDbPath, openKeyStore } from "../keys/open.ts";
+import { keysDbPath, type KeyStoreKind, openKeys } from "../keys/open.ts";
 import type { IdentityType, KeyStore } from "../keys/types.ts";
 import { redactRedisUrl } from "../redis/config.ts";
 import { RedisError } from "../redis/errors.ts";
 import { parseCliArgs, UsageError } from "./cli_args.ts";
 import { announcerSettings, type KeyAnnouncer, openKeyAnnouncer } from "./key_announcer.ts";
 
-const USAGE = `usage: deno task keys <create|list|show|revoke|rotate> [options]
+const USAGE = `usage: deno task keys <create|list|show|revoke|rotate|migrate> [options]
   create  --org O --subject S --type human|service|agent [--scopes a,b] [--plan P] [--expires ISO|30d] [--env live]
   list    [--org O]
   show    <id>
   revoke  <id>
   rotate  <id> [--grace SECONDS|1h]
-  common: --db PATH  --json  --redis URL  --redis-prefix P (announce changes; default: $REDIS_URL)`;
+  migrate (postgres: apply pending schema migrations)
+  common: --store kv|postgres  --db PATH (kv)  --pg-schema S (postgres; $DATABASE_URL)  --json
+          --redis URL  --redis-prefix P (announce changes; default: $REDIS_URL)`;
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 
@@ -102,6 +108,8 @@ export async function main(args: string[]): Promise<number> {
       grace: { type: "string" },
       redis: { type: "string" },
       "redis-prefix": { type: "string" },
+      store: { type: "string" },
+      "pg-schema": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     });
   } catch (error) {
@@ -114,7 +122,7 @@ export async function main(args: string[]): Promise<number> {
     console.error(USAGE);
     return values.help ? 0 : 2;
   }
-  if (!["create", "list", "show", "revoke", "rotate"].includes(command)) {
+  if (!["create", "list", "show", "revoke", "rotate", "migrate"].includes(command)) {
     console.error(`unknown command "${command}"\n${USAGE}`);
     return 2;
   }
@@ -128,9 +136,22 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
 
+  const kind = (values.store ?? (Deno.env.get("GATEWAY_KEYS_STORE") || "kv")) as KeyStoreKind;
+  if (kind !== "kv" && kind !== "postgres") {
+    console.error(`--store must be kv or postgres\n${USAGE}`);
+    return 2;
+  }
+  if (command === "migrate" && kind !== "postgres") {
+    console.error(`migrate is for --store postgres\n${USAGE}`);
+    return 2;
+  }
   let opened;
   try {
-    opened = await openKeyStore(keysDbPath(values.db));
+    opened = await openKeys({
+      store: kind,
+      db: values.db,
+      postgres: { schema: values["pg-schema"], migrate: command === "migrate" ? false : undefined },
+    });
   } catch (error) {
     console.error(
       `error: ${error instanceof KeyError ? error.code : "key_store_failed"}: ${(error as Error).message}`,
@@ -140,6 +161,22 @@ export async function main(args: string[]): Promise<number> {
   const { secret, source } = opened;
   if (source === "generated") {
     console.error(`note: generated a new key HMAC secret beside ${keysDbPath(values.db)}`);
+  }
+  if (command === "migrate") {
+    try {
+      const applied = await opened.postgres!.migrate();
+      print(
+        values.json,
+        { applied },
+        applied.length ? `applied migrations ${applied.join(", ")}` : "the key store's schema is up to date",
+      );
+      return 0;
+    } catch (error) {
+      console.error(`error: ${(error as KeyError).code ?? "key_store_failed"}: ${(error as Error).message}`);
+      return 1;
+    } finally {
+      opened.store.close();
+    }
   }
   // Writes are announced to the gateways when Redis is configured (reads need no Redis).
   let announcer: KeyAnnouncer | null = null;

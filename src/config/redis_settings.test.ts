@@ -16,6 +16,7 @@ Deno.test("config: a shared rate limiter on Redis, with the section's defaults",
     commandTimeoutMs: 50,
     connectTimeoutMs: 1000,
     keyPrefix: "gw:",
+    changePollMs: 500,
   });
   assert.equal(parseConfig({ redis: {} }).redis?.url, undefined, "the URL may come from $REDIS_URL alone");
 });
@@ -39,4 +40,29 @@ Deno.test("config: no password in the file, no other scheme, no unknown store", 
   assert.match(problems({ rateLimit: { store: "memcached" } })[0], /^rateLimit\.store: /);
   assert.match(problems({ redis: { commandTimeoutMs: 0 } })[0], /^redis\.commandTimeoutMs: /);
   assert.match(problems({ redis: { password: "x" } })[0], /^redis: /);
+  assert.match(problems({ redis: { url: "ftp://cache" } })[0], /^redis\.url: /);
+  assert.equal(
+    parseConfig({ redis: { url: "https://eu1-x.upstash.io" } }).redis?.url,
+    "https://eu1-x.upstash.io",
+  );
+  assert.equal(parseConfig({ redis: { url: "http://127.0.0.1:8079" } }).redis?.url, "http://127.0.0.1:8079");
+});
+
+Deno.test("config: keys on PostgreSQL — the section's defaults, no connection string in the file", () => {
+  const config = parseConfig({ keys: { store: "postgres" } });
+  assert.equal(config.keys.store, "postgres");
+  assert.deepEqual(config.keys.postgres, {
+    schema: "gateway",
+    poolSize: 4,
+    queryTimeoutMs: 1000,
+    connectTimeoutMs: 2000,
+    migrate: true,
+  });
+  assert.equal(parseConfig({}).keys.store, "kv", "Deno KV stays the embedded default");
+  assert.match(problems({ keys: { postgres: { url: "postgres://u:pw@db/x" } } })[0], /^keys\.postgres: /);
+  assert.match(
+    problems({ keys: { postgres: { schema: "Robert'); DROP" } } })[0],
+    /^keys\.postgres\.schema: /,
+  );
+  assert.match(problems({ keys: { store: "mysql" } })[0], /^keys\.store: /);
 });

@@ -68,6 +68,8 @@ export const configSchema = z.object({
       hostname: z.string().default("127.0.0.1"),
       port: z.number().int().min(0).max(65535),
     }).strict().optional(),
+    /** Let several gateway processes listen on the same port (Linux SO_REUSEPORT; src/cli/processes.ts). */
+    reusePort: z.boolean().default(false),
   }).strict().prefault({}).refine(
     (s) => s.admin === undefined || s.admin.port === 0 || s.admin.port !== s.port,
     { message: "must differ from server.port", path: ["admin", "port"] },
@@ -117,9 +119,22 @@ export const configSchema = z.object({
     }).prefault({}),
   }).strict().prefault({}),
   keys: z.object({
+    /** "kv": an embedded Deno KV file (per machine); "postgres": shared by every replica ($DATABASE_URL). */
+    store: z.enum(["kv", "postgres"]).default("kv"),
     /** Deno KV file of the key store (":memory:" for none). GATEWAY_KEYS_DB overrides. */
     db: z.string().min(1).optional(),
     cacheTtlMs: z.number().int().min(0).default(1000),
+    /** With store "postgres" (src/keys/postgres/settings.ts). The connection string is $DATABASE_URL only. */
+    postgres: z.object({
+      schema: z.string().regex(/^[a-z_][a-z0-9_]{0,47}$/, "a lower-case SQL name of at most 48 characters")
+        .default("gateway"),
+      poolSize: z.number().int().min(1).max(100).default(4),
+      /** Deadline of one key lookup; past it the request fails closed (503 key_store_unavailable). */
+      queryTimeoutMs: ms(1000),
+      connectTimeoutMs: ms(2000),
+      /** Apply pending schema migrations at start (else run `deno task keys migrate`). */
+      migrate: z.boolean().default(true),
+    }).strict().prefault({}),
   }).strict().prefault({}),
   jwt: z.object({
     issuer: z.string().min(1).default("policy-gateway"),
@@ -175,15 +190,22 @@ export const configSchema = z.object({
    * `url`, and is the only place for a password.
    */
   redis: z.object({
-    url: z.url({ protocol: /^rediss?$/, error: "a redis:// or rediss:// URL" }).refine(
+    /** redis:// or rediss:// (TCP), or https:// for Upstash's REST API (token: $UPSTASH_REDIS_REST_TOKEN). */
+    url: z.url({ protocol: /^(rediss?|https?)$/, error: "a redis://, rediss:// or https:// URL" }).refine(
       (url) => !URL.canParse(url) || new URL(url).password === "",
       "no password in this file: put the URL with its password in $REDIS_URL",
+    ).refine(
+      (url) =>
+        !url.startsWith("http:") || /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:|\/|$)/.test(url),
+      "plain http:// only to a loopback host: use https://",
     ).optional(),
     /** Deadline of one Redis operation; past it a rate-limited request fails closed (503). */
     commandTimeoutMs: ms(50),
     connectTimeoutMs: ms(1000),
     /** Prefix of every key and channel, so deployments can share a server. */
     keyPrefix: z.string().max(64).default("gw:"),
+    /** Over Upstash REST (no pub/sub): how often the key-change log is read. */
+    changePollMs: ms(500),
   }).strict().optional(),
   log: z.object({
     level: z.enum(["debug", "info", "warning", "error"]).default("info"),

@@ -6,7 +6,9 @@ export type KeyErrorCode =
   | "key_already_rotated"
   | "key_invalid_input"
   | "key_secret_invalid"
-  | "key_store_failed";
+  | "key_store_failed"
+  /** The store did not answer (unreachable, or past its deadline): fail closed. */
+  | "key_store_unavailable";
 
 export class KeyError extends Error {
   constructor(readonly code: KeyErrorCode, message: string, options?: { cause?: unknown }) {

@@ -23,11 +23,18 @@ export class KvKeyStore implements KeyStore {
     this.changeChannel = channel;
   }
 
-  /** Opens (creating if needed) the KV database at `path`; ":memory:" gives a private in-memory one. */
-  static async open(path: string): Promise<KvKeyStore> {
+  /**
+   * Opens (creating if needed) the KV database at `path`; ":memory:" gives a private in-memory one;
+   * no path, the runtime's default database (on Deno Deploy the project's managed KV: no disk).
+   */
+  static async open(path?: string): Promise<KvKeyStore> {
     try {
       const kv = await Deno.openKv(path);
-      const channel = path === ":memory:" ? `kv:memory:${crypto.randomUUID()}` : `kv:${resolve(path)}`;
+      const channel = path === undefined
+        ? "kv:default"
+        : path === ":memory:"
+        ? `kv:memory:${crypto.randomUUID()}`
+        : `kv:${resolve(path)}`;
       return new KvKeyStore(kv, channel);
     } catch (cause) {
       throw new KeyError("key_store_failed", `cannot open key store at ${path}`, { cause });

@@ -5,12 +5,15 @@
 import assert from "node:assert/strict";
 import { RedisConnection } from "../redis/connection.ts";
 import type { RedisError } from "../redis/errors.ts";
-import { closedPort, settingsAt, testRedis } from "../redis/testing/test_redis.ts";
+import { closedPort, settingsAt, testRedis, testUpstash } from "../redis/testing/test_redis.ts";
+import { UpstashConnection } from "../redis/upstash.ts";
 import { subscribeKeyChanges } from "./changes.ts";
 import { KvKeyStore } from "./kv_store.ts";
 import { createKey, type NewKeyInput, revokeKey } from "./manage.ts";
 import { MemoryKeyStore } from "./memory_store.ts";
 import {
+  announceKeyChange,
+  changeLogKeys,
   decodeKeyChange,
   encodeKeyChange,
   type KeyChange,
@@ -205,5 +208,87 @@ Deno.test("two processes on one Deno KV file: a revocation here reaches the othe
     kv.close();
     await redis.close();
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("over Upstash REST: a revocation through replica A reaches replica B's poller, no subscription", async () => {
+  const { settings, close } = await testUpstash();
+  const a = new UpstashConnection(settings);
+  const b = new UpstashConnection(settings);
+  const shared = new MemoryKeyStore();
+  const storeA = publishingKeyStore(shared, { redis: a });
+  const verifierB = new KeyVerifier({ store: otherReplicaView(shared), secret: SECRET, cacheTtlMs: 600_000 });
+  const heard: KeyChange[] = [];
+  let next = Promise.withResolvers<void>();
+  const gaps: number[] = [];
+  const stop = await subscribeKeyChangesFromRedis(b, (change) => {
+    verifierB.invalidate(change.hash);
+    heard.push(change);
+    next.resolve();
+  }, { pollMs: 20, onGap: () => gaps.push(1) });
+  try {
+    const { record, rawKey } = await createKey({ store: storeA, secret: SECRET }, NEW_KEY);
+    await next.promise;
+    next = Promise.withResolvers();
+    assert.equal((await verifierB.verify(rawKey)).ok, true); // cached in B for ten minutes
+    const started = performance.now();
+    await revokeKey({ store: storeA }, record.id);
+    await next.promise;
+    assert.ok(performance.now() - started < 1000, "within a second");
+    assert.deepEqual(await verifierB.verify(rawKey), { ok: false, reason: "revoked" });
+    assert.deepEqual(heard, [{ id: record.id, hash: record.hash }, { id: record.id, hash: record.hash }]);
+    assert.deepEqual(gaps, []);
+  } finally {
+    await stop();
+    verifierB.close();
+    await close();
+  }
+});
+
+Deno.test("over Upstash REST: missed announcements (log trimmed, counter reset) are reported as a gap", async () => {
+  const { settings, close } = await testUpstash();
+  const redis = new UpstashConnection(settings);
+  const [seq] = changeLogKeys(settings.keyPrefix);
+  let gaps = 0;
+  let gap = Promise.withResolvers<void>();
+  const stop = await subscribeKeyChangesFromRedis(redis, () => {}, {
+    pollMs: 20,
+    onGap: () => {
+      gaps++;
+      gap.resolve();
+    },
+  });
+  try {
+    await announceKeyChange(redis, { id: "key_a", hash: HASH });
+    await redis.command(["INCRBY", seq, "5"]); // five numbers given whose entries are gone
+    await gap.promise;
+    assert.equal(gaps, 1);
+    gap = Promise.withResolvers();
+    await redis.command(["DEL", seq]); // the counter went back (e.g. the database was flushed)
+    await gap.promise;
+    assert.equal(gaps, 2);
+  } finally {
+    await stop();
+    await close();
+  }
+});
+
+Deno.test("over TCP: an announcement is published and logged, so REST pollers of the same Redis hear it too", async () => {
+  const { settings, close } = await testUpstash();
+  const tcp = await RedisConnection.connect({
+    ...settings,
+    url: (await testRedis()).url,
+    restToken: undefined,
+  });
+  const rest = new UpstashConnection(settings);
+  const heard = Promise.withResolvers<KeyChange>();
+  const stop = await subscribeKeyChangesFromRedis(rest, (c) => heard.resolve(c), { pollMs: 20 });
+  try {
+    await announceKeyChange(tcp, { id: "key_b", hash: HASH });
+    assert.deepEqual(await heard.promise, { id: "key_b", hash: HASH });
+  } finally {
+    await stop();
+    await tcp.close();
+    await close();
   }
 });

@@ -50,3 +50,47 @@ Deno.test("redis config: redaction hides the password only", () => {
   assert.equal(redactRedisUrl("redis://h:1"), "redis://h:1");
   assert.equal(redactRedisUrl("::"), "(unparseable URL)");
 });
+
+Deno.test("redis config: an https:// URL is Upstash's REST API, its token from the environment only", () => {
+  const token = "AXXXtoken-value";
+  const s = resolveRedisSettings(
+    { url: "https://eu1-fine-cat.upstash.io", keyPrefix: "p:" },
+    envOf({ UPSTASH_REDIS_REST_TOKEN: token }),
+  );
+  assert.equal(s.url, "https://eu1-fine-cat.upstash.io");
+  assert.equal(s.restToken, token);
+  assert.equal(s.keyPrefix, "p:");
+  // Upstash's own variable names work without REDIS_URL; REDIS_URL wins when both are set.
+  const fromUpstashEnv = resolveRedisSettings(
+    undefined,
+    envOf({ UPSTASH_REDIS_REST_URL: "https://x.upstash.io", UPSTASH_REDIS_REST_TOKEN: token }),
+  );
+  assert.equal(fromUpstashEnv.url, "https://x.upstash.io");
+  assert.equal(
+    resolveRedisSettings(
+      undefined,
+      envOf({ REDIS_URL: "redis://a:1", UPSTASH_REDIS_REST_URL: "https://x.io" }),
+    ).url,
+    "redis://a:1",
+  );
+});
+
+Deno.test("redis config: REST without a token, with credentials in the URL, or plain http to a remote host is refused", () => {
+  const refused = (url: string, env: Record<string, string>, pattern: RegExp) =>
+    assert.throws(
+      () => resolveRedisSettings(undefined, envOf({ REDIS_URL: url, ...env })),
+      (e) =>
+        e instanceof RedisError && e.code === "redis_config_invalid" && pattern.test(e.message) &&
+        !e.message.includes("s3cret"),
+      url,
+    );
+  refused("https://x.upstash.io", {}, /UPSTASH_REDIS_REST_TOKEN/);
+  refused("https://user:s3cret@x.upstash.io", { UPSTASH_REDIS_REST_TOKEN: "t" }, /must not hold credentials/);
+  refused("http://cache.internal:8079", { UPSTASH_REDIS_REST_TOKEN: "t" }, /https:\/\//);
+  // Plain http only to a loopback front (tests, a local proxy).
+  const local = resolveRedisSettings(
+    undefined,
+    envOf({ REDIS_URL: "http://127.0.0.1:8079", UPSTASH_REDIS_REST_TOKEN: "t" }),
+  );
+  assert.equal(local.restToken, "t");
+});

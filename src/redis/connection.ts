@@ -15,8 +15,9 @@ import { createClient, type RedisClientType } from "@redis/client";
 import { redactRedisUrl, type RedisSettings } from "./config.ts";
 import { RedisError } from "./errors.ts";
 import { isNoScript, type LuaScript } from "./script.ts";
-
-export type RedisState = "connecting" | "up" | "down" | "closed";
+import { withDeadline } from "./deadline.ts";
+import type { RedisState, RedisTransport } from "./transport.ts";
+export type { RedisState };
 
 export interface RedisConnectionOptions {
   /** Called when the connection goes up or down (once per change, not per reconnect attempt). */
@@ -32,7 +33,8 @@ const MAX_BACKOFF_MS = 2000;
 /** Bounds memory while a server hangs: commands past their deadline still wait for a reply. */
 const MAX_QUEUE = 10_000;
 
-export class RedisConnection {
+export class RedisConnection implements RedisTransport {
+  readonly kind = "tcp" as const;
   readonly settings: RedisSettings;
   readonly #opts: RedisConnectionOptions;
   readonly #client: Client;
@@ -193,19 +195,6 @@ export class RedisConnection {
       throw unavailable(e, this.settings.url, what);
     }
   }
-}
-
-/** Rejects with RedisError(redis_timeout) when `promise` has not settled within `ms`. */
-function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new RedisError("redis_timeout", `${what}: no reply within ${ms} ms`)),
-      ms,
-    );
-  });
-  promise.catch(() => {}); // a late failure after the deadline is nobody's to handle
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 function unavailable(cause: unknown, url: string, what?: string): RedisError {

@@ -155,8 +155,9 @@ async function spawnGateway(
   dir: string,
   config: Record<string, unknown>,
   env: Record<string, string> = {},
+  name = "gateway",
 ): Promise<Proc> {
-  const configPath = `${dir}/gateway.yaml`;
+  const configPath = `${dir}/${name}.yaml`;
   await Deno.writeTextFile(configPath, toYaml(config));
   return spawn(
     ["run", "-A", "--unstable-kv", `${ROOT}src/main.ts`, "--config", configPath],
@@ -179,14 +180,17 @@ export async function startGateway(
     config: Record<string, unknown>;
     admin?: boolean;
     server?: Record<string, unknown>;
+    /** More environment for the process (it inherits the test's). */
     env?: Record<string, string>;
+    /** The config file's name in `dir` (default "gateway"), for several gateways in one directory. */
+    name?: string;
   },
 ): Promise<GatewayProc> {
   const port = freePort();
   const adminPort = opts.admin ? freePort() : null;
   const server: Record<string, unknown> = { hostname: "127.0.0.1", port, ...opts.server };
   if (adminPort !== null) server.admin = { hostname: "127.0.0.1", port: adminPort };
-  const proc = await spawnGateway(opts.dir, { ...opts.config, server }, opts.env);
+  const proc = await spawnGateway(opts.dir, { ...opts.config, server }, opts.env, opts.name);
   const url = `http://127.0.0.1:${port}`;
   const opsUrl = adminPort === null ? url : `http://127.0.0.1:${adminPort}`;
   const deadline = Date.now() + READY_TIMEOUT_MS;

@@ -43,16 +43,22 @@ const CreateBody = z.object({
 
 const RotateBody = z.object({ grace_seconds: z.number().int().min(0).max(366 * 86400) }).strict();
 
-const STATUS: Record<KeyErrorCode, 400 | 404 | 409 | 500> = {
+const STATUS: Record<KeyErrorCode, 400 | 404 | 409 | 500 | 503> = {
   key_invalid_input: 400,
   key_not_found: 404,
   key_revoked: 409,
   key_already_rotated: 409,
   key_secret_invalid: 500,
   key_store_failed: 500,
+  key_store_unavailable: 503,
 };
 
-function fail(c: Context, status: 400 | 401 | 404 | 409 | 413 | 415 | 500, error: string, message?: string) {
+function fail(
+  c: Context,
+  status: 400 | 401 | 404 | 409 | 413 | 415 | 500 | 503,
+  error: string,
+  message?: string,
+) {
   c.header("Cache-Control", "no-store");
   return c.json(message === undefined ? { error } : { error, message }, status);
 }
@@ -102,7 +108,7 @@ export function adminRoutes(opts: AdminRoutesOptions): Hono {
   app.onError((error, c) => {
     if (error instanceof KeyError) {
       const status = STATUS[error.code];
-      return fail(c, status, error.code, status === 500 ? undefined : error.message);
+      return fail(c, status, error.code, status >= 500 ? undefined : error.message);
     }
     console.error(JSON.stringify({ event: "admin_error", error: String(error?.name ?? "Error") }));
     return fail(c, 500, "internal_error");

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { errorBody, harness } from "../testing/harness.ts";
 import { extractKey, FakeVerifier, keyRecord } from "../testing/fakes.ts";
 import { auth } from "./middleware.ts";
+import { KeyError } from "../../keys/errors.ts";
 
 const record = keyRecord();
 const verifier = new FakeVerifier({ good: record, rev: "revoked", old: "expired", "bad!": "malformed" });
@@ -45,4 +46,19 @@ Deno.test("a good key passes and its record is in the state", async () => {
   assert.equal(res.status, 200);
   assert.equal(await res.text(), "reached");
   assert.equal(states[0].key, record);
+});
+
+Deno.test("a key store that cannot answer → 503 key_store_unavailable, never a pass", async () => {
+  const failing = {
+    verify: () =>
+      Promise.reject(
+        new KeyError("key_store_unavailable", "findByHash: connect ECONNREFUSED postgres://u:pw@db"),
+      ),
+  };
+  const { app: a } = harness([auth({ verifier: failing, extract: extractKey })]);
+  const res = await a.request("/x", { headers: { "x-api-key": "good" } });
+  assert.equal(res.status, 503);
+  const text = await res.text();
+  assert.equal(JSON.parse(text).reason, "key_store_unavailable");
+  assert.equal(text.includes("pw@db"), false);
 });

@@ -1,8 +1,10 @@
 /**
  * Authenticates the caller by API key (Authorization: Bearer … or X-API-Key) with KEYS' verifier.
- * Every failure is a 401 whose reason says which check failed and nothing about the key itself.
+ * Every failure is a 401 whose reason says which check failed and nothing about the key itself;
+ * a key store that cannot answer (down, or past its deadline) is a 503 `key_store_unavailable`.
  */
 import type { MiddlewareHandler } from "hono";
+import { KeyError } from "../../keys/errors.ts";
 import type { KeyCheck, KeyRejection } from "../../keys/types.ts";
 import type { GatewayEnv } from "../context.ts";
 import { errorResponse } from "../errors/respond.ts";
@@ -38,8 +40,16 @@ export function authStage(opts: AuthOptions): Stage {
       state.key = check.record;
       return null;
     };
-    return check instanceof Promise ? check.then(conclude) : conclude(check);
+    return check instanceof Promise ? check.then(conclude, (e) => storeFailure(c, e)) : conclude(check);
   };
+}
+
+/** The key store failed to answer (KeyError from a store): 503. Anything else is not ours to map. */
+function storeFailure(c: Parameters<Stage>[0], e: unknown): Response {
+  if (e instanceof KeyError && (e.code === "key_store_unavailable" || e.code === "key_store_failed")) {
+    return errorResponse(c, "key_store_unavailable");
+  }
+  throw e;
 }
 
 export function auth(opts: AuthOptions): MiddlewareHandler<GatewayEnv> {

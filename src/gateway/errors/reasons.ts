@@ -38,6 +38,8 @@ export const REASONS = {
   policy_malformed: { status: 503, error: "service_unavailable" },
   no_policy_loaded: { status: 503, error: "service_unavailable" },
   rate_limiter_failed: { status: 503, error: "service_unavailable" },
+  /** The key store did not answer a lookup the cache could not (fail closed; /readyz says which). */
+  key_store_unavailable: { status: 503, error: "service_unavailable" },
   upstream_timeout: { status: 504, error: "gateway_timeout" },
 } as const satisfies Record<string, ReasonSpec>;
 

@@ -21,7 +21,7 @@
  * the limit — is charged and then reported refused; it floors the previous window's weight and
  * gives no retry time).
  */
-import type { RedisConnection } from "../../redis/connection.ts";
+import type { RedisTransport } from "../../redis/transport.ts";
 import { RedisError } from "../../redis/errors.ts";
 import { validateRule } from "./memory_limiter.ts";
 import { SLIDING_WINDOW_SCRIPT } from "./redis_window_script.ts";
@@ -29,7 +29,7 @@ import { decide, toOutcome, type WindowState } from "./sliding_window.ts";
 import type { RateLimiter, RateLimitOutcome, RateLimitRule } from "./types.ts";
 
 export interface RedisRateLimiterOptions {
-  redis: RedisConnection;
+  redis: RedisTransport;
   /** Milliseconds since the epoch; default: the Redis server's clock. */
   now?: () => number;
   /** Default: the connection's `keyPrefix`. */
@@ -37,7 +37,7 @@ export interface RedisRateLimiterOptions {
 }
 
 export class RedisRateLimiter implements RateLimiter {
-  readonly #redis: RedisConnection;
+  readonly #redis: RedisTransport;
   readonly #now: (() => number) | undefined;
   readonly #prefix: string;
 

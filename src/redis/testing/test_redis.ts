@@ -4,6 +4,7 @@
  * with a clear message when Redis is unreachable: these tests never skip.
  */
 import { RedisConnection } from "../connection.ts";
+import { UpstashFront } from "./upstash_front.ts";
 import { redactRedisUrl, REDIS_DEFAULTS, type RedisSettings, resolveRedisSettings } from "../config.ts";
 
 /** Settings for the test server with a fresh key prefix; fails loudly when Redis is unreachable. */
@@ -161,4 +162,17 @@ export class FlakyProxy {
     this.#tasks.add(task);
     task.finally(() => this.#tasks.delete(task));
   }
+}
+
+/**
+ * Settings for the REST transport through a fresh UpstashFront to the test Redis (fresh key
+ * prefix); `close()` stops the front.
+ */
+export async function testUpstash(
+  over: Partial<RedisSettings> = {},
+): Promise<{ settings: RedisSettings; front: UpstashFront; close(): Promise<void> }> {
+  const base = await testRedis();
+  const front = await UpstashFront.start(base.url);
+  const settings: RedisSettings = { ...base, url: front.url, restToken: front.token, ...over };
+  return { settings, front, close: () => front.close() };
 }

@@ -1,7 +1,8 @@
 /**
  * Loading a candidate bundle completely: read (limits, signature) → compile if it carries only
- * sources → instantiate with the SDK → setData → check entrypoints → smoke evaluation. Only a
- * candidate that passed every step is returned; every failure is an EngineError.
+ * sources → meter a module built elsewhere → instantiate with the SDK, memory capped → setData →
+ * check entrypoints → smoke evaluation, under the deadline. Only a candidate that passed every step
+ * is returned; every failure is an EngineError.
  */
 import { regoVersionOf } from "./bundle/manifest.ts";
 import { createHash } from "node:crypto";
@@ -11,7 +12,15 @@ import { bundleFromFiles, readBundle, type ReadOptions } from "./bundle/read.ts"
 import { adaptBuiltins, type HostBuiltins } from "./builtin_adapter.ts";
 import type { CompiledPolicy, CompileRequest } from "./compile_bundle.ts";
 import { recordedInputDeps } from "./bundle/input_deps.ts";
-import { type PolicyLoader, sdkLoader, thrownMessage, type WasmPolicy } from "./policy.ts";
+import { PolicyInstance } from "./instance/instance.ts";
+import { DEFAULT_MAX_MEMORY_MB, sdkLoader } from "./instance/sdk_module.ts";
+import {
+  type LoaderOptions,
+  type PolicyLoader,
+  type PolicyModule,
+  thrownMessage,
+  type WasmPolicy,
+} from "./policy.ts";
 import { type BundleInfo, EngineError } from "./types.ts";
 
 export type BundleInput = { kind: "archive"; bytes: Uint8Array } | { kind: "files"; files: FileMap };
@@ -26,6 +35,10 @@ export interface LoadOptions extends ReadOptions {
   /** Compile sources in a worker, leaving this thread free (compile_off_thread.ts). Default false. */
   compileOffThread?: boolean;
   loader?: PolicyLoader;
+  /** Deadline of one evaluation, in ms (policy.timeoutMs). Default 200. */
+  timeoutMs?: number;
+  /** Memory cap of the module's instance, in MiB (policy.maxMemoryMB). Default 128. */
+  maxMemoryMB?: number;
   /** Evaluate every entrypoint with `{}` to make sure the module does not trap. Default true. */
   smokeTest?: boolean;
   /** Where the bundle came from, for BundleInfo. */
@@ -35,7 +48,8 @@ export interface LoadOptions extends ReadOptions {
 
 export interface LoadedBundle {
   info: BundleInfo;
-  policy: WasmPolicy;
+  /** The module's instance, replaced when an evaluation spoils it (instance/instance.ts). */
+  instance: PolicyInstance;
 }
 
 export async function loadBundle(input: BundleInput, options: LoadOptions = {}): Promise<LoadedBundle> {
@@ -55,18 +69,18 @@ export async function loadBundle(input: BundleInput, options: LoadOptions = {}):
       strict,
     });
   const wasm = compiled.wasm;
-  const policy = await instantiatePolicy(
-    wasm,
-    bundle.data,
-    adaptBuiltins(options.builtins ?? {}, strict),
-    options.loader,
-  );
+  const maxMemoryMB = options.maxMemoryMB ?? DEFAULT_MAX_MEMORY_MB;
+  const module = await loadModule(wasm, adaptBuiltins(options.builtins ?? {}, strict), options.loader, {
+    maxMemoryBytes: maxMemoryMB * 1024 * 1024,
+    offThread: options.compileOffThread === true,
+  });
+  const instance = PolicyInstance.create(module, bundle.data, { timeoutMs: options.timeoutMs, maxMemoryMB });
   const entrypoints = checkEntrypoints(
     bundle,
-    policy,
+    instance.policy!,
     bundle.wasm === undefined ? options.entrypoints : undefined,
   );
-  if (options.smokeTest !== false) smokeTest(policy, entrypoints);
+  if (options.smokeTest !== false) smokeTest(instance, entrypoints);
   return {
     info: {
       revision: bundle.manifest.revision || contentRevision(bundle),
@@ -75,7 +89,7 @@ export async function loadBundle(input: BundleInput, options: LoadOptions = {}):
       source: options.source ?? "embedded",
       inputDependencies: compiled.inputDependencies,
     },
-    policy,
+    instance,
   };
 }
 
@@ -110,16 +124,37 @@ function declaredEntrypoints(bundle: Bundle): string[] {
   return bundle.manifest.wasm.map((w) => w.entrypoint);
 }
 
-/** Instantiates a module with the SDK and gives it its data; failures are policy_load_failed. */
+/** Compiles (and meters) a module for the loader; failures are policy_load_failed. */
+async function loadModule(
+  wasm: Uint8Array,
+  builtins: HostBuiltins,
+  loader: PolicyLoader = sdkLoader,
+  options: LoaderOptions = {},
+): Promise<PolicyModule> {
+  try {
+    return await loader(wasm, builtins, options);
+  } catch (e) {
+    if (e instanceof EngineError) throw e;
+    throw new EngineError("policy_load_failed", `the policy module does not load: ${thrownMessage(e)}`, {
+      cause: e,
+    });
+  }
+}
+
+/**
+ * Instantiates a module with the SDK and gives it its data; failures are policy_load_failed. One
+ * instance, nobody to replace it: for the CLIs (policy tests, conformance).
+ */
 export async function instantiatePolicy(
   wasm: Uint8Array,
   data: Record<string, unknown>,
   builtins: HostBuiltins,
   loader: PolicyLoader = sdkLoader,
 ): Promise<WasmPolicy> {
+  const module = await loadModule(wasm, builtins, loader);
   let policy: WasmPolicy;
   try {
-    policy = await loader(wasm, builtins);
+    policy = module.instantiate();
   } catch (e) {
     throw new EngineError("policy_load_failed", `the policy module does not load: ${thrownMessage(e)}`, {
       cause: e,
@@ -150,19 +185,22 @@ function checkEntrypoints(bundle: Bundle, policy: WasmPolicy, requested: string[
 }
 
 /**
- * A trap (unreachable, out-of-bounds memory) on an empty input means a broken module. An abort
- * or a built-in error is an answer about this input, not a defect of the module, and passes.
+ * A trap (unreachable, out-of-bounds memory) on an empty input means a broken module, and so does
+ * running past the deadline or out of memory on it: every request would. An abort or a built-in
+ * error is an answer about this input, not a defect of the module, and passes.
  */
-function smokeTest(policy: WasmPolicy, entrypoints: string[]): void {
+function smokeTest(instance: PolicyInstance, entrypoints: string[]): void {
   for (const entrypoint of entrypoints) {
-    try {
-      policy.evaluate({}, entrypoint);
-    } catch (e) {
-      if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) {
-        throw new EngineError("policy_load_failed", `${entrypoint} traps on an empty input: ${e.message}`, {
-          cause: e,
-        });
-      }
+    const result = instance.evaluate("", entrypoint, {});
+    if (result.ok) continue;
+    const { code, cause, message } = result.error;
+    if (code === "policy_timeout" || code === "policy_memory_exceeded") {
+      throw new EngineError("policy_load_failed", `on an empty input, ${message}`, { cause: result.error });
+    }
+    if (cause instanceof WebAssembly.RuntimeError || cause instanceof RangeError) {
+      throw new EngineError("policy_load_failed", `${entrypoint} traps on an empty input: ${cause.message}`, {
+        cause,
+      });
     }
   }
 }

@@ -1,0 +1,154 @@
+/**
+ * The life of a bundle's module instance: evaluated with a deadline, replaced when an evaluation
+ * spoilt it, and reported unavailable when it cannot be replaced.
+ *
+ * An instance stopped by its deadline (its frames unwound at an arbitrary point), one that ran into
+ * its memory cap or one that trapped is never evaluated again: a fresh one is made from the
+ * compiled module before the failing evaluation returns, so the next evaluation, whoever asked for
+ * it, meets a clean instance.
+ *
+ * The fresh instance is not given the data again (`setData` parses it inside the module: ~0.5 s
+ * for 5 MB of JSON, all that time on the serving thread). It is given a copy of the first
+ * instance's memory as it was once the data was set, up to the data heap pointer, and that heap
+ * pointer (snapshot.ts). Making one then takes ~0.3 ms plus a copy of that memory.
+ *
+ * When that fails (the process is short of memory, say), the engine answers
+ * policy_instance_unavailable (fail closed) and /readyz says not ready (health()) until an attempt,
+ * made at most every RETRY_MS on an evaluation, succeeds.
+ */
+import {
+  evaluatePolicy,
+  type PolicyModule,
+  spoilsInstance,
+  thrownMessage,
+  type WasmPolicy,
+} from "../policy.ts";
+import { EngineError, type EngineErrorCode, type Evaluation } from "../types.ts";
+import { MemoryExhausted } from "./deadline.ts";
+import { type MemorySnapshot, restoreSnapshot, takeSnapshot } from "./snapshot.ts";
+
+/** Default deadline of one evaluation (policy.timeoutMs). */
+export const DEFAULT_TIMEOUT_MS = 200;
+
+/** How often an unavailable instance is tried again. */
+export const RETRY_MS = 1000;
+
+export interface InstanceOptions {
+  /** Deadline of one evaluation. Default DEFAULT_TIMEOUT_MS. */
+  timeoutMs?: number;
+  /** For messages: the memory cap the module was given, in MiB. */
+  maxMemoryMB?: number;
+  now?: () => number;
+}
+
+/** What the engine counts (metrics). */
+export interface InstanceEvents {
+  /** A spoilt instance was replaced; `cause` is the failure that spoilt it. */
+  replaced(cause: EngineErrorCode): void;
+  /** A replacement could not be made. */
+  replacementFailed(error: EngineError): void;
+}
+
+export type InstanceHealth = { ok: true } | { ok: false; error: EngineError };
+
+export class PolicyInstance {
+  readonly timeoutMs: number;
+  #current: WasmPolicy | null;
+  #unavailable: EngineError | null = null;
+  #retryAt = 0;
+  #events: InstanceEvents | null = null;
+  readonly #now: () => number;
+  /** The state to give a fresh instance: a memory snapshot, or (a module not the SDK's) the data. */
+  readonly #initial: MemorySnapshot | ArrayBuffer;
+
+  private constructor(
+    private readonly module: PolicyModule,
+    data: ArrayBuffer,
+    options: InstanceOptions,
+  ) {
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#now = options.now ?? (() => performance.now());
+    const first = module.instantiate();
+    first.setData(data);
+    this.#current = first;
+    this.#initial = takeSnapshot(first) ?? data;
+  }
+
+  /** The first instance, with its data set; failures are policy_load_failed. */
+  static create(module: PolicyModule, data: unknown, options: InstanceOptions = {}): PolicyInstance {
+    const text = new TextEncoder().encode(JSON.stringify(data ?? {}));
+    try {
+      return new PolicyInstance(module, text.buffer, options);
+    } catch (e) {
+      throw loadFailure(e, options.maxMemoryMB);
+    }
+  }
+
+  /** The instance in use (null while unavailable). */
+  get policy(): WasmPolicy | null {
+    return this.#current;
+  }
+
+  observe(events: InstanceEvents | null): void {
+    this.#events = events;
+  }
+
+  health(): InstanceHealth {
+    return this.#unavailable === null ? { ok: true } : { ok: false, error: this.#unavailable };
+  }
+
+  /** Evaluates with the deadline; never throws. A spoilt instance is replaced before returning. */
+  evaluate(revision: string, entrypoint: string, input: unknown): Evaluation {
+    const policy = this.#current ?? this.#retry();
+    if (policy === null) {
+      return { ok: false, error: this.#unavailable!, revision, durationMs: 0 };
+    }
+    const result = evaluatePolicy(policy, revision, entrypoint, input, this.timeoutMs);
+    if (!result.ok && spoilsInstance(result.error)) this.#replace(result.error.code);
+    return result;
+  }
+
+  #fresh(): WasmPolicy {
+    const policy = this.module.instantiate();
+    if (this.#initial instanceof ArrayBuffer) policy.setData(this.#initial);
+    else restoreSnapshot(policy, this.#initial);
+    return policy;
+  }
+
+  #replace(cause: EngineErrorCode): void {
+    this.#current = null;
+    if (this.#attempt()) this.#events?.replaced(cause);
+  }
+
+  #retry(): WasmPolicy | null {
+    if (this.#now() >= this.#retryAt) this.#attempt();
+    return this.#current;
+  }
+
+  #attempt(): boolean {
+    try {
+      this.#current = this.#fresh();
+      this.#unavailable = null;
+      return true;
+    } catch (e) {
+      this.#retryAt = this.#now() + RETRY_MS;
+      this.#unavailable = new EngineError(
+        "policy_instance_unavailable",
+        `the policy instance could not be rebuilt: ${thrownMessage(e)}`,
+        { cause: e },
+      );
+      this.#events?.replacementFailed(this.#unavailable);
+      return false;
+    }
+  }
+}
+
+function loadFailure(e: unknown, maxMemoryMB: number | undefined): EngineError {
+  if (e instanceof EngineError) return e;
+  const cap = maxMemoryMB === undefined ? "" : ` of ${maxMemoryMB} MiB`;
+  const message = e instanceof MemoryExhausted ||
+      (e instanceof RangeError && /memory/i.test(e.message))
+    ? `the data does not fit in the instance's memory cap${cap} (policy.maxMemoryMB)`
+    : `the policy module does not start with its data: ${thrownMessage(e)}`;
+  return new EngineError("policy_load_failed", message, { cause: e });
+}

@@ -124,6 +124,8 @@ async function main(args: string[]): Promise<void> {
   const { engine, manager } = await startEngine({
     bundle,
     entrypoints: [config.policy.entrypoint],
+    timeoutMs: config.policy.timeoutMs,
+    maxMemoryMB: config.policy.maxMemoryMB,
     watch: config.policy.watch,
     pollIntervalMs: config.policy.pollSeconds * 1000,
     verification: config.policy.verifyAlg ? { alg: config.policy.verifyAlg, key: bundleKey! } : undefined,
@@ -137,6 +139,7 @@ async function main(args: string[]): Promise<void> {
     const s = manager.status();
     return { ok: s.activations, failed: s.failures };
   };
+  metrics.trackPolicyInstances(() => engine.instanceStats());
 
   // Routes: the configured ones, or everything to the demo upstream.
   const jwtPrefix = config.jwt.scheme ? `${config.jwt.scheme} ` : "";
@@ -181,10 +184,12 @@ async function main(args: string[]): Promise<void> {
       via: "1.1 policy-gateway",
     },
     // Redis gates readiness only when requests need it (shared rate limits); used for revocation
-    // announcements alone, an outage only slows revocation down to the cache TTL.
-    dependencies: redis === null || config.rateLimit.store !== "redis"
-      ? undefined
-      : { redis: () => redisHealth(redis) },
+    // announcements alone, an outage only slows revocation down to the cache TTL. The policy
+    // instance does when an evaluation spoilt it and it could not be rebuilt (engine/instance/).
+    dependencies: {
+      ...(redis === null || config.rateLimit.store !== "redis" ? {} : { redis: () => redisHealth(redis) }),
+      policy_instance: () => engine.readiness(),
+    },
     admin: adminRoutes({ store, token: env("GATEWAY_ADMIN_TOKEN") ?? "", hmacSecret: opened.secret }),
   });
 

@@ -59,6 +59,12 @@ export class PolicyEngine implements PolicyEvaluator {
     return this.#active?.instance.health() ?? { ok: true };
   }
 
+  /** health() in the shape of a /readyz dependency check (a stable code, never a message). */
+  readiness(): Promise<{ status: "up" } | { status: "down"; error: EngineErrorCode }> {
+    const health = this.health();
+    return Promise.resolve(health.ok ? { status: "up" } : { status: "down", error: health.error.code });
+  }
+
   instanceStats(): InstanceStats {
     return { replaced: { ...this.#stats.replaced }, failed: this.#stats.failed };
   }

@@ -13,7 +13,8 @@ import { adaptBuiltins, type HostBuiltins } from "./builtin_adapter.ts";
 import type { CompiledPolicy, CompileRequest } from "./compile_bundle.ts";
 import { recordedInputDeps } from "./bundle/input_deps.ts";
 import { PolicyInstance } from "./instance/instance.ts";
-import { DEFAULT_MAX_MEMORY_MB, sdkLoader } from "./instance/sdk_module.ts";
+import { DEFAULT_MAX_MEMORY_MB } from "./instance/limits.ts";
+import { sdkLoader } from "./instance/sdk_module.ts";
 import {
   type LoaderOptions,
   type PolicyLoader,

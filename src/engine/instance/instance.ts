@@ -25,10 +25,8 @@ import {
 } from "../policy.ts";
 import { EngineError, type EngineErrorCode, type Evaluation } from "../types.ts";
 import { MemoryExhausted } from "./deadline.ts";
+import { DEFAULT_TIMEOUT_MS } from "./limits.ts";
 import { type MemorySnapshot, restoreSnapshot, takeSnapshot } from "./snapshot.ts";
-
-/** Default deadline of one evaluation (policy.timeoutMs). */
-export const DEFAULT_TIMEOUT_MS = 200;
 
 /** How often an unavailable instance is tried again. */
 export const RETRY_MS = 1000;

@@ -18,9 +18,7 @@ import { isMetered, METER_ARM_EXPORT } from "../../rego/emit/meter_abi.ts";
 import { initialPages, type PolicyLoader, thrownMessage, type WasmPolicy } from "../policy.ts";
 import { EngineError } from "../types.ts";
 import { FUEL_SLICE, METER_HOST_BUILTINS } from "./deadline.ts";
-
-/** Default memory cap of one instance (policy.maxMemoryMB): see README, "Bounded evaluation". */
-export const DEFAULT_MAX_MEMORY_MB = 128;
+import { DEFAULT_MAX_MEMORY_MB } from "./limits.ts";
 
 // The package's ES entry exports only loadPolicy by name (its type declarations say otherwise);
 // loadPolicySync is on its default export.

@@ -63,6 +63,9 @@ Deno.test("engine errors, undefined and malformed decisions fail closed with 503
   const cases: Array<[FakeEvaluator, string]> = [
     [new FakeEvaluator(() => ({ error: "policy_eval_failed" })), "policy_error"],
     [new FakeEvaluator(() => ({ error: "policy_undefined" })), "policy_undefined"],
+    [new FakeEvaluator(() => ({ error: "policy_timeout" })), "policy_timeout"],
+    [new FakeEvaluator(() => ({ error: "policy_memory_exceeded" })), "policy_memory_exceeded"],
+    [new FakeEvaluator(() => ({ error: "policy_instance_unavailable" })), "policy_error"],
     [new FakeEvaluator(() => ({ error: "no_policy_loaded" }), null), "no_policy_loaded"],
     [new FakeEvaluator(() => ({ value: { allow: "yes", reason: "x" } })), "policy_malformed"],
     [new FakeEvaluator(() => ({ value: true })), "policy_malformed"],
@@ -137,4 +140,23 @@ Deno.test("decision cache: errors, malformed and uncacheable decisions are evalu
   for (let i = 0; i < 3; i++) assert.equal((await h.app.request("/orders/1")).status, 200);
   assert.equal(ev.inputs.length, 7);
   assert.equal(h.states.at(-1)!.decisionCache, null);
+});
+
+Deno.test("decision cache: a timed-out or out-of-memory evaluation is not cached; the next request is evaluated", async () => {
+  const answers = [{ error: "policy_timeout" as const }, { error: "policy_memory_exceeded" as const }, {
+    value: { allow: true, reason: "ok" },
+  }];
+  let calls = 0;
+  const ev = new FakeEvaluator(() => answers[Math.min(calls++, 2)]);
+  ev.inputDependencies = { "gateway/decision": { paths: [["request", "method"]], volatile: [] } };
+  const cache = new DecisionCache("gateway/decision", []);
+  const h = harness([decision({ evaluator: ev, cache })], preset);
+  const reasons = [];
+  for (let i = 0; i < 4; i++) {
+    const r = await h.app.request("/orders/1");
+    reasons.push(r.status === 200 ? "ok" : (await errorBody(r)).reason);
+  }
+  assert.deepEqual(reasons, ["policy_timeout", "policy_memory_exceeded", "ok", "ok"]);
+  assert.equal(ev.inputs.length, 3, "the last answer came from the cache, the failures never did");
+  assert.deepEqual(h.states.map((s) => s.decisionCache), ["miss", "miss", "miss", "hit"]);
 });

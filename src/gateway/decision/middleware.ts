@@ -36,6 +36,8 @@ export interface DecisionOptions {
 
 const ENGINE_REASONS: Partial<Record<EngineErrorCode, ReasonId>> = {
   policy_undefined: "policy_undefined",
+  policy_timeout: "policy_timeout",
+  policy_memory_exceeded: "policy_memory_exceeded",
   no_policy_loaded: "no_policy_loaded",
 };
 

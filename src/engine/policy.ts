@@ -166,7 +166,7 @@ export function evaluatePolicy(
   try {
     // time.now_ns, rand.intn and uuid.rfc4122 answer the same within one evaluation.
     beginEvaluation();
-    if (timeoutMs !== undefined) armDeadline(timeoutMs);
+    if (timeoutMs !== undefined) armDeadline(started, timeoutMs);
     const id = policy.entrypoints[name];
     resultSet = input instanceof JsonText
       ? evaluateJson(policy, input.text, id)

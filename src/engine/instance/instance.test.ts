@@ -11,22 +11,27 @@ import { assembleFiles, writeBundle } from "../bundle/write.ts";
 import { PolicyEngine } from "../engine.ts";
 import { loadBundle, type LoadOptions } from "../load.ts";
 import type { PolicyLoader, WasmPolicy } from "../policy.ts";
-import type { EngineError, Evaluation } from "../types.ts";
+import { type EngineError, type Evaluation, JsonText } from "../types.ts";
 import { PolicyInstance, RETRY_MS } from "./instance.ts";
 import { sdkLoader } from "./sdk_module.ts";
 
-/** `pairs` is quadratic in input.n; `range` allocates input.n numbers; `hash` calls a host built-in. */
+/**
+ * `pairs` is quadratic in input.n; `range` allocates input.n numbers; `hash` calls a host built-in;
+ * `scans` runs the runtime's innermost byte loop over input.s, input.n times.
+ */
 const POLICY = `package gateway
 import rego.v1
 pairs := count([1 | some i in numbers.range(1, input.n); some j in numbers.range(1, input.n); i < j])
 range := count(numbers.range(1, input.n))
 hash := count([h | some i in numbers.range(1, input.n); h := crypto.sha256(sprintf("%d", [i]))])
 member := data.members[input.i]
+scans := count([1 | some i in numbers.range(1, input.n); indexof(input.s, "z") < 0])
 conflict := 1 if input.a
 conflict := 2 if input.b
 decision := {"allow": true, "reason": "ok"}
 `;
 const ENTRYPOINTS = [
+  "gateway/scans",
   "gateway/pairs",
   "gateway/range",
   "gateway/hash",
@@ -73,6 +78,18 @@ Deno.test("bounded evaluation: a policy past its deadline is stopped (policy_tim
   assert.equal(value(engine.evaluate("gateway/member", { i: 4321 })), "member-4321");
   assert.deepEqual(engine.instanceStats(), { replaced: { policy_timeout: 1 }, failed: 0 });
   assert.deepEqual(engine.health(), { ok: true });
+});
+
+Deno.test("bounded evaluation: the runtime's own loops are counted: repeated scans of a large string are stopped", async () => {
+  // indexof's byte loop is an innermost loop of the compiler's runtime: counted, checked by the
+  // policy's loop around it (meter_instrument.ts).
+  const engine = await engineFor({ timeoutMs: 50 });
+  const s = "a".repeat(1_000_000);
+  const result = engine.evaluate("gateway/scans", new JsonText(JSON.stringify({ n: 1_000_000, s })));
+  assert.equal(failed(result).code, "policy_timeout");
+  assert.ok(result.durationMs < 5_000, `${result.durationMs} ms`);
+  const short = "a".repeat(1000);
+  assert.equal(value(engine.evaluate("gateway/scans", new JsonText(JSON.stringify({ n: 2, s: short })))), 2);
 });
 
 Deno.test("bounded evaluation: a host built-in checks the deadline too", async () => {

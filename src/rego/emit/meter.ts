@@ -4,45 +4,39 @@
  *
  * Wasm cannot read a clock, and nothing can change a module's state while it runs on the host's
  * thread, so the module is made to call out now and then. A mutable fuel global is counted down
- * at every point execution can come back to without bound:
+ * (meter_instrument.ts) at every point execution can come back to without bound:
  *
  * - at the head of every loop (once per iteration), by the size of the loop's body;
- * - at the entry of every function that recursion can reach again (a cycle of the call graph), of
- *   every function reachable through `call_indirect` (the table), and of every function whose
- *   unmetered work (its own expressions plus those of the unmetered functions it calls) passes
- *   MAX_SEGMENT: a chain of functions each calling the next twice does 2^n calls with no loop and no
- *   recursion, and this cuts it every MAX_SEGMENT expressions.
+ * - at every call from a function into its own cycle of the call graph (recursion), by the size of
+ *   the callee;
+ * - at the entry of every function reachable through `call_indirect` and of every function whose
+ *   unmetered work (with the unmetered functions it calls) passes MAX_SEGMENT expressions
+ *   (meter_plan.ts).
  *
- * Between two counting points a module therefore runs at most about MAX_SEGMENT expressions per
- * frame on the stack. When the fuel runs out it calls `$refuel`: unarmed (the stock SDK, a host
- * that knows nothing of this) it refills the counter to the maximum and never calls out; armed, it
- * calls the host's refuel built-in, which may throw to stop the evaluation. Every `memory.grow`
- * goes through `$grow`, which, armed, calls the refuel built-in too (filling fresh pages is slow
- * for little fuel) and tells the host when growing failed (the memory cap).
+ * So between two charges a module runs at most about MAX_SEGMENT expressions per frame on the
+ * stack (the compiler's runtime also runs one pass of a leaf loop: meter_instrument.ts). When the
+ * fuel runs out it calls `$refuel`, and every `memory.grow` goes through `$grow`
+ * (meter_interface.ts): unarmed, a module behaves as before and never calls out; armed, it calls
+ * the host, which can stop it.
  *
- * The pass works on OPA's ABI only (`builtins`, `opa_json_dump`, `opa_json_parse`, `opa_malloc`),
- * so it applies to the compiler's modules (run after emit, in pipeline.ts) and to modules built by
- * `opa build` (run by the policy engine at load, in its compiler worker).
+ * The pass needs only OPA's ABI (`builtins`, `opa_json_dump`, `opa_json_parse`, `opa_malloc`), so
+ * it applies to the compiler's modules (after emit: pipeline.ts) and to modules built by
+ * `opa build` (by the policy engine at load, in its compiler worker).
  */
 import binaryen from "binaryen";
-import { METER_ARM_EXPORT, METER_MEMORY_EXHAUSTED, METER_REFUEL } from "./meter_abi.ts";
-import { type BodyFacts, EXPR, MeterUnsupported, walkBody } from "./meter_walk.ts";
+import { METER_ARM_EXPORT } from "./meter_abi.ts";
+import { type Fn, instrument } from "./meter_instrument.ts";
+import {
+  addMeterInterface,
+  internal,
+  type MeterNames,
+  opaBuiltin0,
+  wrapBuiltins,
+} from "./meter_interface.ts";
+import { EXPR, MeterUnsupported, walkBody } from "./meter_walk.ts";
 
 export { MeterUnsupported };
-
-/** Unmetered expressions a function may run (with its callees) before its entry is metered. */
-export const MAX_SEGMENT = 2000;
-
-const i32 = binaryen.i32;
-const FULL = 0x7fff_ffff;
-/** Internal names of what the pass adds ("gw$" is not a prefix binaryen or the emitter use). */
-const FUEL = "gw$meter_fuel";
-const SLICE = "gw$meter_slice";
-const REFUEL = "gw$meter_refuel";
-const GROW = "gw$meter_grow";
-const ARM = "gw$meter_arm";
-const BUILTINS = "gw$meter_builtins";
-const BUILTIN0 = "gw$meter_opa_builtin0";
+export { MAX_SEGMENT } from "./meter_plan.ts";
 
 const REQUIRED_EXPORTS = ["builtins", "opa_json_dump", "opa_json_parse", "opa_malloc"];
 
@@ -70,8 +64,8 @@ export function meterModule(m: binaryen.Module): void {
   if (m.getExport(METER_ARM_EXPORT)) throw new MeterUnsupported("the module is metered already");
   checkAbi(m);
   const fns = definedFunctions(m, new Set());
-  const names = addRuntime(m, opaBuiltin0(m));
-  instrument(m, names, fns, new Map(), tableFunctions(m));
+  const names = addMeterInterface(m, opaBuiltin0(m));
+  instrument(m, names, fns, { tableFns: tableFunctions(m) });
   wrapBuiltins(m);
 }
 
@@ -113,8 +107,8 @@ function prepareRuntime(runtime: Uint8Array): RuntimeMeter {
   try {
     enableFeatures(m);
     const fns = definedFunctions(m, new Set());
-    const names = addRuntime(m, opaBuiltin0(m));
-    const costs = instrument(m, names, fns, new Map(), tableFunctions(m));
+    const names = addMeterInterface(m, opaBuiltin0(m));
+    const costs = instrument(m, names, fns, { tableFns: tableFunctions(m), trusted: true });
     for (let i = 0; i < m.getNumExports(); i++) {
       const info = binaryen.getExportInfo(m.getExportByIndex(i));
       if (info.kind === binaryen.ExternalFunction) costByExport.set(info.name, costs.get(info.value) ?? 0);
@@ -143,7 +137,7 @@ function prepareRuntime(runtime: Uint8Array): RuntimeMeter {
   return {
     runtime: bytes,
     finish(m) {
-      const names = {
+      const names: MeterNames = {
         fuel: internal(m, HANDOVER.fuel),
         slice: internal(m, HANDOVER.slice),
         refuel: internal(m, HANDOVER.refuel),
@@ -151,7 +145,7 @@ function prepareRuntime(runtime: Uint8Array): RuntimeMeter {
       };
       for (const name of Object.values(HANDOVER)) m.removeExport(name);
       checkAbi(m);
-      instrument(m, names, definedFunctions(m, runtimeFns), costByName, new Set());
+      instrument(m, names, definedFunctions(m, runtimeFns), { knownCosts: costByName });
       wrapBuiltins(m);
     },
   };
@@ -175,12 +169,6 @@ function checkAbi(m: binaryen.Module): void {
   if (!m.hasMemory()) throw new MeterUnsupported("the module has no memory");
 }
 
-interface Fn {
-  name: string;
-  ref: number;
-  facts: BodyFacts;
-}
-
 /** The module's own functions (not imports, not those in `skip`), walked. */
 function definedFunctions(m: binaryen.Module, skip: Set<string>): Fn[] {
   const fns: Fn[] = [];
@@ -200,268 +188,4 @@ function tableFunctions(m: binaryen.Module): Set<string> {
     for (const name of binaryen.getElementSegmentInfo(m.getElementSegmentByIndex(i)).data) out.add(name);
   }
   return out;
-}
-
-interface MeterNames {
-  fuel: string;
-  slice: string;
-  refuel: string;
-  grow: string;
-}
-
-/**
- * Charges fuel at the head of every loop of `fns` and at the entry of those meteredEntries picks;
- * routes their `memory.grow` through `$grow`. Returns each function's unmetered cost (0: metered).
- */
-function instrument(
-  m: binaryen.Module,
-  names: MeterNames,
-  fns: Fn[],
-  knownCosts: Map<string, number>,
-  tableFns: Set<string>,
-): Map<string, number> {
-  const { metered, costs } = meteredEntries(fns, knownCosts, tableFns);
-  // Growing first: a replaced memory.grow may be the body of a loop or function wrapped below.
-  for (const fn of fns) {
-    for (const g of fn.facts.grows) g.replace(m.call(names.grow, [EXPR.MemoryGrow.getDelta(g.expr)], i32));
-  }
-  for (const fn of fns) {
-    for (const loop of fn.facts.loops) {
-      const body = EXPR.Loop.getBody(loop.expr);
-      EXPR.Loop.setBody(loop.expr, m.block(null, [...charge(m, names, loop.size), body], binaryen.auto));
-    }
-    const weight = metered.get(fn.name);
-    if (weight !== undefined) {
-      const body = EXPR.Function.getBody(fn.ref);
-      EXPR.Function.setBody(fn.ref, m.block(null, [...charge(m, names, weight), body], binaryen.auto));
-    }
-  }
-  return costs;
-}
-
-/**
- * Functions whose entry is metered, with the weight charged there, and every function's unmetered
- * cost (0 when metered). Tarjan's algorithm yields the strongly connected components callees
- * first, so each function's callees are settled before it. A callee outside `fns` costs what
- * `knownCosts` says (the runtime's functions), or nothing (an import: the host's).
- */
-function meteredEntries(
-  fns: Fn[],
-  knownCosts: Map<string, number>,
-  tableFns: Set<string>,
-): { metered: Map<string, number>; costs: Map<string, number> } {
-  const byName = new Map(fns.map((f) => [f.name, f]));
-  const table = [...tableFns].filter((n) => byName.has(n));
-  const edges = (fn: Fn): string[] => {
-    const out = fn.facts.calls.filter((c) => byName.has(c));
-    return fn.facts.callsIndirectly ? [...out, ...table] : out;
-  };
-  const metered = new Map<string, number>();
-  const costs = new Map<string, number>();
-  for (const component of stronglyConnected(fns.map((f) => f.name), (n) => edges(byName.get(n)!))) {
-    const cyclic = component.length > 1 || edges(byName.get(component[0])!).includes(component[0]);
-    const members = new Set(component);
-    for (const name of component) {
-      const fn = byName.get(name)!;
-      let cost = fn.facts.size;
-      for (const callee of fn.facts.calls) {
-        if (!members.has(callee)) cost += costs.get(callee) ?? knownCosts.get(callee) ?? 0;
-      }
-      if (cyclic || tableFns.has(name) || cost > MAX_SEGMENT) {
-        // Charged its own size: the callees it runs are charged at their own metering points, or
-        // (unmetered) are small; its cost would count every branch of every callee on each call.
-        metered.set(name, Math.min(Math.max(fn.facts.size, 1), FULL >> 4));
-        costs.set(name, 0);
-      } else {
-        costs.set(name, cost);
-      }
-    }
-  }
-  return { metered, costs };
-}
-
-/** Tarjan's strongly connected components, iteratively; components come out callees first. */
-function stronglyConnected(nodes: string[], next: (n: string) => string[]): string[][] {
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
-  const out: string[][] = [];
-  let counter = 0;
-  for (const root of nodes) {
-    if (index.has(root)) continue;
-    const frames: { node: string; succ: string[]; i: number }[] = [];
-    const enter = (n: string) => {
-      index.set(n, counter);
-      low.set(n, counter++);
-      stack.push(n);
-      onStack.add(n);
-      frames.push({ node: n, succ: next(n), i: 0 });
-    };
-    enter(root);
-    while (frames.length > 0) {
-      const f = frames[frames.length - 1];
-      if (f.i < f.succ.length) {
-        const w = f.succ[f.i++];
-        if (!index.has(w)) enter(w);
-        else if (onStack.has(w)) low.set(f.node, Math.min(low.get(f.node)!, index.get(w)!));
-        continue;
-      }
-      frames.pop();
-      if (frames.length > 0) {
-        const parent = frames[frames.length - 1].node;
-        low.set(parent, Math.min(low.get(parent)!, low.get(f.node)!));
-      }
-      if (low.get(f.node) === index.get(f.node)) {
-        const component: string[] = [];
-        let w: string;
-        do {
-          w = stack.pop()!;
-          onStack.delete(w);
-          component.push(w);
-        } while (w !== f.node);
-        out.push(component);
-      }
-    }
-  }
-  return out;
-}
-
-/** `fuel -= weight; if (fuel < 0) refuel()` */
-function charge(m: binaryen.Module, names: MeterNames, weight: number): number[] {
-  const fuel = names.fuel;
-  return [
-    m.global.set(fuel, m.i32.sub(m.global.get(fuel, i32), m.i32.const(weight))),
-    m.if(m.i32.lt_s(m.global.get(fuel, i32), m.i32.const(0)), m.call(names.refuel, [], binaryen.none)),
-  ];
-}
-
-/** The internal name of the `env.opa_builtin0` import, added when the module does not import it. */
-function opaBuiltin0(m: binaryen.Module): string {
-  for (let i = 0; i < m.getNumFunctions(); i++) {
-    const info = binaryen.getFunctionInfo(m.getFunctionByIndex(i));
-    if (info.module === "env" && info.base === "opa_builtin0") return info.name;
-  }
-  m.addFunctionImport(BUILTIN0, "env", "opa_builtin0", binaryen.createType([i32, i32]), i32);
-  return BUILTIN0;
-}
-
-/** The fuel and slice globals, `$refuel`, `$grow` and the exported `gw_meter_arm`. */
-function addRuntime(m: binaryen.Module, builtin0: string): MeterNames {
-  m.addGlobal(FUEL, i32, true, m.i32.const(FULL));
-  m.addGlobal(SLICE, i32, true, m.i32.const(0));
-  const slice = () => m.global.get(SLICE, i32);
-  const callHost = (id: number) => m.drop(m.call(builtin0, [m.i32.const(id), m.i32.const(0)], i32));
-  m.addFunction(
-    REFUEL,
-    binaryen.none,
-    binaryen.none,
-    [],
-    m.if(
-      m.i32.eqz(slice()),
-      m.global.set(FUEL, m.i32.const(FULL)),
-      m.block(null, [callHost(METER_REFUEL.id), m.global.set(FUEL, slice())]),
-    ),
-  );
-  // grow(delta) → old size in pages, or -1 (after telling an armed host). Armed, it also calls
-  // refuel first: touching fresh pages is slow (page faults) while it costs little fuel, so an
-  // evaluation that allocates fast is checked at every growth.
-  m.addFunction(
-    GROW,
-    binaryen.createType([i32]),
-    i32,
-    [i32],
-    m.block(null, [
-      m.if(m.i32.ne(slice(), m.i32.const(0)), callHost(METER_REFUEL.id)),
-      m.local.set(1, m.memory.grow(m.local.get(0, i32))),
-      m.if(
-        m.i32.and(m.i32.eq(m.local.get(1, i32), m.i32.const(-1)), m.i32.ne(slice(), m.i32.const(0))),
-        callHost(METER_MEMORY_EXHAUSTED.id),
-      ),
-      m.local.get(1, i32),
-    ], i32),
-  );
-  // arm(slice): 0 (or less) disarms
-  const arg = () => m.local.get(0, i32);
-  m.addFunction(
-    ARM,
-    binaryen.createType([i32]),
-    binaryen.none,
-    [],
-    m.block(null, [
-      m.global.set(SLICE, m.select(m.i32.gt_s(arg(), m.i32.const(0)), arg(), m.i32.const(0))),
-      m.global.set(FUEL, m.select(m.i32.eqz(slice()), m.i32.const(FULL), slice())),
-    ]),
-  );
-  m.addFunctionExport(ARM, METER_ARM_EXPORT);
-  return { fuel: FUEL, slice: SLICE, refuel: REFUEL, grow: GROW };
-}
-
-/**
- * Replaces the `builtins` export with one that adds the meter's built-ins to the module's map:
- * it dumps the original map as JSON text, copies it with the entries appended before the closing
- * brace, and parses the result (only OPA's ABI functions are used, so any OPA module works).
- */
-function wrapBuiltins(m: binaryen.Module): void {
-  const original = binaryen.getExportInfo(m.getExport("builtins")).value;
-  const call = (name: string, args: number[]) => m.call(internal(m, name), args, i32);
-  const entries = [METER_REFUEL, METER_MEMORY_EXHAUSTED].map((b) => `${JSON.stringify(b.name)}:${b.id}`);
-  const suffix = new TextEncoder().encode(`${entries.join(",")}}`);
-  const [src, len, dst, i, at] = [0, 1, 2, 3, 4];
-  const get = (n: number) => m.local.get(n, i32);
-  const byteAt = (base: number, offset: number) => m.i32.load8_u(0, 1, m.i32.add(get(base), offset));
-  const body = [
-    m.local.set(src, call("opa_json_dump", [m.call(original, [], i32)])),
-    // len = strlen(src)
-    m.block("len_done", [
-      m.loop(
-        "len_next",
-        m.block(null, [
-          m.br("len_done", m.i32.eqz(byteAt(src, get(len)))),
-          m.local.set(len, m.i32.add(get(len), m.i32.const(1))),
-          m.br("len_next"),
-        ]),
-      ),
-    ]),
-    // Not an object ("{…}"): left as it is.
-    m.if(
-      m.i32.or(
-        m.i32.lt_u(get(len), m.i32.const(2)),
-        m.i32.ne(byteAt(src, m.i32.sub(get(len), m.i32.const(1))), m.i32.const(0x7d)),
-      ),
-      m.return(call("opa_json_parse", [get(src), get(len)])),
-    ),
-    m.local.set(dst, call("opa_malloc", [m.i32.add(get(len), m.i32.const(suffix.length + 2))])),
-    // copy all but the closing brace
-    m.block("copy_done", [
-      m.loop(
-        "copy_next",
-        m.block(null, [
-          m.br("copy_done", m.i32.ge_u(get(i), m.i32.sub(get(len), m.i32.const(1)))),
-          m.i32.store8(0, 1, m.i32.add(get(dst), get(i)), byteAt(src, get(i))),
-          m.local.set(i, m.i32.add(get(i), m.i32.const(1))),
-          m.br("copy_next"),
-        ]),
-      ),
-    ]),
-    m.local.set(at, m.i32.add(get(dst), get(i))),
-    // a comma unless the map was empty ("{}")
-    m.if(
-      m.i32.ne(byteAt(src, m.i32.sub(get(len), m.i32.const(2))), m.i32.const(0x7b)),
-      m.block(null, [
-        m.i32.store8(0, 1, get(at), m.i32.const(0x2c)),
-        m.local.set(at, m.i32.add(get(at), m.i32.const(1))),
-      ]),
-    ),
-    ...Array.from(suffix, (b, k) => m.i32.store8(k, 1, get(at), m.i32.const(b))),
-    m.i32.store8(suffix.length, 1, get(at), m.i32.const(0)),
-    call("opa_json_parse", [get(dst), m.i32.sub(m.i32.add(get(at), m.i32.const(suffix.length)), get(dst))]),
-  ];
-  m.addFunction(BUILTINS, binaryen.none, i32, [i32, i32, i32, i32, i32], m.block(null, body, i32));
-  m.removeExport("builtins");
-  m.addFunctionExport(BUILTINS, "builtins");
-}
-
-function internal(m: binaryen.Module, exportName: string): string {
-  return binaryen.getExportInfo(m.getExport(exportName)).value;
 }

@@ -20,10 +20,13 @@ export class MeterUnsupported extends Error {
 export interface BodyFacts {
   /** Expressions in the body (a static estimate of the work of one pass through it). */
   size: number;
-  /** Every `loop`, with the size of its body. */
-  loops: { expr: number; size: number }[];
-  /** Direct callees by internal name, one entry per call site. */
-  calls: string[];
+  /**
+   * Every `loop` (inner ones first), with the size of its body, the functions called in it,
+   * whether it calls indirectly, and whether a loop is nested in it.
+   */
+  loops: { expr: number; size: number; calls: string[]; indirect: boolean; nested: boolean }[];
+  /** Direct calls: the callee's internal name, with a setter that replaces the call in its parent. */
+  calls: { target: string; expr: number; replace: (e: number) => void }[];
   callsIndirectly: boolean;
   /** Each `memory.grow`, with a setter that replaces it in its parent. */
   grows: { expr: number; replace: (e: number) => void }[];
@@ -42,23 +45,46 @@ export const EXPR = binaryen as unknown as Record<string, Accessors>;
 /** Walks a function body (iteratively: generated bodies can nest deeply). */
 export function walkBody(body: number, replaceBody: (e: number) => void): BodyFacts {
   const facts: BodyFacts = { size: 0, loops: [], calls: [], callsIndirectly: false, grows: [] };
-  // Depth-first; a loop's size is the count between its visit and the marker pushed below its
-  // children, which pops once they are all counted.
-  type Item = { expr: number; set: (e: number) => void } | { loopEnd: number; start: number };
+  // Depth-first; a loop's facts are what was seen between its visit and the marker pushed below
+  // its children, which pops once they are all walked.
+  type Item = { expr: number; set: (e: number) => void } | {
+    loopEnd: number;
+    size: number;
+    calls: number;
+    indirect: number;
+    loops: number;
+  };
+  let indirect = 0;
   const work: Item[] = [{ expr: body, set: replaceBody }];
   while (work.length > 0) {
     const item = work.pop()!;
     if ("loopEnd" in item) {
-      facts.loops.push({ expr: item.loopEnd, size: facts.size - item.start });
+      facts.loops.push({
+        expr: item.loopEnd,
+        size: facts.size - item.size,
+        calls: facts.calls.slice(item.calls).map((c) => c.target),
+        indirect: indirect > item.indirect,
+        nested: facts.loops.length > item.loops,
+      });
       continue;
     }
     const { expr, set } = item;
     facts.size++;
     const id = binaryen.getExpressionId(expr);
-    if (id === binaryen.LoopId) work.push({ loopEnd: expr, start: facts.size });
-    else if (id === binaryen.CallId) facts.calls.push(EXPR.Call.getTarget(expr));
-    else if (id === binaryen.CallIndirectId) facts.callsIndirectly = true;
-    else if (id === binaryen.MemoryGrowId) facts.grows.push({ expr, replace: set });
+    if (id === binaryen.LoopId) {
+      work.push({
+        loopEnd: expr,
+        size: facts.size,
+        calls: facts.calls.length,
+        indirect,
+        loops: facts.loops.length,
+      });
+    } else if (id === binaryen.CallId) {
+      facts.calls.push({ target: EXPR.Call.getTarget(expr), expr, replace: set });
+    } else if (id === binaryen.CallIndirectId) {
+      facts.callsIndirectly = true;
+      indirect++;
+    } else if (id === binaryen.MemoryGrowId) facts.grows.push({ expr, replace: set });
     for (const child of children(expr, id)) {
       const e = child.get();
       if (e !== 0) work.push({ expr: e, set: child.set });

@@ -89,7 +89,7 @@ function instrumentFunction(
   if (weight !== undefined) {
     EXPR.Function.setBody(
       fn.ref,
-      m.block(null, [...check(weight), EXPR.Function.getBody(fn.ref)], binaryen.auto),
+      m.block(null, [...count(weight), EXPR.Function.getBody(fn.ref)], binaryen.auto),
     );
   }
 }

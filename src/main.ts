@@ -216,6 +216,8 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
     headers: bundleHeaders,
     limits: config.policy.bundleLimits,
     entrypoints: [config.policy.entrypoint],
+    timeoutMs: config.policy.timeoutMs,
+    maxMemoryMB: config.policy.maxMemoryMB,
     watch: config.policy.watch,
     pollIntervalMs: config.policy.pollSeconds * 1000,
     verification: config.policy.verifyAlg ? { alg: config.policy.verifyAlg, key: bundleKey! } : undefined,
@@ -232,6 +234,7 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
     const s = manager.status();
     return { ok: s.activations, failed: s.failures };
   };
+  metrics.trackPolicyInstances(() => engine.instanceStats());
 
   // Routes: the configured ones, or everything to the demo upstream (not on Deno Deploy, where
   // nothing listens on a second port).
@@ -281,10 +284,12 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
     },
     // Redis gates readiness only when requests need it (shared rate limits); used for revocation
     // announcements alone, an outage only slows revocation down to the cache TTL. PostgreSQL holds
-    // the keys: while it is down only cached lookups succeed.
+    // the keys: while it is down only cached lookups succeed. The policy instance gates it when an
+    // evaluation spoilt it and it could not be rebuilt (engine/instance/).
     dependencies: dependencyChecks({
       redis: redis !== null && config.rateLimit.store === "redis" ? () => redisHealth(redis) : null,
       postgres: opened.postgres === null ? null : () => opened.postgres!.health(),
+      policy_instance: () => engine.readiness(),
     }),
     admin: adminRoutes({ store, token: env("GATEWAY_ADMIN_TOKEN") ?? "", hmacSecret: opened.secret }),
     trustRequestId: config.server.trustRequestId,

@@ -49,3 +49,43 @@ Deno.test("policies/gateway.rego compiled here evaluates in Node with the stock 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a metered module (loops, walk, sort, memory growth) evaluates in Node's stock SDK exactly as an unmetered one", async () => {
+  // The SDK knows nothing of the meter: nothing arms it, so the module never calls out (meter.ts).
+  const text = `package loops
+import rego.v1
+pairs := count([1 | some i in numbers.range(1, input.n); some j in numbers.range(1, input.n); i < j])
+words := concat(",", sort([sprintf("w%d", [i]) | some i in numbers.range(1, input.n)]))
+nodes := count([1 | walk(input, _)])
+big := count(numbers.range(1, input.n * 1000))
+`;
+  const dir = await Deno.makeTempDir();
+  try {
+    for (const meter of [true, false]) {
+      const result = compile([{ path: "loops.rego", text }], { entrypoints: ["loops"], meter });
+      assert.deepEqual(result.diagnostics.map(formatDiagnostic), []);
+      await Deno.writeFile(`${dir}/${meter ? "metered" : "plain"}.wasm`, result.wasm!);
+    }
+    const script = `
+      const { loadPolicy } = require(${JSON.stringify(`${root}node_modules/@open-policy-agent/opa-wasm`)});
+      const fs = require("node:fs");
+      (async () => {
+        const out = {};
+        for (const name of ["metered", "plain"]) {
+          const policy = await loadPolicy(fs.readFileSync(${JSON.stringify(dir)} + "/" + name + ".wasm"));
+          out[name] = [0, 3, 400].map((n) => policy.evaluate({ n, tree: [[1, [2]], { a: { b: 3 } }] }, "loops"));
+        }
+        process.stdout.write(JSON.stringify(out));
+      })().catch((e) => { console.error(e); process.exit(1); });
+    `;
+    const out = await new Deno.Command("node", { args: ["-e", script], stdout: "piped", stderr: "piped" })
+      .output();
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    const got = JSON.parse(new TextDecoder().decode(out.stdout));
+    assert.deepEqual(got.metered, got.plain);
+    assert.equal(got.metered[2][0].result.pairs, 400 * 399 / 2);
+    assert.equal(got.metered[2][0].result.big, 400_000);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -4,6 +4,7 @@
  * come from environment variables (see env.ts).
  */
 import { z } from "zod";
+import { DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_MS } from "../engine/instance/limits.ts";
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const FORBIDDEN_INPUT_HEADERS = new Set(["authorization", "x-api-key", "proxy-authorization", "cookie"]);
@@ -96,6 +97,10 @@ export const configSchema = z.object({
     pollSeconds: z.number().int().min(0).default(30),
     /** Require bundles signed with this algorithm; the key comes from $GATEWAY_BUNDLE_KEY. */
     verifyAlg: z.enum(["HS256", "RS256", "ES256", "EdDSA"]).optional(),
+    /** Deadline of one evaluation: past it the request is answered 503 policy_timeout. */
+    timeoutMs: z.number().int().min(1).max(60_000).default(DEFAULT_TIMEOUT_MS),
+    /** Memory cap of the policy module's instance, MiB: past it 503 policy_memory_exceeded. */
+    maxMemoryMB: z.number().int().min(1).max(4096).default(DEFAULT_MAX_MEMORY_MB),
     /** Reuse decisions for inputs equal on every path the policy reads (src/gateway/decision/cache.ts). */
     decisionCache: z.object({
       enabled: z.boolean().default(true),

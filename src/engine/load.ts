@@ -1,9 +1,9 @@
 /**
  * Loading a candidate bundle completely: read (limits, signature, data: in a worker with
  * `readOffThread`) → compile if it carries only sources (in a worker with `compileOffThread`) →
- * instantiate with the SDK → check the built-ins it needs → give it its data → check entrypoints
- * → smoke evaluation. Only a candidate that passed every step is returned; every failure is an
- * EngineError.
+ * meter a module built elsewhere → instantiate with the SDK, memory capped → check the built-ins
+ * it needs → give it its data → check entrypoints → smoke evaluation, under the deadline. Only a
+ * candidate that passed every step is returned; every failure is an EngineError.
  *
  * Input dependencies (what the decision cache keys on) are believed only when they cannot have
  * been forged: from the compiler for sources compiled here; from the manifest of a bundle whose
@@ -21,9 +21,17 @@ import { HOST_BUILTINS } from "./builtins/index.ts";
 import { adaptBuiltins, type HostBuiltins } from "./builtin_adapter.ts";
 import { createHttpSend, type HttpSendOptions } from "./builtins/http_send.ts";
 import type { CompiledPolicy, CompileRequest } from "./compile_bundle.ts";
-import { checkBuiltins } from "./module_builtins.ts";
-import { applyDataImage, DATA_IMAGE_MIN_BYTES, type DataImage, setDataJson } from "./module_data.ts";
-import { type PolicyLoader, sdkLoader, thrownMessage, type WasmPolicy } from "./policy.ts";
+import { type InstanceData, PolicyInstance } from "./instance/instance.ts";
+import { DEFAULT_MAX_MEMORY_MB } from "./instance/limits.ts";
+import { sdkLoader } from "./instance/sdk_module.ts";
+import { DATA_IMAGE_MIN_BYTES, type DataImage } from "./module_data.ts";
+import {
+  type LoaderOptions,
+  type PolicyLoader,
+  type PolicyModule,
+  thrownMessage,
+  type WasmPolicy,
+} from "./policy.ts";
 import { type BundleInfo, EngineError } from "./types.ts";
 
 type InputDeps = Record<string, InputDependencies>;
@@ -49,6 +57,10 @@ export interface LoadOptions extends ReadOptions {
   /** Compile sources in a worker, leaving this thread free (compile_off_thread.ts). Default false. */
   compileOffThread?: boolean;
   loader?: PolicyLoader;
+  /** Deadline of one evaluation, in ms (policy.timeoutMs). Default 200. */
+  timeoutMs?: number;
+  /** Memory cap of the module's instance, in MiB (policy.maxMemoryMB). Default 128. */
+  maxMemoryMB?: number;
   /** Evaluate every entrypoint with `{}` to make sure the module does not trap. Default true. */
   smokeTest?: boolean;
   /** Where the bundle came from, for BundleInfo. */
@@ -58,7 +70,8 @@ export interface LoadOptions extends ReadOptions {
 
 export interface LoadedBundle {
   info: BundleInfo;
-  policy: WasmPolicy;
+  /** The module's instance, replaced when an evaluation spoils it (instance/instance.ts). */
+  instance: PolicyInstance;
 }
 
 export async function loadBundle(input: BundleInput, options: LoadOptions = {}): Promise<LoadedBundle> {
@@ -80,13 +93,23 @@ export async function loadBundle(input: BundleInput, options: LoadOptions = {}):
     options.httpSend ? { ...host, "http.send": createHttpSend(options.httpSend) } : host,
     strict,
   );
-  const data = {
+  const maxMemoryMB = options.maxMemoryMB ?? DEFAULT_MAX_MEMORY_MB;
+  const module = await loadModule(compiled.wasm, builtins, options.loader, {
+    maxMemoryBytes: maxMemoryMB * 1024 * 1024,
+    offThread: options.compileOffThread === true,
+  });
+  // An image fits instances of the module it was made from: not one metered here since.
+  const data: InstanceData = {
     json: bundle.dataJson,
-    image: image ?? await sourcesDataImage(bundle, compiled.wasm, options),
+    image: module.meteredAtLoad ? null : image ?? await sourcesDataImage(bundle, compiled.wasm, options),
   };
-  const policy = await instantiatePolicy(compiled.wasm, data, builtins, options.loader);
-  const entrypoints = checkEntrypoints(bundle, policy, options.entrypoints);
-  if (options.smokeTest !== false) smokeTest(policy, entrypoints);
+  const instance = await PolicyInstance.create(module, data, {
+    builtins,
+    timeoutMs: options.timeoutMs,
+    maxMemoryMB,
+  });
+  const entrypoints = checkEntrypoints(bundle, instance.policy!, options.entrypoints);
+  if (options.smokeTest !== false) smokeTest(instance, entrypoints);
   return {
     info: {
       revision: bundle.revision,
@@ -95,7 +118,7 @@ export async function loadBundle(input: BundleInput, options: LoadOptions = {}):
       source: options.source ?? "embedded",
       inputDependencies: compiled.inputDependencies,
     },
-    policy,
+    instance,
   };
 }
 
@@ -141,46 +164,37 @@ async function compileSources(offThread: boolean, request: CompileRequest): Prom
   return compilePolicy(request);
 }
 
-/**
- * The data for a module: an object, or JSON bytes as bundle/data.ts serializeData makes them with,
- * when it was made, the module's image given them (module_data.ts).
- */
-export type ModuleData = Record<string, unknown> | { json: Uint8Array; image: DataImage | null };
-
-/**
- * Instantiates a module with the SDK, checks the built-ins it needs and gives it its data;
- * failures are policy_load_failed, a missing built-in bundle_builtin_missing.
- */
-export async function instantiatePolicy(
+/** Compiles (and meters) a module for the loader; failures are policy_load_failed. */
+async function loadModule(
   wasm: Uint8Array,
-  data: ModuleData,
   builtins: HostBuiltins,
   loader: PolicyLoader = sdkLoader,
-): Promise<WasmPolicy> {
-  let policy: WasmPolicy;
+  options: LoaderOptions = {},
+): Promise<PolicyModule> {
   try {
-    policy = await loader(wasm, builtins);
+    return await loader(wasm, builtins, options);
   } catch (e) {
+    if (e instanceof EngineError) throw e;
     throw new EngineError("policy_load_failed", `the policy module does not load: ${thrownMessage(e)}`, {
       cause: e,
     });
   }
-  checkBuiltins(policy, builtins);
-  try {
-    if (!isJsonData(data)) policy.setData(data);
-    else if (data.image === null || !(await applyDataImage(policy, data.image))) {
-      setDataJson(policy, data.json);
-    }
-  } catch (e) {
-    throw new EngineError("policy_load_failed", `the policy module rejects the data: ${thrownMessage(e)}`, {
-      cause: e,
-    });
-  }
-  return policy;
 }
 
-function isJsonData(data: ModuleData): data is { json: Uint8Array; image: DataImage | null } {
-  return (data as { json?: unknown }).json instanceof Uint8Array;
+/**
+ * Instantiates a module with the SDK, checks the built-ins it needs and gives it its data;
+ * failures are policy_load_failed, a missing built-in bundle_builtin_missing. One instance, nobody
+ * to replace it: for the CLIs (policy tests, conformance).
+ */
+export async function instantiatePolicy(
+  wasm: Uint8Array,
+  data: InstanceData,
+  builtins: HostBuiltins,
+  loader: PolicyLoader = sdkLoader,
+): Promise<WasmPolicy> {
+  const module = await loadModule(wasm, builtins, loader);
+  const instance = await PolicyInstance.create(module, data, { builtins });
+  return instance.policy!;
 }
 
 /**
@@ -205,19 +219,22 @@ function checkEntrypoints(
 }
 
 /**
- * A trap (unreachable, out-of-bounds memory) on an empty input means a broken module. An abort
- * or a built-in error is an answer about this input, not a defect of the module, and passes.
+ * A trap (unreachable, out-of-bounds memory) on an empty input means a broken module, and so does
+ * running past the deadline or out of memory on it: every request would. An abort or a built-in
+ * error is an answer about this input, not a defect of the module, and passes.
  */
-function smokeTest(policy: WasmPolicy, entrypoints: string[]): void {
+function smokeTest(instance: PolicyInstance, entrypoints: string[]): void {
   for (const entrypoint of entrypoints) {
-    try {
-      policy.evaluate({}, entrypoint);
-    } catch (e) {
-      if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) {
-        throw new EngineError("policy_load_failed", `${entrypoint} traps on an empty input: ${e.message}`, {
-          cause: e,
-        });
-      }
+    const result = instance.evaluate("", entrypoint, {});
+    if (result.ok) continue;
+    const { code, cause, message } = result.error;
+    if (code === "policy_timeout" || code === "policy_memory_exceeded") {
+      throw new EngineError("policy_load_failed", `on an empty input, ${message}`, { cause: result.error });
+    }
+    if (cause instanceof WebAssembly.RuntimeError || cause instanceof RangeError) {
+      throw new EngineError("policy_load_failed", `${entrypoint} traps on an empty input: ${cause.message}`, {
+        cause,
+      });
     }
   }
 }

@@ -98,7 +98,7 @@ Deno.test("load: data over maxDataBytes is refused, and the old answer of a load
     engineError("bundle_too_large", /maxDataBytes/),
   );
   const loaded = await loadBundle({ kind: "archive", bytes }, { limits: { maxDataBytes: 4000 } });
-  const result = evaluatePolicy(loaded.policy, "r", "gateway/decision", {});
+  const result = evaluatePolicy(loaded.instance.policy!, "r", "gateway/decision", {});
   assert.ok(result.ok);
   assert.deepEqual(result.value, data.tiers);
 });
@@ -111,8 +111,8 @@ Deno.test("load: read in a worker, a bundle loads as on this thread; its errors 
   const there = await loadBundle({ kind: "archive", bytes }, { readOffThread: true });
   assert.equal(lastPrepareOnCallingThread, false);
   assert.deepEqual(there.info.revision, here.info.revision);
-  const a = evaluatePolicy(there.policy, "r", "gateway/decision", {});
-  const b = evaluatePolicy(here.policy, "r", "gateway/decision", {});
+  const a = evaluatePolicy(there.instance.policy!, "r", "gateway/decision", {});
+  const b = evaluatePolicy(here.instance.policy!, "r", "gateway/decision", {});
   assert.ok(a.ok && b.ok);
   assert.deepEqual(a.value, [1, 2]);
   assert.deepEqual(a.value, b.value);

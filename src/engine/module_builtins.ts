@@ -4,6 +4,7 @@
  * calling one that nobody implements would fail every evaluation that reaches the call, so it is
  * refused at load, with the names. Built-ins the module implements itself are not in the list.
  */
+import { METER_BUILTIN_NAMES } from "../rego/abi.ts";
 import { SDK_BUILTINS } from "./builtins/index.ts";
 import type { HostBuiltins } from "./builtin_adapter.ts";
 import type { WasmPolicy } from "./policy.ts";
@@ -32,8 +33,9 @@ export function requiredBuiltins(policy: WasmPolicy): string[] | null {
 }
 
 export function checkBuiltins(policy: WasmPolicy, provided: HostBuiltins): void {
+  // The meter's own (src/rego/emit/meter_abi.ts) are always given by the loader.
   const missing = (requiredBuiltins(policy) ?? []).filter((name) =>
-    !SDK_BUILTINS.includes(name) && !Object.hasOwn(provided, name)
+    !SDK_BUILTINS.includes(name) && !METER_BUILTIN_NAMES.includes(name) && !Object.hasOwn(provided, name)
   );
   if (missing.length > 0) {
     throw new EngineError(

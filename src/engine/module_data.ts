@@ -17,7 +17,8 @@
  *
  * A policy that is not the SDK's (a test's stand-in) gets the object through its own `setData`.
  */
-import { sdkLoader, type WasmPolicy } from "./policy.ts";
+import { loadPolicy } from "@open-policy-agent/opa-wasm";
+import { initialPages, type WasmPolicy } from "./policy.ts";
 
 /** Data smaller than this is parsed on the serving thread: an image would save less than it costs. */
 export const DATA_IMAGE_MIN_BYTES = 256 * 1024;
@@ -74,11 +75,15 @@ export function setDataJson(policy: WasmPolicy, json: Uint8Array): void {
 }
 
 /**
- * Instantiates `wasm` (its built-ins stubbed: reading data calls none) and gives it `json`; the
- * image of its memory, or null for a module the SDK does not load as expected.
+ * Instantiates `wasm` (no built-ins: reading data calls none; unarmed, a metered module never
+ * calls its meter) and gives it `json`; the image of its memory, or null for a module the SDK does
+ * not load as expected. The image fits instances of these very bytes (load.ts does not use it for
+ * a module metered at load, whose bytes differ).
  */
 export async function makeDataImage(wasm: Uint8Array, json: Uint8Array): Promise<DataImage | null> {
-  const policy = await sdkLoader(wasm, {});
+  const policy = await loadPolicy(wasm as Uint8Array<ArrayBuffer>, {
+    initial: initialPages(wasm),
+  }) as WasmPolicy;
   if (sdkState(policy) === null) return null;
   setDataJson(policy, json);
   const state = policy as unknown as SdkState;

@@ -27,7 +27,7 @@ async function load(): Promise<WasmPolicy> {
     ["gateway.rego", new TextEncoder().encode(POLICY)],
     ["data.json", new TextEncoder().encode(JSON.stringify({ tiers: { ann: "gold", "bö": "free" } }))],
   ]);
-  return (await loadBundle({ kind: "files", files }, { entrypoints: ["gateway/decision"] })).policy;
+  return (await loadBundle({ kind: "files", files }, { entrypoints: ["gateway/decision"] })).instance.policy!;
 }
 
 const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v)).buffer as ArrayBuffer;

@@ -1,14 +1,15 @@
 /**
  * One instantiated policy module and how it is evaluated.
  *
- * Modules are loaded with the stock `@open-policy-agent/opa-wasm` SDK; the loader is a parameter
- * so that the engine's swap logic can be tested without a compiler.
+ * Modules are loaded with the stock `@open-policy-agent/opa-wasm` SDK (instance/sdk_module.ts);
+ * the loader is a parameter so that the engine's swap logic can be tested without a compiler. An
+ * evaluation can be given a deadline (instance/deadline.ts); what a failure leaves of the instance
+ * is for instance/instance.ts to judge (spoilsInstance).
  */
 import { beginEvaluation } from "./builtins/index.ts";
-import { loadPolicy } from "@open-policy-agent/opa-wasm";
 import { normalizeEntrypoint } from "./bundle/bundle.ts";
-import { preferOurBuiltins } from "./sdk_builtins.ts";
 import type { HostBuiltins } from "./builtin_adapter.ts";
+import { armDeadline, disarmDeadline, EvaluationTimeout, MemoryExhausted } from "./instance/deadline.ts";
 import { EngineError, type Evaluation, JsonText } from "./types.ts";
 
 /** What the engine needs of a loaded module (the SDK's LoadedPolicy satisfies it). */
@@ -19,7 +20,29 @@ export interface WasmPolicy {
   setData(data: object): void;
 }
 
-export type PolicyLoader = (wasm: Uint8Array, builtins: HostBuiltins) => Promise<WasmPolicy>;
+/** A compiled module: it makes instances synchronously, so that a spoilt one is replaced at once. */
+export interface PolicyModule {
+  /** A new instance, its data not set yet. Throws when one cannot be made. */
+  instantiate(): WasmPolicy;
+  /**
+   * The module was metered at load (built elsewhere): its bytes differ from the bundle's, so a data
+   * image made from the bundle's module (module_data.ts) does not fit it.
+   */
+  readonly meteredAtLoad?: boolean;
+}
+
+export interface LoaderOptions {
+  /** The instance's memory cap in bytes (its WebAssembly.Memory maximum). */
+  maxMemoryBytes?: number;
+  /** Meter a module built elsewhere in the compiler worker rather than on this thread. */
+  offThread?: boolean;
+}
+
+export type PolicyLoader = (
+  wasm: Uint8Array,
+  builtins: HostBuiltins,
+  options?: LoaderOptions,
+) => Promise<PolicyModule>;
 
 /** Pages of 64 KiB given to a module at first (the SDK's default); it grows as needed. */
 export const INITIAL_MEMORY_PAGES = 5;
@@ -31,12 +54,6 @@ export const INITIAL_MEMORY_PAGES = 5;
 export function initialPages(wasm: Uint8Array): number {
   return Math.max(INITIAL_MEMORY_PAGES, Math.ceil(wasm.byteLength / 65536) + 1);
 }
-
-/** Loads with the SDK; the host's built-ins replace the SDK's own of the same name (sdk_builtins.ts). */
-export const sdkLoader: PolicyLoader = async (wasm, builtins) => {
-  preferOurBuiltins(builtins);
-  return await loadPolicy(wasm as Uint8Array<ArrayBuffer>, { initial: initialPages(wasm) }, builtins);
-};
 
 /** Message of whatever the SDK or the module threw (the SDK throws strings for aborts). */
 export function thrownMessage(e: unknown): string {
@@ -129,13 +146,15 @@ function normalized(entrypoint: string): string {
 
 /**
  * Evaluates `entrypoint`; never throws. `input` is a JSON value, a JsonText (the gateway's path:
- * encoded straight into the module) or an ArrayBuffer holding UTF-8 JSON text.
+ * encoded straight into the module) or an ArrayBuffer holding UTF-8 JSON text. With `timeoutMs`, a
+ * metered module is stopped once that much time has passed (policy_timeout).
  */
 export function evaluatePolicy(
   policy: WasmPolicy,
   revision: string,
   entrypoint: string,
   input: unknown,
+  timeoutMs?: number,
 ): Evaluation {
   const started = performance.now();
   const name = normalized(entrypoint);
@@ -152,6 +171,7 @@ export function evaluatePolicy(
   try {
     // time.now_ns, rand.intn and uuid.rfc4122 answer the same within one evaluation.
     beginEvaluation();
+    if (timeoutMs !== undefined) armDeadline(started, timeoutMs);
     const id = policy.entrypoints[name];
     resultSet = input instanceof JsonText
       ? evaluateJson(policy, input.text, id)
@@ -159,7 +179,9 @@ export function evaluatePolicy(
       ? evaluateJson(policy, input, id)
       : policy.evaluate(input, id);
   } catch (e) {
-    return fail(new EngineError("policy_eval_failed", `${name}: ${thrownMessage(e)}`, { cause: e }));
+    return fail(evaluationFailure(name, e));
+  } finally {
+    if (timeoutMs !== undefined) disarmDeadline();
   }
   if (!Array.isArray(resultSet) || resultSet.length === 0) {
     return fail(new EngineError("policy_undefined", `${name} is undefined for this input`));
@@ -169,4 +191,39 @@ export function evaluatePolicy(
   }
   const value = (resultSet[0] as { result?: unknown })?.result;
   return { ok: true, value, revision, durationMs: performance.now() - started };
+}
+
+/**
+ * Aborts of an unarmed module that could not grow its memory: our runtime's "opa_malloc: out of
+ * memory", OPA's "opa_malloc: failed" (its modules of 2022; older ones ignored the failure and
+ * trapped on the first access past the end).
+ */
+const MALLOC_FAILED = /^opa_malloc: (out of memory|failed)$/;
+
+/** What a thrown value means: the deadline, the memory cap, or any other failure. */
+export function evaluationFailure(entrypoint: string, e: unknown): EngineError {
+  if (e instanceof EvaluationTimeout) {
+    return new EngineError("policy_timeout", `${entrypoint}: ${e.message}`, { cause: e });
+  }
+  // MemoryExhausted: a metered module's memory.grow failed; a RangeError naming memory: the host
+  // could not grow it for the input (WebAssembly.Memory.grow past its maximum).
+  if (
+    e instanceof MemoryExhausted || (typeof e === "string" && MALLOC_FAILED.test(e)) ||
+    (e instanceof RangeError && /memory/i.test(e.message))
+  ) {
+    return new EngineError("policy_memory_exceeded", `${entrypoint}: ${thrownMessage(e)}`, { cause: e });
+  }
+  return new EngineError("policy_eval_failed", `${entrypoint}: ${thrownMessage(e)}`, { cause: e });
+}
+
+/**
+ * Whether a failed evaluation leaves its instance unfit for another: stopped by the deadline (its
+ * frames unwound at an arbitrary point, its globals and heap in an unknown state), out of memory
+ * (its memory at the cap), or trapped (a Wasm trap; a RangeError: the stack overflowed). An abort
+ * (a string thrown through `opa_abort`, e.g. a conflict) or a built-in's error is an answer about
+ * this input: the module reset its state itself, as OPA's ABI provides for.
+ */
+export function spoilsInstance(error: EngineError): boolean {
+  if (error.code === "policy_timeout" || error.code === "policy_memory_exceeded") return true;
+  return error.cause instanceof WebAssembly.RuntimeError || error.cause instanceof RangeError;
 }

@@ -6,7 +6,7 @@
  * passed its checks. It never returns a partial answer: an evaluation either yields the
  * entrypoint's value or an EngineError.
  */
-import type { InputDependencies } from "../rego/mod.ts";
+import type { InputDependencies } from "../rego/abi.ts";
 
 export type { InputDependencies };
 
@@ -22,6 +22,12 @@ export type EngineErrorCode =
   | "policy_load_failed"
   | "policy_eval_failed"
   | "policy_undefined"
+  /** The evaluation passed its deadline (policy.timeoutMs) and was stopped. */
+  | "policy_timeout"
+  /** The evaluation needed more memory than the instance's cap (policy.maxMemoryMB). */
+  | "policy_memory_exceeded"
+  /** The instance a failed evaluation spoilt could not be replaced (see instance/instance.ts). */
+  | "policy_instance_unavailable"
   | "no_policy_loaded";
 
 export class EngineError extends Error {

@@ -6,6 +6,8 @@
  *   2. check   (check/)  imports resolved, refs qualified, safety reordering; OPA's compile errors
  *   3. plan    (plan/)   AST → IR (ir/), OPA's intermediate representation
  *   4. emit    (emit/)   IR → WebAssembly following OPA's ABI, over the embedded runtime
+ *   5. meter   (emit/meter.ts) fuel counted at loops and calls, so that a host can stop an
+ *                        evaluation; failed memory growth reported (the contract: meter_abi.ts)
  *
  * Beside them, analyze/ reads the checked program for facts a host can use (input dependencies).
  */
@@ -13,6 +15,8 @@ import type { Module } from "./ast.ts";
 import { check } from "./check/index.ts";
 import { type Diagnostic, MAX_ERRORS, sortDiagnostics } from "./diagnostics.ts";
 import { type InputDependencies, inputDependencies } from "./analyze/input_deps.ts";
+import { runtimeMeter } from "./emit/meter.ts";
+import { RUNTIME_WASM } from "./emit/runtime_wasm.ts";
 import { emitWasm } from "./emit/wasm.ts";
 import { parseModule } from "./parse/index.ts";
 import { entrypointPath, planProgram } from "./plan/planner.ts";
@@ -41,6 +45,11 @@ export interface CompileOptions {
    * call; the host must then provide them. Default none.
    */
   allowBuiltins?: readonly string[];
+  /**
+   * Meter the module (stage 5) so that a host can bound an evaluation's time. Default true; an
+   * unmetered module is for measuring the meter's cost. Either loads in the stock SDK.
+   */
+  meter?: boolean;
 }
 
 export interface CompileResult {
@@ -105,10 +114,14 @@ function runPipeline(sources: SourceFile[], options: CompileOptions): CompileRes
   });
   if (!planned.policy || planned.diagnostics.length) return failed(planned.diagnostics);
 
-  // 4. emit
+  // 4. emit, then 5. meter: emit starts from the metered runtime; the meter finishes the module
+  // (the functions emit added) before it is written out.
+  const meter = options.meter === false ? null : runtimeMeter(RUNTIME_WASM);
   const wasm = emitWasm(planned.policy, {
     strict: options.strict ?? false,
     optimize: options.optimize ?? false,
+    runtime: meter?.runtime,
+    after: meter === null ? [] : [meter.finish],
   });
   const entrypoints = Object.fromEntries(planned.policy.plans.map((p, i) => [p.name, i]));
   const paths = Object.fromEntries(Object.keys(entrypoints).map((name) => [name, entrypointPath(name)]));

@@ -8,7 +8,7 @@
  * built elsewhere (`opa build -t wasm`) carries none: its results are never cached.
  */
 import { createHash } from "node:crypto";
-import type { InputDependencies } from "../../rego/mod.ts";
+import type { InputDependencies } from "../../rego/abi.ts";
 import type { CompiledPolicy, CompileRequest } from "../compile_bundle.ts";
 import { type Manifest, OPTIMIZED_METADATA_KEY, type PreparedBundle, STRICT_METADATA_KEY } from "./bundle.ts";
 import { compileRequestFor, declaredEntrypoints } from "./compile_request.ts";

@@ -16,6 +16,10 @@ export interface FakeModule {
 
 export const fakeLoader: PolicyLoader = (wasm) => {
   const spec = JSON.parse(new TextDecoder().decode(wasm)) as FakeModule;
+  return Promise.resolve({ instantiate: () => fakePolicy(spec) });
+};
+
+function fakePolicy(spec: FakeModule): WasmPolicy {
   const names = spec.entrypoints ?? ["gateway/decision"];
   let data: unknown = {};
   const policy: WasmPolicy = {
@@ -30,11 +34,11 @@ export const fakeLoader: PolicyLoader = (wasm) => {
       return [{ result: spec.value }];
     },
     setData(d) {
-      data = d;
+      data = d instanceof ArrayBuffer ? JSON.parse(new TextDecoder().decode(d)) : d;
     },
   };
-  return Promise.resolve(policy);
-};
+  return policy;
+}
 
 export async function fakeBundle(
   spec: FakeModule,

@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import type { MiddlewareHandler } from "hono";
+import { EngineError, type Evaluation, type JsonText } from "../../engine/types.ts";
+import type { GatewayEnv } from "../context.ts";
 import { RouteTable } from "../routes/table.ts";
 import { FakeEvaluator, keyRecord } from "../testing/fakes.ts";
 import { errorBody, harness } from "../testing/harness.ts";
@@ -63,6 +66,9 @@ Deno.test("engine errors, undefined and malformed decisions fail closed with 503
   const cases: Array<[FakeEvaluator, string]> = [
     [new FakeEvaluator(() => ({ error: "policy_eval_failed" })), "policy_error"],
     [new FakeEvaluator(() => ({ error: "policy_undefined" })), "policy_undefined"],
+    [new FakeEvaluator(() => ({ error: "policy_timeout" })), "policy_timeout"],
+    [new FakeEvaluator(() => ({ error: "policy_memory_exceeded" })), "policy_memory_exceeded"],
+    [new FakeEvaluator(() => ({ error: "policy_instance_unavailable" })), "policy_error"],
     [new FakeEvaluator(() => ({ error: "no_policy_loaded" }), null), "no_policy_loaded"],
     [new FakeEvaluator(() => ({ value: { allow: "yes", reason: "x" } })), "policy_malformed"],
     [new FakeEvaluator(() => ({ value: true })), "policy_malformed"],
@@ -137,4 +143,60 @@ Deno.test("decision cache: errors, malformed and uncacheable decisions are evalu
   for (let i = 0; i < 3; i++) assert.equal((await h.app.request("/orders/1")).status, 200);
   assert.equal(ev.inputs.length, 7);
   assert.equal(h.states.at(-1)!.decisionCache, null);
+});
+
+Deno.test("decision cache: a timed-out or out-of-memory evaluation is not cached; the next request is evaluated", async () => {
+  const answers = [{ error: "policy_timeout" as const }, { error: "policy_memory_exceeded" as const }, {
+    value: { allow: true, reason: "ok" },
+  }];
+  let calls = 0;
+  const ev = new FakeEvaluator(() => answers[Math.min(calls++, 2)]);
+  ev.inputDependencies = { "gateway/decision": { paths: [["request", "method"]], volatile: [] } };
+  const cache = new DecisionCache("gateway/decision", []);
+  const h = harness([decision({ evaluator: ev, cache })], preset);
+  const reasons = [];
+  for (let i = 0; i < 4; i++) {
+    const r = await h.app.request("/orders/1");
+    reasons.push(r.status === 200 ? "ok" : (await errorBody(r)).reason);
+  }
+  assert.deepEqual(reasons, ["policy_timeout", "policy_memory_exceeded", "ok", "ok"]);
+  assert.equal(ev.inputs.length, 3, "the last answer came from the cache, the failures never did");
+  assert.deepEqual(h.states.map((s) => s.decisionCache), ["miss", "miss", "miss", "hit"]);
+});
+
+Deno.test("a caller whose evaluation was stopped waits before its next one; other callers do not", async () => {
+  const STOPPED_MS = 80;
+  const evaluations: string[] = [];
+  const evaluator = {
+    evaluate(_entrypoint: string, input: unknown): Evaluation {
+      const subject = JSON.parse((input as JsonText).text).identity.subject as string;
+      evaluations.push(subject);
+      return subject === "slowpoke"
+        ? {
+          ok: false,
+          error: new EngineError("policy_timeout", "took too long"),
+          revision: "r",
+          durationMs: STOPPED_MS,
+        }
+        : { ok: true, value: { allow: true, reason: "ok" }, revision: "r", durationMs: 0.01 };
+    },
+    current: () => null,
+  };
+  const byHeader: MiddlewareHandler<GatewayEnv> = async (c, next) => {
+    const name = c.req.header("x-caller")!;
+    c.get("state").key = keyRecord({ id: `key_${name}`, subject: name });
+    await next();
+  };
+  const h = harness([byHeader, decision({ evaluator })], { route });
+  const as = async (subject: string) => {
+    const started = performance.now();
+    const r = await h.app.request("/orders/1", { headers: { "x-caller": subject } });
+    return { reason: r.status === 200 ? "ok" : (await errorBody(r)).reason, ms: performance.now() - started };
+  };
+  assert.equal((await as("slowpoke")).reason, "policy_timeout");
+  const [again, other] = await Promise.all([as("slowpoke"), as("alice")]);
+  assert.equal(other.reason, "ok");
+  assert.equal(again.reason, "policy_timeout");
+  assert.ok(again.ms >= STOPPED_MS - 5, `waited ${again.ms} ms`);
+  assert.deepEqual(evaluations, ["slowpoke", "alice", "slowpoke"], "the other caller went first");
 });

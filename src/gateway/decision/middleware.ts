@@ -8,6 +8,10 @@
  * rules without zod's per-call cost). With a decision cache, a request whose input agrees with an
  * earlier one on every path the policy can read takes that earlier, checked decision (cache.ts);
  * nothing is encoded or evaluated then.
+ *
+ * A caller (key, route) whose evaluation was stopped at the policy's deadline or memory cap waits
+ * before its next evaluation (slow_callers.ts), so that other requests are held up by at most
+ * about one deadline.
  */
 import type { MiddlewareHandler } from "hono";
 import { type BundleInfo, type EngineErrorCode, JsonText, type PolicyEvaluator } from "../../engine/types.ts";
@@ -17,6 +21,7 @@ import { policyReason, type ReasonId } from "../errors/reasons.ts";
 import type { HeaderSource, InputParts } from "../input/build.ts";
 import { inputJson } from "../input/encode.ts";
 import type { DecisionCache } from "./cache.ts";
+import { SlowCallers } from "./slow_callers.ts";
 import type { Decision } from "./schema.ts";
 import { type Stage, stageMiddleware } from "../stage.ts";
 import { validateDecision } from "./validate.ts";
@@ -36,6 +41,8 @@ export interface DecisionOptions {
 
 const ENGINE_REASONS: Partial<Record<EngineErrorCode, ReasonId>> = {
   policy_undefined: "policy_undefined",
+  policy_timeout: "policy_timeout",
+  policy_memory_exceeded: "policy_memory_exceeded",
   no_policy_loaded: "no_policy_loaded",
 };
 
@@ -50,6 +57,7 @@ export function decisionStage(opts: DecisionOptions): Stage {
   const evaluator = opts.evaluator;
   const onEvaluated = opts.onEvaluated;
   const cache = opts.cache;
+  const slow = new SlowCallers();
 
   return function decide(c, state) {
     const key = state.key, route = state.route, method = state.method, path = state.path;
@@ -88,25 +96,47 @@ export function decisionStage(opts: DecisionOptions): Stage {
       }
     }
 
+    if (slow.empty) return evaluate(c, state, parts, cacheKey, bundle, null);
+    const caller = `${key.id}\u0000${route.id}`;
+    const wait = slow.delay(caller);
+    if (wait <= 0) return evaluate(c, state, parts, cacheKey, bundle, caller);
+    return new Promise<void>((resolve) => setTimeout(resolve, wait))
+      .then(() => evaluate(c, state, parts, cacheKey, bundle, caller));
+  };
+
+  /** Evaluates, checks and caches the decision; `caller` is set when slow callers are known. */
+  function evaluate(
+    c: Parameters<Stage>[0],
+    state: Parameters<Stage>[1],
+    parts: InputParts,
+    cacheKey: string | null,
+    bundle: BundleInfo | null,
+    caller: string | null,
+  ) {
     parts.now = now();
     const result = evaluator.evaluate(entrypoint, new JsonText(inputJson(parts)));
     state.policyMs = result.durationMs;
     state.revision = result.revision;
     onEvaluated?.(result.durationMs, result.ok);
     if (!result.ok) {
-      state.detail = `${result.error.code}: ${result.error.message}`;
-      return errorResponse(c, ENGINE_REASONS[result.error.code] ?? "policy_error");
+      const code = result.error.code;
+      if (code === "policy_timeout" || code === "policy_memory_exceeded") {
+        slow.stopped(caller ?? `${parts.key.id}\u0000${parts.route.id}`, result.durationMs);
+      }
+      state.detail = `${code}: ${result.error.message}`;
+      return errorResponse(c, ENGINE_REASONS[code] ?? "policy_error");
     }
+    if (caller !== null) slow.succeeded(caller);
     const checked = validateDecision(result.value);
     if (!checked.ok) {
       state.detail = checked.issue;
       return errorResponse(c, "policy_malformed");
     }
     if (cacheKey !== null && result.revision !== null) {
-      cache!.set(bundle, key, cacheKey, { decision: checked.decision, revision: result.revision });
+      cache!.set(bundle, parts.key, cacheKey, { decision: checked.decision, revision: result.revision });
     }
     return conclude(c, state, checked.decision);
-  };
+  }
 }
 
 /** The headers as the upstream gets them: without those the caller's `Connection` names. */

@@ -36,6 +36,10 @@ export const REASONS = {
   policy_error: { status: 503, error: "service_unavailable" },
   policy_undefined: { status: 503, error: "service_unavailable" },
   policy_malformed: { status: 503, error: "service_unavailable" },
+  /** The evaluation passed its deadline (policy.timeoutMs) and was stopped. */
+  policy_timeout: { status: 503, error: "service_unavailable" },
+  /** The evaluation needed more memory than the module instance's cap (policy.maxMemoryMB). */
+  policy_memory_exceeded: { status: 503, error: "service_unavailable" },
   no_policy_loaded: { status: 503, error: "service_unavailable" },
   rate_limiter_failed: { status: 503, error: "service_unavailable" },
   /** The key store did not answer a lookup the cache could not (fail closed; /readyz says which). */

@@ -14,3 +14,18 @@ Deno.test("metrics: the decision cache's counts are read at scrape time; trackin
   assert.match(text, /gateway_decision_cache_requests_total\{result="bypass"\} 7/);
   assert.match(text, /gateway_decision_cache_requests_total\{result="hit"\} 0/);
 });
+
+Deno.test("metrics: policy instance replacements by cause, and failed ones, read at scrape time", async () => {
+  const metrics = new GatewayMetrics();
+  const stats = { replaced: { policy_timeout: 2 } as Record<string, number>, failed: 0 };
+  metrics.trackPolicyInstances(() => stats);
+  assert.match(
+    await metrics.text(),
+    /gateway_policy_instance_replacements_total\{cause="policy_timeout"\} 2/,
+  );
+  stats.replaced.policy_memory_exceeded = 1;
+  stats.failed = 3;
+  const text = await metrics.text();
+  assert.match(text, /gateway_policy_instance_replacements_total\{cause="policy_memory_exceeded"\} 1/);
+  assert.match(text, /gateway_policy_instance_replacement_failures_total 3/);
+});

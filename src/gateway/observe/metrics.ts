@@ -18,6 +18,12 @@ export interface DecisionCacheCounts {
   size: number;
 }
 
+/** What /metrics reads of the policy engine's instance replacements (engine.instanceStats()). */
+export interface PolicyInstanceCounts {
+  replaced: Partial<Record<string, number>>;
+  failed: number;
+}
+
 export class GatewayMetrics {
   readonly registry = new client.Registry();
   readonly requests: client.Counter<"route" | "decision" | "status">;
@@ -112,6 +118,33 @@ export class GatewayMetrics {
       registers: [this.registry],
       collect() {
         this.set(current().size);
+      },
+    });
+  }
+
+  /**
+   * Exposes the replacements of spoilt policy instances (engine.instanceStats(), read at scrape
+   * time): by the failure that spoilt them (policy_timeout, policy_memory_exceeded,
+   * policy_eval_failed for a trap), and those that could not be made. Call once.
+   */
+  trackPolicyInstances(stats: () => PolicyInstanceCounts): void {
+    new client.Counter({
+      name: "gateway_policy_instance_replacements_total",
+      help: "Policy module instances replaced after an evaluation spoilt them, by cause.",
+      labelNames: ["cause"],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [cause, n] of Object.entries(stats().replaced)) this.inc({ cause }, n ?? 0);
+      },
+    });
+    new client.Counter({
+      name: "gateway_policy_instance_replacement_failures_total",
+      help: "Replacements of a spoilt policy instance that could not be made (the engine was unavailable).",
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(stats().failed);
       },
     });
   }

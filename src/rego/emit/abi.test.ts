@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { compile, formatDiagnostic } from "../mod.ts";
+import { METER_MEMORY_EXHAUSTED, METER_REFUEL } from "./meter_abi.ts";
 
 const POLICY = `package t
 import rego.v1
@@ -67,7 +68,11 @@ Deno.test("ABI versions and the entrypoints/builtins documents", () => {
     "t/allow": 0,
     "t/conflict": 1,
   });
-  assert.deepEqual(readJson(abi, abi.call("opa_json_dump", abi.call("builtins"))), {});
+  // No host built-in is called; the meter's two are declared (meter_abi.ts).
+  assert.deepEqual(readJson(abi, abi.call("opa_json_dump", abi.call("builtins"))), {
+    [METER_REFUEL.name]: METER_REFUEL.id,
+    [METER_MEMORY_EXHAUSTED.name]: METER_MEMORY_EXHAUSTED.id,
+  });
 });
 
 Deno.test("opa_eval: result set, undefined, invalid input JSON leaves input undefined", () => {

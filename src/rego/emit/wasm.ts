@@ -15,6 +15,10 @@ import { FunctionLowering, type LoweringHost, maxLocal } from "./lower.ts";
 export interface EmitOptions {
   strict: boolean;
   optimize: boolean;
+  /** The runtime module to start from. Default: the embedded one (RUNTIME_WASM). */
+  runtime?: Uint8Array;
+  /** Later stages that work on the finished module before it is written (the meter, meter.ts). */
+  after?: ((m: binaryen.Module) => void)[];
 }
 
 const i32 = binaryen.i32;
@@ -22,7 +26,7 @@ const ABI_MINOR_VERSION = 2;
 const utf8 = new TextEncoder();
 
 export function emitWasm(policy: Policy, opts: EmitOptions): Uint8Array<ArrayBuffer> {
-  const m = binaryen.readBinary(RUNTIME_WASM);
+  const m = binaryen.readBinary(opts.runtime ?? RUNTIME_WASM);
   // What the runtime's AssemblyScript build uses; every engine the SDK runs on supports these.
   const f = binaryen.Features;
   m.setFeatures(f.MVP | f.MutableGlobals | f.BulkMemory | f.BulkMemoryOpt | f.SignExt | f.NontrappingFPToInt);
@@ -38,6 +42,7 @@ export function emitWasm(policy: Policy, opts: EmitOptions): Uint8Array<ArrayBuf
       m.optimize();
     }
     emitter.restoreBuiltinImports();
+    for (const stage of opts.after ?? []) stage(m);
     if (!m.validate()) throw new Error("internal error: emitted module does not validate");
     return new Uint8Array(m.emitBinary());
   } finally {

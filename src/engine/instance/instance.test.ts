@@ -142,7 +142,7 @@ Deno.test("bounded evaluation: a bundle whose policy times out on an empty input
   const text =
     `package gateway\nimport rego.v1\ndecision := count([1 | some i in numbers.range(1, 100000); some j in numbers.range(1, 100000); i < j])\n`;
   await assert.rejects(
-    () => engineFor({ timeoutMs: 30 }, text),
+    () => engineFor({ timeoutMs: 30, entrypoints: ["gateway/decision"] }, text),
     (e: EngineError) => e.code === "policy_load_failed" && /took longer than 30 ms/.test(e.message),
   );
 });

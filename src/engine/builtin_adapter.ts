@@ -8,15 +8,20 @@
  *
  * Built-ins the SDK implements itself (json, strings, regex, yaml helpers) take precedence over
  * these and are not wrapped: their errors always propagate.
+ *
+ * Each built-in that the compiler calls through the set codec is also offered as `<name>#sets`
+ * (builtins/set_codec.ts).
  */
+import { withSetCodec } from "./builtins/set_codec.ts";
 
 export type HostBuiltin = (...args: unknown[]) => unknown;
 export type HostBuiltins = Record<string, HostBuiltin>;
 
 export function adaptBuiltins(registry: HostBuiltins, strict: boolean): HostBuiltins {
-  if (strict) return { ...registry };
+  const all = withSetCodec(registry);
+  if (strict) return all;
   const adapted: HostBuiltins = {};
-  for (const [name, impl] of Object.entries(registry)) {
+  for (const [name, impl] of Object.entries(all)) {
     adapted[name] = (...args: unknown[]) => {
       try {
         return impl(...args);

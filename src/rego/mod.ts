@@ -11,3 +11,6 @@ export type { CompileOptions, CompileResult, SourceFile } from "./pipeline.ts";
 export type { InputDependencies } from "./analyze/input_deps.ts";
 export { isVolatileBuiltin } from "./analyze/input_deps.ts";
 export { type Builtin, type Home, refusalOf, registry, registryEntry } from "./builtins/registry.ts";
+export { SET_CODEC_SUFFIX, usesSetCodec } from "./builtins/host_sets.ts";
+export { parseType } from "./check/builtin_types.ts";
+export type { Type } from "./check/types.ts";

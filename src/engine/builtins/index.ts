@@ -2,10 +2,11 @@
  * The host built-in library: built-ins that compiled policies call through `opa_builtinN`,
  * implemented in TypeScript and handed to `@open-policy-agent/opa-wasm` as custom built-ins.
  *
- * Calling convention (the SDK's): arguments are JSON values (sets arrive as arrays, numbers as
- * JS numbers), the result is loaded back as JSON (`undefined` → undefined). So a set built here
- * comes back to the policy as an array (sorted, without duplicates), and numbers beyond 2^53 are
- * not exact. Errors throw BuiltinError with OPA's wording; the engine decides whether that makes
+ * Calling convention (the SDK's): arguments are JSON values (numbers as JS numbers), the result is
+ * loaded back as JSON (`undefined` → undefined); numbers beyond 2^53 are not exact. Sets cross
+ * through the set codec (set_codec.ts): a result is shaped to its declared type (an array where
+ * OPA declares a set comes back as a set), and built-ins marked `takesSets` receive sets as
+ * RegoSets (the others as arrays). Errors throw BuiltinError with OPA's wording; the engine decides whether that makes
  * the call undefined (default) or aborts the evaluation (strict).
  *
  * The engine must call `beginEvaluation()` before each evaluation: `time.now_ns`, `rand.intn` and

@@ -36,3 +36,4 @@ export {
 } from "./bi_collections";
 export { bi_sprintf } from "./bi_sprintf";
 export { bi_walk } from "./bi_walk";
+export { rt_host_arg, rt_host_result } from "./host_sets";

@@ -47,6 +47,7 @@ import { TYPE_BUILTINS } from "./types.ts";
 import { UNITS_BUILTINS } from "./units.ts";
 import { URI_BUILTINS } from "./uri.ts";
 import { resetUuids, UUID_BUILTINS } from "./uuid.ts";
+import { X509_BUILTINS } from "./x509/builtins.ts";
 
 export { BuiltinError } from "./errors.ts";
 export type { HostBuiltin } from "./host_builtin.ts";
@@ -90,6 +91,7 @@ export const HOST_BUILTINS: Record<string, HostBuiltin> = Object.freeze({
   ...UNITS_BUILTINS,
   ...URI_BUILTINS,
   ...UUID_BUILTINS,
+  ...X509_BUILTINS,
 });
 
 /**

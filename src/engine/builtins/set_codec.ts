@@ -18,8 +18,13 @@ import { regoSet } from "./values.ts";
 
 const NUL = "\u0000";
 
+/** A JSON object (not an array, a RegoSet, or a JSON.rawJSON number). */
 function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof RegoSet);
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof RegoSet) && !isRawJson(v);
+}
+
+function isRawJson(v: unknown): boolean {
+  return (JSON as unknown as { isRawJSON(v: unknown): boolean }).isRawJSON(v);
 }
 
 /** Decodes one argument (fresh from JSON.parse, so arrays are decoded in place). */

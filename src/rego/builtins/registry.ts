@@ -88,8 +88,6 @@ const NOT_FAITHFUL =
   "differently than under OPA";
 const TEMPLATE = "OPA renders with Go's text/template (its actions, pipelines, functions and escaping)" +
   ", which" + NOT_FAITHFUL;
-const GO_X509 = "OPA returns Go's parsed key and certificate structures as JSON (every field of Go's " +
-  "x509.Certificate, keys as Go encodes them); that encoding" + NOT_FAITHFUL;
 const GRAPHQL = "OPA returns the AST of the gqlparser Go library and validates with its rules; that AST" +
   NOT_FAITHFUL;
 const AWS_SIGN = "OPA's AWS Signature V4 request signing (its header selection and canonical request)" +
@@ -300,22 +298,16 @@ const REGISTRY: readonly Builtin[] = [
     ["crypto.hmac.md5", "crypto.hmac.sha1", "crypto.hmac.sha256", "crypto.hmac.sha512"],
   ),
   host("crypto.hmac.equal", "(string, string) => boolean"),
-  refused("crypto.parse_private_keys", `(string) => array[${STR_OBJ}]`, GO_X509),
-  refused("crypto.x509.parse_certificates", `(string) => array[${STR_OBJ}]`, GO_X509),
-  refused("crypto.x509.parse_certificate_request", `(string) => ${STR_OBJ}`, GO_X509),
-  refused("crypto.x509.parse_rsa_private_key", `(string) => ${STR_OBJ}`, GO_X509),
-  refused("crypto.x509.parse_keypair", `(string, string) => ${STR_OBJ}`, GO_X509),
+  host("crypto.parse_private_keys", `(string) => array[${STR_OBJ}]`),
+  host("crypto.x509.parse_certificates", `(string) => array[${STR_OBJ}]`),
+  host("crypto.x509.parse_certificate_request", `(string) => ${STR_OBJ}`),
+  host("crypto.x509.parse_rsa_private_key", `(string) => ${STR_OBJ}`),
+  host("crypto.x509.parse_keypair", `(string, string) => ${STR_OBJ}`),
   // Verification checks validity periods against the current time (OPA does not flag it).
-  refused(
-    "crypto.x509.parse_and_verify_certificates",
-    `(string) => array<boolean, array[${STR_OBJ}]>`,
-    GO_X509,
-    ND,
-  ),
-  refused(
+  host("crypto.x509.parse_and_verify_certificates", `(string) => array<boolean, array[${STR_OBJ}]>`, ND),
+  host(
     "crypto.x509.parse_and_verify_certificates_with_options",
     `(string, ${STR_OBJ}) => array<boolean, array[${STR_OBJ}]>`,
-    GO_X509,
     ND,
   ),
 

@@ -31,6 +31,7 @@ import { createHttpSend, type HttpSendOptions, resetHttpSend } from "./http_send
 import type { HostBuiltin } from "./host_builtin.ts";
 import { JSON_PATCH_BUILTINS } from "./json_patch.ts";
 import { JSON_PATH_BUILTINS } from "./json_paths.ts";
+import { JSON_SCHEMA_BUILTINS } from "./json_schema/builtins.ts";
 import { JWT_BUILTINS } from "./jwt.ts";
 import { NET_BUILTINS } from "./net.ts";
 import { NUMBER_BUILTINS, resetRandoms } from "./numbers.ts";
@@ -75,6 +76,7 @@ export const HOST_BUILTINS: Record<string, HostBuiltin> = Object.freeze({
   ...GRAPH_BUILTINS,
   ...JSON_PATCH_BUILTINS,
   ...JSON_PATH_BUILTINS,
+  ...JSON_SCHEMA_BUILTINS,
   ...JWT_BUILTINS,
   ...NET_BUILTINS,
   ...NUMBER_BUILTINS,

@@ -21,6 +21,7 @@
  * registry.test.ts holds this table against it.
  */
 import { AGGREGATE_BUILTINS } from "./aggregates.ts";
+import { AWS_BUILTINS } from "./aws_sign.ts";
 import { ARRAY_BUILTINS } from "./arrays.ts";
 import { CONVERSION_BUILTINS } from "./conversions.ts";
 import { CRYPTO_BUILTINS } from "./crypto.ts";
@@ -68,6 +69,7 @@ export const SDK_BUILTINS: readonly string[] = [
 /** OPA name → implementation. */
 export const HOST_BUILTINS: Record<string, HostBuiltin> = Object.freeze({
   ...AGGREGATE_BUILTINS,
+  ...AWS_BUILTINS,
   ...ARRAY_BUILTINS,
   ...CONVERSION_BUILTINS,
   ...CRYPTO_BUILTINS,

@@ -90,8 +90,6 @@ const TEMPLATE = "OPA renders with Go's text/template (its actions, pipelines, f
   ", which" + NOT_FAITHFUL;
 const GRAPHQL = "OPA returns the AST of the gqlparser Go library and validates with its rules; that AST" +
   NOT_FAITHFUL;
-const AWS_SIGN = "OPA's AWS Signature V4 request signing (its header selection and canonical request)" +
-  NOT_FAITHFUL;
 const PARSE_MODULE = "OPA returns its own Go AST as JSON (terms, locations, annotations), which" +
   NOT_FAITHFUL;
 
@@ -332,11 +330,7 @@ const REGISTRY: readonly Builtin[] = [
   host("net.cidr_is_valid", "(string) => boolean"),
   host("net.cidr_merge", "(any<array[any<string>], set[string]>) => set[string]"),
   host("net.cidr_overlap", "(string, string) => boolean", { deprecated: true }),
-  refused(
-    "providers.aws.sign_req",
-    `(${STR_OBJ}, ${STR_OBJ}, number) => ${OBJ}`,
-    AWS_SIGN,
-  ),
+  host("providers.aws.sign_req", `(${STR_OBJ}, ${STR_OBJ}, number) => ${OBJ}`),
 
   // Identifiers and versions.
   host("uuid.rfc4122", "(string) => string", ND),

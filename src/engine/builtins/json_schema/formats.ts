@@ -5,7 +5,7 @@
  */
 import { parseIp } from "../net.ts";
 import { compileRe2 } from "../regex.ts";
-import { parseUrl } from "../x509/go_url.ts";
+import { parseUrl } from "../go_url.ts";
 
 const leap = (y: number) => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
 const daysIn = (

@@ -10,7 +10,7 @@ import { bigJson, parsePkcs1, parsePkcs8, parseSec1, type PrivateKey } from "./k
 import { type Certificate, certificateJson, parseCertificate, parseCertificates } from "./certificate.ts";
 import { parseCertificateRequest } from "./csr.ts";
 import { decodeStdBase64, encodeStdBase64, pemDecode, startsWith, utf8 } from "./pem.ts";
-import { urlString } from "./go_url.ts";
+import { urlString } from "../go_url.ts";
 import { UnsupportedError, verifyChain, type VerifyOptions } from "./verify.ts";
 
 /** Any failure of Go's parsing as a built-in error with its message. */

@@ -18,7 +18,7 @@ import {
 import { bigJson, parseAlgorithm, parsePublicKey, type PublicKey, publicKeyAlgorithm } from "./keys.ts";
 import { type GoName, parseName } from "./name.ts";
 import { encodeStdBase64 } from "./pem.ts";
-import { type GoUrl, parseUrl, urlJson } from "./go_url.ts";
+import { type GoUrl, parseUrl, urlJson } from "../go_url.ts";
 import { signatureAlgorithm } from "./signature.ts";
 import { domainToReverseLabels, ipString, parseRfc2821Mailbox } from "./names_match.ts";
 

@@ -7,7 +7,7 @@ import { type Extension, forEachSan, parseExtension } from "./certificate.ts";
 import { parseAlgorithm, parsePublicKey, publicKeyAlgorithm } from "./keys.ts";
 import { asn1String, parseName } from "./name.ts";
 import { encodeStdBase64 } from "./pem.ts";
-import { parseUrl, urlJson } from "./go_url.ts";
+import { parseUrl, urlJson } from "../go_url.ts";
 import { signatureAlgorithm } from "./signature.ts";
 import { ipString } from "./names_match.ts";
 

@@ -4,7 +4,7 @@
  * the left-most label only, ASCII case folding, no Common Name fallback). net.IP's text form too.
  */
 import { formatIp, parseIp } from "../net.ts";
-import type { GoUrl } from "./go_url.ts";
+import type { GoUrl } from "../go_url.ts";
 
 /** Go's domainToReverseLabels, or undefined when the domain is not acceptable. */
 export function domainToReverseLabels(domain: string): string[] | undefined {

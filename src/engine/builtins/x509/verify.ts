@@ -13,7 +13,7 @@ import { DerError } from "./der.ts";
 import type { Certificate } from "./certificate.ts";
 import { forEachSan } from "./certificate.ts";
 import { checkSignature } from "./signature.ts";
-import { parseUrl } from "./go_url.ts";
+import { parseUrl } from "../go_url.ts";
 import {
   domainToReverseLabels,
   matchDomainConstraint,

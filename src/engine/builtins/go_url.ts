@@ -1,5 +1,6 @@
 /**
- * Go's net/url Parse and URL.String, for the URIs of certificates (subject alternative names):
+ * Go's net/url Parse, URL.String and EscapedPath (for certificate URIs, JSON Schema formats and
+ * AWS request signing):
  * the URL as Go's encoding/json writes it (Scheme, Opaque, User, Host, Path, RawPath, OmitHost,
  * ForceQuery, RawQuery, Fragment, RawFragment; User is `{}` when present, its fields being
  * unexported), and its String() form, which OPA returns as URIStrings.
@@ -235,7 +236,7 @@ function validEncoded(s: string, mode: Mode): boolean {
   return true;
 }
 
-function escapedPath(u: GoUrl): string {
+export function escapedPath(u: GoUrl): string {
   if (u.RawPath !== "" && validEncoded(u.RawPath, "path")) {
     try {
       if (unescape(u.RawPath, "path") === u.Path) return u.RawPath;

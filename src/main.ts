@@ -128,6 +128,7 @@ async function main(args: string[]): Promise<void> {
     pollIntervalMs: config.policy.pollSeconds * 1000,
     verification: config.policy.verifyAlg ? { alg: config.policy.verifyAlg, key: bundleKey! } : undefined,
     httpSend: config.policy.httpSend.enabled ? config.policy.httpSend : undefined,
+    lookupIpAddr: config.policy.lookupIpAddr.enabled ? config.policy.lookupIpAddr : undefined,
     log: (entry) => {
       const props = entry as unknown as Record<string, unknown>;
       if (entry.level === "error") policyLog.error(entry.event, props);

@@ -10,6 +10,7 @@ import { type Bundle, isStrict, normalizeEntrypoint } from "./bundle/bundle.ts";
 import { bundleFromFiles, readBundle, type ReadOptions } from "./bundle/read.ts";
 import { adaptBuiltins, type HostBuiltins } from "./builtin_adapter.ts";
 import { createHttpSend, type HttpSendOptions } from "./builtins/http_send.ts";
+import { createLookupIpAddr, type LookupIpAddrOptions } from "./builtins/net_lookup.ts";
 import type { CompiledPolicy, CompileRequest } from "./compile_bundle.ts";
 import { recordedInputDeps } from "./bundle/input_deps.ts";
 import { type PolicyLoader, sdkLoader, thrownMessage, type WasmPolicy } from "./policy.ts";
@@ -22,6 +23,8 @@ export interface LoadOptions extends ReadOptions {
   builtins?: HostBuiltins;
   /** Enables http.send (compiled in, and offered to the module) with these limits. Default off. */
   httpSend?: HttpSendOptions;
+  /** Enables net.lookup_ip_addr (compiled in, and offered to the module) with these limits. Default off. */
+  lookupIpAddr?: LookupIpAddrOptions;
   /** Entrypoints to compile when the bundle carries only sources and its manifest lists none. */
   entrypoints?: string[];
   /** Strictness when compiling sources whose manifest does not record it. Default false. */
@@ -56,12 +59,17 @@ export async function loadBundle(input: BundleInput, options: LoadOptions = {}):
         : options.entrypoints ?? [],
       regoVersion: bundle.manifest.rego_version,
       strict,
-      allowBuiltins: options.httpSend ? ["http.send"] : [],
+      allowBuiltins: [
+        ...(options.httpSend ? ["http.send"] : []),
+        ...(options.lookupIpAddr ? ["net.lookup_ip_addr"] : []),
+      ],
     });
   const wasm = compiled.wasm;
-  const builtins = options.httpSend
-    ? { ...options.builtins, "http.send": createHttpSend(options.httpSend) }
-    : options.builtins ?? {};
+  const builtins = {
+    ...options.builtins,
+    ...(options.httpSend ? { "http.send": createHttpSend(options.httpSend) } : {}),
+    ...(options.lookupIpAddr ? { "net.lookup_ip_addr": createLookupIpAddr(options.lookupIpAddr) } : {}),
+  };
   const policy = await instantiatePolicy(wasm, bundle.data, adaptBuiltins(builtins, strict), options.loader);
   const entrypoints = checkEntrypoints(
     bundle,

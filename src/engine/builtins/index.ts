@@ -35,6 +35,7 @@ import { JSON_PATH_BUILTINS } from "./json_paths.ts";
 import { JSON_SCHEMA_BUILTINS } from "./json_schema/builtins.ts";
 import { JWT_BUILTINS } from "./jwt.ts";
 import { NET_BUILTINS } from "./net.ts";
+import { createLookupIpAddr, resetLookups } from "./net_lookup.ts";
 import { NUMBER_BUILTINS, resetRandoms } from "./numbers.ts";
 import { OBJECT_BUILTINS } from "./objects.ts";
 import { OPA_BUILTINS } from "./opa.ts";
@@ -55,6 +56,7 @@ export { BuiltinError } from "./errors.ts";
 export type { HostBuiltin } from "./host_builtin.ts";
 export { type PrintHook, setPrintHook } from "./print.ts";
 export { createHttpSend, type HttpSendOptions } from "./http_send.ts";
+export { createLookupIpAddr, type LookupIpAddrOptions } from "./net_lookup.ts";
 
 /** Built-ins the SDK (v1.10) implements itself; the engine makes ours win (../sdk_builtins.ts). */
 export const SDK_BUILTINS: readonly string[] = [
@@ -102,14 +104,16 @@ export const HOST_BUILTINS: Record<string, HostBuiltin> = Object.freeze({
  * Host built-ins the registry marks opt-in: they need the operator's configuration, so the engine
  * makes them per load (LoadOptions.httpSend) instead of listing them in HOST_BUILTINS.
  */
-export const OPT_IN_BUILTINS: Record<string, (options: HttpSendOptions) => HostBuiltin> = {
+export const OPT_IN_BUILTINS: Record<string, (options: any) => HostBuiltin> = {
   "http.send": createHttpSend,
+  "net.lookup_ip_addr": createLookupIpAddr,
 };
 
 /** Call at the start of each evaluation: fixes time.now_ns and resets per-evaluation caches. */
 export function beginEvaluation(): void {
   resetClock();
   resetHttpSend();
+  resetLookups();
   resetRandoms();
   resetUuids();
 }

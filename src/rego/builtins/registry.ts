@@ -96,6 +96,9 @@ const PARSE_MODULE = "OPA returns its own Go AST as JSON (terms, locations, anno
 const NETWORK_REFUSAL =
   "a host built-in runs synchronously on the serving thread, so a network call holds up " +
   "every request in flight until it answers";
+const LOOKUP_OPT_IN = "net.lookup_ip_addr is off unless the operator enables it (policy.lookupIpAddr in " +
+  'the gateway configuration: allowed names, timeout; the compile then passes allowBuiltins: ["net.lookup_ip_addr"]), ' +
+  "because " + NETWORK_REFUSAL;
 const HTTP_OPT_IN = "http.send is off unless the operator enables it (policy.httpSend in the gateway " +
   "configuration: allowed hosts, timeout, response size limit; the compile then passes allowBuiltins: " +
   '["http.send"]), because ' + NETWORK_REFUSAL;
@@ -322,7 +325,7 @@ const REGISTRY: readonly Builtin[] = [
 
   // Network, HTTP and cloud providers.
   host("http.send", `(${STR_OBJ}) => ${OBJ}`, { ...ND, optIn: HTTP_OPT_IN }),
-  refused("net.lookup_ip_addr", "(string) => set[string]", `refused: ${NETWORK_REFUSAL}`, ND),
+  host("net.lookup_ip_addr", "(string) => set[string]", { ...ND, optIn: LOOKUP_OPT_IN }),
   host("net.cidr_contains", "(string, string) => boolean"),
   host("net.cidr_contains_matches", `(${CIDRS}, ${CIDRS}) => set[array<any, any>]`),
   host("net.cidr_intersects", "(string, string) => boolean"),

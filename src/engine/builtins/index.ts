@@ -28,7 +28,7 @@ import { CRYPTO_BUILTINS } from "./crypto.ts";
 import { ENCODING_BUILTINS } from "./encoding.ts";
 import { GLOB_BUILTINS } from "./glob.ts";
 import { GRAPH_BUILTINS } from "./graph.ts";
-import { createHttpSend, type HttpSendOptions, resetHttpSend } from "./http_send.ts";
+import { createHttpSend, resetHttpSend } from "./http_send.ts";
 import type { HostBuiltin } from "./host_builtin.ts";
 import { JSON_PATCH_BUILTINS } from "./json_patch.ts";
 import { JSON_PATH_BUILTINS } from "./json_paths.ts";

@@ -222,6 +222,7 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
     pollIntervalMs: config.policy.pollSeconds * 1000,
     verification: config.policy.verifyAlg ? { alg: config.policy.verifyAlg, key: bundleKey! } : undefined,
     httpSend: config.policy.httpSend.enabled ? config.policy.httpSend : undefined,
+    lookupIpAddr: config.policy.lookupIpAddr.enabled ? config.policy.lookupIpAddr : undefined,
     log: (entry) => {
       // The source may be a URL with credentials, and a message may quote one.
       const props: Record<string, unknown> = { ...entry, source: redactUrl(entry.source) };

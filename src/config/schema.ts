@@ -122,6 +122,18 @@ export const configSchema = z.object({
     }).strict().refine((h) => !h.enabled || h.allowedHosts.length > 0, {
       message: "enabled http.send needs allowedHosts",
     }).prefault({}),
+    /**
+     * net.lookup_ip_addr for policies (src/engine/builtins/net_lookup.ts). Off by default for the
+     * reason http.send is: each lookup holds up the serving thread until it answers or times out.
+     */
+    lookupIpAddr: z.object({
+      enabled: z.boolean().default(false),
+      /** Names that may be resolved; nothing else may be. */
+      allowedNames: z.array(z.string().min(1)).default([]),
+      timeoutMs: z.number().int().min(1).max(30_000).default(1_000),
+    }).strict().refine((l) => !l.enabled || l.allowedNames.length > 0, {
+      message: "enabled net.lookup_ip_addr needs allowedNames",
+    }).prefault({}),
   }).strict().prefault({}),
   keys: z.object({
     /** "kv": an embedded Deno KV file (per machine); "postgres": shared by every replica ($DATABASE_URL). */

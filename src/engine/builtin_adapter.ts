@@ -12,7 +12,11 @@
  *
  * Built-ins the SDK implements itself (json, strings, regex, yaml helpers) take precedence over
  * these and are not wrapped: their errors always propagate, and they do not check the deadline.
+ *
+ * Each built-in that the compiler calls through the set codec is also offered as `<name>#sets`
+ * (builtins/set_codec.ts).
  */
+import { withSetCodec } from "./builtins/set_codec.ts";
 import { checkDeadline, isMeterSignal } from "./instance/deadline.ts";
 
 export type HostBuiltin = (...args: unknown[]) => unknown;
@@ -20,7 +24,7 @@ export type HostBuiltins = Record<string, HostBuiltin>;
 
 export function adaptBuiltins(registry: HostBuiltins, strict: boolean): HostBuiltins {
   const adapted: HostBuiltins = {};
-  for (const [name, impl] of Object.entries(registry)) {
+  for (const [name, impl] of Object.entries(withSetCodec(registry))) {
     adapted[name] = strict
       ? (...args: unknown[]) => {
         checkDeadline();

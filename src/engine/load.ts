@@ -20,6 +20,7 @@ import { prepareBundle, type ReadOptions } from "./bundle/read.ts";
 import { HOST_BUILTINS } from "./builtins/index.ts";
 import { adaptBuiltins, type HostBuiltins } from "./builtin_adapter.ts";
 import { createHttpSend, type HttpSendOptions } from "./builtins/http_send.ts";
+import { createLookupIpAddr, type LookupIpAddrOptions } from "./builtins/net_lookup.ts";
 import type { CompiledPolicy, CompileRequest } from "./compile_bundle.ts";
 import { type InstanceData, PolicyInstance } from "./instance/instance.ts";
 import { DEFAULT_MAX_MEMORY_MB } from "./instance/limits.ts";
@@ -43,6 +44,8 @@ export interface LoadOptions extends ReadOptions {
   builtins?: HostBuiltins;
   /** Enables http.send (compiled in, and offered to the module) with these limits. Default off. */
   httpSend?: HttpSendOptions;
+  /** Enables net.lookup_ip_addr (compiled in, and offered to the module) with these limits. Default off. */
+  lookupIpAddr?: LookupIpAddrOptions;
   /** Entrypoints the caller evaluates: compiled when the bundle carries only sources and its
    * manifest lists none; in every case, the module must have them. */
   entrypoints?: string[];
@@ -77,7 +80,10 @@ export interface LoadedBundle {
 export async function loadBundle(input: BundleInput, options: LoadOptions = {}): Promise<LoadedBundle> {
   const { bundle, image, inputDependencies } = await readBundleInput(input, options);
   const strict = isStrict(bundle.manifest) || options.strict === true;
-  const allowBuiltins = options.httpSend ? ["http.send"] : [];
+  const allowBuiltins = [
+    ...(options.httpSend ? ["http.send"] : []),
+    ...(options.lookupIpAddr ? ["net.lookup_ip_addr"] : []),
+  ];
   const compile = (request: CompileRequest) =>
     compileSources(options.compileOffThread === true, { ...request, allowBuiltins });
   const compiled = bundle.wasm !== undefined
@@ -88,11 +94,12 @@ export async function loadBundle(input: BundleInput, options: LoadOptions = {}):
         : await trustedInputDeps(bundle, compile),
     }
     : await compile(compileRequestFor(bundle, options.entrypoints ?? [], strict));
-  const host = options.builtins ?? HOST_BUILTINS;
-  const builtins = adaptBuiltins(
-    options.httpSend ? { ...host, "http.send": createHttpSend(options.httpSend) } : host,
-    strict,
-  );
+  const host = {
+    ...(options.builtins ?? HOST_BUILTINS),
+    ...(options.httpSend ? { "http.send": createHttpSend(options.httpSend) } : {}),
+    ...(options.lookupIpAddr ? { "net.lookup_ip_addr": createLookupIpAddr(options.lookupIpAddr) } : {}),
+  };
+  const builtins = adaptBuiltins(host, strict);
   const maxMemoryMB = options.maxMemoryMB ?? DEFAULT_MAX_MEMORY_MB;
   const module = await loadModule(compiled.wasm, builtins, options.loader, {
     maxMemoryBytes: maxMemoryMB * 1024 * 1024,

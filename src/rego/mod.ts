@@ -14,3 +14,6 @@ export { type Builtin, type Home, refusalOf, registry, registryEntry } from "./b
 export { MeterUnsupported, meterWasm } from "./emit/meter.ts";
 // What hosts need of the modules without the compiler (no binaryen): abi.ts, re-exported here.
 export * from "./abi.ts";
+export { SET_CODEC_SUFFIX, usesSetCodec } from "./builtins/host_sets.ts";
+export { parseType } from "./check/builtin_types.ts";
+export type { Type } from "./check/types.ts";

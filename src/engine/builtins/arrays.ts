@@ -1,4 +1,5 @@
 /** array.* built-ins. */
+import { takesSets } from "./rego_set.ts";
 import type { HostBuiltin } from "./host_builtin.ts";
 import { arr, int } from "./operands.ts";
 
@@ -15,6 +16,6 @@ export const ARRAY_BUILTINS: Record<string, HostBuiltin> = {
     return items.slice(from, to);
   },
   "array.reverse": (a) => [...arr("array.reverse", a, 1)].reverse(),
-  // One level: array elements are spliced in, anything else kept as it is.
-  "array.flatten": (a) => arr("array.flatten", a, 1).flatMap((x) => (Array.isArray(x) ? x : [x])),
+  // One level: array elements are spliced in, anything else (a set too) kept as it is.
+  "array.flatten": takesSets((a) => arr("array.flatten", a, 1).flatMap((x) => (Array.isArray(x) ? x : [x]))),
 };

@@ -2,6 +2,7 @@
  * graph.reachable and graph.reachable_paths over an adjacency object {node: [neighbours]}.
  * Nodes are object keys, so only string nodes can be followed; results are sets (sorted arrays).
  */
+import { RegoSet, takesSets } from "./rego_set.ts";
 import type { HostBuiltin } from "./host_builtin.ts";
 import { collection, isObject, type JsonObject, obj } from "./operands.ts";
 import { toSet } from "./values.ts";
@@ -10,12 +11,13 @@ function edges(graph: JsonObject, node: unknown): unknown[] | undefined {
   if (typeof node !== "string" || !(node in graph)) return undefined;
   const e = graph[node];
   if (Array.isArray(e)) return e;
+  if (e instanceof RegoSet) return e.items;
   if (isObject(e)) return Object.keys(e);
   return [];
 }
 
 export const GRAPH_BUILTINS: Record<string, HostBuiltin> = {
-  "graph.reachable": (g, initial) => {
+  "graph.reachable": takesSets((g, initial) => {
     const graph = obj("graph.reachable", g, 1);
     const queue: unknown[] = [...collection("graph.reachable", initial, 2)];
     const reached = new Set<string>();
@@ -28,8 +30,8 @@ export const GRAPH_BUILTINS: Record<string, HostBuiltin> = {
       queue.push(...next);
     }
     return toSet([...reached]);
-  },
-  "graph.reachable_paths": (g, initial) => {
+  }),
+  "graph.reachable_paths": takesSets((g, initial) => {
     const graph = obj("graph.reachable_paths", g, 1);
     const paths: unknown[][] = [];
     const walk = (node: unknown, path: unknown[]) => {
@@ -45,5 +47,5 @@ export const GRAPH_BUILTINS: Record<string, HostBuiltin> = {
     };
     for (const root of collection("graph.reachable_paths", initial, 2)) walk(root, []);
     return toSet(paths);
-  },
+  }),
 };

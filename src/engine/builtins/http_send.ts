@@ -43,7 +43,8 @@ export interface HttpSendOptions {
 }
 
 const NAME = "http.send";
-const KNOWN = new Set([
+/** The request keys http.send accepts (also checked by providers.aws.sign_req). */
+export const HTTP_REQUEST_KEYS: ReadonlySet<string> = new Set([
   "method",
   "url",
   "body",
@@ -162,7 +163,7 @@ export function createHttpSend(options: HttpSendOptions): HostBuiltin {
   let seenEvaluation = -1;
 
   function send(req: Record<string, unknown>): RawResponse {
-    const unknown = Object.keys(req).filter((k) => !KNOWN.has(k));
+    const unknown = Object.keys(req).filter((k) => !HTTP_REQUEST_KEYS.has(k));
     if (unknown.length > 0) fail(NAME, `invalid request parameters(s): ${list(unknown)}`);
     const missing = ["method", "url"].filter((k) => req[k] === undefined);
     if (missing.length > 0) fail(NAME, `missing required request parameters(s): ${list(missing)}`);

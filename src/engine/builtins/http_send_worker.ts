@@ -1,11 +1,33 @@
 /**
- * The worker that performs http.send's requests (sync_fetch.ts): it fetches, and writes the answer
- * into the shared buffer the waiting thread gave it, then wakes that thread.
+ * The worker that performs http.send's requests and net.lookup_ip_addr's lookups (sync_fetch.ts):
+ * it fetches or resolves, and writes the answer into the shared buffer the waiting thread gave it,
+ * then wakes that thread.
  *
  * Layout of the buffer: int32 state (0 waiting, 2 fetching, 1 done), int32 header length, int32 body length,
  * the header (JSON: {status, statusText, headers, setCookies} or {error}), then the body bytes.
  */
+import { promises as dns } from "node:dns";
 import { parentPort } from "node:worker_threads";
+
+/** A name to resolve (the system resolver: hosts file, then DNS), with its deadline. */
+export interface LookupRequest {
+  lookup: string;
+  timeoutMs: number;
+}
+
+async function resolve(req: LookupRequest): Promise<{ header: unknown; body: Uint8Array }> {
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error(`lookup ${req.lookup}: i/o timeout`)), req.timeoutMs)
+  );
+  try {
+    const found = await Promise.race([dns.lookup(req.lookup, { all: true, verbatim: true }), timeout]);
+    return { header: { addresses: found.map((a) => a.address) }, body: new Uint8Array() };
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === "ENOTFOUND" || code === "ENODATA") throw new Error(`lookup ${req.lookup}: no such host`);
+    throw e;
+  }
+}
 
 export interface WorkerRequest {
   method: string;
@@ -62,11 +84,11 @@ async function perform(req: WorkerRequest): Promise<{ header: unknown; body: Uin
 
 parentPort?.on(
   "message",
-  async ({ request, buffer }: { request: WorkerRequest; buffer: SharedArrayBuffer }) => {
+  async ({ request, buffer }: { request: WorkerRequest | LookupRequest; buffer: SharedArrayBuffer }) => {
     const state = new Int32Array(buffer, 0, 3);
     let header: Uint8Array, body: Uint8Array = new Uint8Array();
     try {
-      const answer = await perform(request);
+      const answer = "lookup" in request ? await resolve(request) : await perform(request);
       header = encoder.encode(JSON.stringify(answer.header));
       body = answer.body;
     } catch (e) {

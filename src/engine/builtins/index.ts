@@ -2,10 +2,11 @@
  * The host built-in library: built-ins that compiled policies call through `opa_builtinN`,
  * implemented in TypeScript and handed to `@open-policy-agent/opa-wasm` as custom built-ins.
  *
- * Calling convention (the SDK's): arguments are JSON values (sets arrive as arrays, numbers as
- * JS numbers), the result is loaded back as JSON (`undefined` → undefined). So a set built here
- * comes back to the policy as an array (sorted, without duplicates), and numbers beyond 2^53 are
- * not exact. Errors throw BuiltinError with OPA's wording; the engine decides whether that makes
+ * Calling convention (the SDK's): arguments are JSON values (numbers as JS numbers), the result is
+ * loaded back as JSON (`undefined` → undefined); numbers beyond 2^53 are not exact. Sets cross
+ * through the set codec (set_codec.ts): a result is shaped to its declared type (an array where
+ * OPA declares a set comes back as a set), and built-ins marked `takesSets` receive sets as
+ * RegoSets (the others as arrays). Errors throw BuiltinError with OPA's wording; the engine decides whether that makes
  * the call undefined (default) or aborts the evaluation (strict).
  *
  * The engine must call `beginEvaluation()` before each evaluation: `time.now_ns`, `rand.intn` and
@@ -20,18 +21,21 @@
  * registry.test.ts holds this table against it.
  */
 import { AGGREGATE_BUILTINS } from "./aggregates.ts";
+import { AWS_BUILTINS } from "./aws_sign.ts";
 import { ARRAY_BUILTINS } from "./arrays.ts";
 import { CONVERSION_BUILTINS } from "./conversions.ts";
 import { CRYPTO_BUILTINS } from "./crypto.ts";
 import { ENCODING_BUILTINS } from "./encoding.ts";
 import { GLOB_BUILTINS } from "./glob.ts";
 import { GRAPH_BUILTINS } from "./graph.ts";
-import { createHttpSend, type HttpSendOptions, resetHttpSend } from "./http_send.ts";
+import { createHttpSend, resetHttpSend } from "./http_send.ts";
 import type { HostBuiltin } from "./host_builtin.ts";
 import { JSON_PATCH_BUILTINS } from "./json_patch.ts";
 import { JSON_PATH_BUILTINS } from "./json_paths.ts";
+import { JSON_SCHEMA_BUILTINS } from "./json_schema/builtins.ts";
 import { JWT_BUILTINS } from "./jwt.ts";
 import { NET_BUILTINS } from "./net.ts";
+import { createLookupIpAddr, resetLookups } from "./net_lookup.ts";
 import { NUMBER_BUILTINS, resetRandoms } from "./numbers.ts";
 import { OBJECT_BUILTINS } from "./objects.ts";
 import { OPA_BUILTINS } from "./opa.ts";
@@ -46,11 +50,13 @@ import { TYPE_BUILTINS } from "./types.ts";
 import { UNITS_BUILTINS } from "./units.ts";
 import { URI_BUILTINS } from "./uri.ts";
 import { resetUuids, UUID_BUILTINS } from "./uuid.ts";
+import { X509_BUILTINS } from "./x509/builtins.ts";
 
 export { BuiltinError } from "./errors.ts";
 export type { HostBuiltin } from "./host_builtin.ts";
 export { type PrintHook, setPrintHook } from "./print.ts";
 export { createHttpSend, type HttpSendOptions } from "./http_send.ts";
+export { createLookupIpAddr, type LookupIpAddrOptions } from "./net_lookup.ts";
 
 /** Built-ins the SDK (v1.10) implements itself; the engine makes ours win (../sdk_builtins.ts). */
 export const SDK_BUILTINS: readonly string[] = [
@@ -65,6 +71,7 @@ export const SDK_BUILTINS: readonly string[] = [
 /** OPA name → implementation. */
 export const HOST_BUILTINS: Record<string, HostBuiltin> = Object.freeze({
   ...AGGREGATE_BUILTINS,
+  ...AWS_BUILTINS,
   ...ARRAY_BUILTINS,
   ...CONVERSION_BUILTINS,
   ...CRYPTO_BUILTINS,
@@ -73,6 +80,7 @@ export const HOST_BUILTINS: Record<string, HostBuiltin> = Object.freeze({
   ...GRAPH_BUILTINS,
   ...JSON_PATCH_BUILTINS,
   ...JSON_PATH_BUILTINS,
+  ...JSON_SCHEMA_BUILTINS,
   ...JWT_BUILTINS,
   ...NET_BUILTINS,
   ...NUMBER_BUILTINS,
@@ -89,20 +97,23 @@ export const HOST_BUILTINS: Record<string, HostBuiltin> = Object.freeze({
   ...UNITS_BUILTINS,
   ...URI_BUILTINS,
   ...UUID_BUILTINS,
+  ...X509_BUILTINS,
 });
 
 /**
  * Host built-ins the registry marks opt-in: they need the operator's configuration, so the engine
  * makes them per load (LoadOptions.httpSend) instead of listing them in HOST_BUILTINS.
  */
-export const OPT_IN_BUILTINS: Record<string, (options: HttpSendOptions) => HostBuiltin> = {
+export const OPT_IN_BUILTINS: Record<string, (options: any) => HostBuiltin> = {
   "http.send": createHttpSend,
+  "net.lookup_ip_addr": createLookupIpAddr,
 };
 
 /** Call at the start of each evaluation: fixes time.now_ns and resets per-evaluation caches. */
 export function beginEvaluation(): void {
   resetClock();
   resetHttpSend();
+  resetLookups();
   resetRandoms();
   resetUuids();
 }

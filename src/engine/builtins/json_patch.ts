@@ -9,13 +9,15 @@
  *   zeros; "-" is the end of the array (only meaningful for `add`).
  * - Removing the root leaves nothing: the result is undefined unless a later `add` at "" sets it.
  *
- * Sets arrive here as arrays (the SDK's JSON boundary), so segments that address a set member by
- * value cannot work: on an array they fail, and the call is undefined.
+ * - A set member is addressed by its value: adding to a set needs the last segment to equal the
+ *   value added (OPA's edit tree: "set key does not equal value to be inserted"). It takes sets
+ *   (RegoSets), so sets in the document stay sets.
  */
+import { RegoSet, takesSets } from "./rego_set.ts";
 import type { HostBuiltin } from "./host_builtin.ts";
 import { BuiltinError } from "./errors.ts";
 import { fail, isObject, type Json, typeError } from "./operands.ts";
-import { deepClone, equalValues } from "./values.ts";
+import { deepClone, equalValues, setHas } from "./values.ts";
 
 const PATCH = "json.patch";
 const OPS = new Set(["add", "remove", "replace", "move", "copy", "test"]);
@@ -61,6 +63,10 @@ function valueAt(doc: Doc, path: Json[]): Json {
       const i = arrayIndex(cur.length, key);
       if (i < 0 || i >= cur.length) fail(PATCH, `array index ${JSON.stringify(key)} does not exist`);
       cur = cur[i];
+    } else if (cur instanceof RegoSet) {
+      const at = cur.items.findIndex((x) => equalValues(x, key));
+      if (at < 0) fail(PATCH, `set member ${JSON.stringify(key)} does not exist`);
+      cur = cur.items[at] as Json;
     } else if (isObject(cur)) {
       if (typeof key !== "string" || !Object.hasOwn(cur, key)) {
         fail(PATCH, `key ${JSON.stringify(key)} does not exist`);
@@ -84,6 +90,9 @@ function insertAt(doc: Doc, path: Json[], value: Json): void {
     const i = arrayIndex(parent.length, key);
     if (i < 0 || i > parent.length) fail(PATCH, "index for array insertion out of bounds");
     parent.splice(i, 0, value);
+  } else if (parent instanceof RegoSet) {
+    if (!equalValues(key, value)) fail(PATCH, "set key does not equal value to be inserted");
+    if (!setHas(parent.items, value)) parent.items.push(value);
   } else if (isObject(parent)) {
     // OPA would insert a non-string key; a JSON object cannot hold one.
     if (typeof key !== "string") fail(PATCH, "object keys must be strings here");
@@ -105,6 +114,10 @@ function deleteAt(doc: Doc, path: Json[]): void {
     const i = arrayIndex(parent.length, key);
     if (i < 0 || i >= parent.length) fail(PATCH, "index for array delete out of bounds");
     parent.splice(i, 1);
+  } else if (parent instanceof RegoSet) {
+    const at = parent.items.findIndex((x) => equalValues(x, key));
+    if (at < 0) fail(PATCH, `cannot delete child key ${JSON.stringify(key)} that does not exist`);
+    parent.items.splice(at, 1);
   } else if (isObject(parent)) {
     if (typeof key !== "string" || !Object.hasOwn(parent, key)) {
       fail(PATCH, `cannot delete child key ${JSON.stringify(key)} that does not exist`);
@@ -169,8 +182,8 @@ export function applyPatches(target: Json, patches: Json[]): Json | undefined {
 }
 
 export const JSON_PATCH_BUILTINS: Record<string, HostBuiltin> = {
-  "json.patch": (target, patches) => {
+  "json.patch": takesSets((target, patches) => {
     if (!Array.isArray(patches)) typeError(PATCH, 2, patches, "array");
     return applyPatches(target as Json, patches as Json[]);
-  },
+  }),
 };

@@ -1,7 +1,10 @@
 /**
  * json.filter and json.remove, with JSON-pointer or array paths. Array elements are addressed by
- * string indexes ("0"), as in OPA. json.patch is in json_patch.ts.
+ * string indexes ("0"), as in OPA; a set member by its value (only scalars here: a composite member
+ * is never matched by a path segment). They take sets (RegoSets), so sets in the document stay
+ * sets. json.patch is in json_patch.ts.
  */
+import { RegoSet, takesSets } from "./rego_set.ts";
 import type { HostBuiltin } from "./host_builtin.ts";
 import { collection, fail, isObject, type Json, type JsonObject, obj, typeName } from "./operands.ts";
 
@@ -45,6 +48,10 @@ function pathTree(name: string, paths: unknown): Tree {
 
 function filter(v: Json, tree: Tree | null): Json {
   if (tree === null) return v;
+  if (v instanceof RegoSet) {
+    const kept = v.items.filter((x) => tree.has(x));
+    return new RegoSet(kept.map((x) => filter(x as Json, tree.get(x)!))) as unknown as Json;
+  }
   if (Array.isArray(v)) {
     const out: Json[] = [];
     v.forEach((x, i) => {
@@ -62,6 +69,10 @@ function filter(v: Json, tree: Tree | null): Json {
 }
 
 function remove(v: Json, tree: Tree): Json {
+  if (v instanceof RegoSet) {
+    const kept = v.items.filter((x) => tree.get(x) !== null);
+    return new RegoSet(kept.map((x) => tree.has(x) ? remove(x as Json, tree.get(x)!) : x)) as unknown as Json;
+  }
   if (Array.isArray(v)) {
     const out: Json[] = [];
     v.forEach((x, i) => {
@@ -84,6 +95,6 @@ function remove(v: Json, tree: Tree): Json {
 }
 
 export const JSON_PATH_BUILTINS: Record<string, HostBuiltin> = {
-  "json.filter": (o, paths) => filter(obj("json.filter", o, 1), pathTree("json.filter", paths)),
-  "json.remove": (o, paths) => remove(obj("json.remove", o, 1), pathTree("json.remove", paths)),
+  "json.filter": takesSets((o, paths) => filter(obj("json.filter", o, 1), pathTree("json.filter", paths))),
+  "json.remove": takesSets((o, paths) => remove(obj("json.remove", o, 1), pathTree("json.remove", paths))),
 };

@@ -5,6 +5,7 @@
  * must not allocate millions of strings for one call). net.lookup_ip_addr is refused at compile
  * time (registry.ts): a DNS lookup cannot run synchronously on the serving thread.
  */
+import { RegoSet, takesSets } from "./rego_set.ts";
 import type { HostBuiltin } from "./host_builtin.ts";
 import { fail, isObject, str, typeError } from "./operands.ts";
 import { toSet } from "./values.ts";
@@ -153,6 +154,7 @@ function matchTerms(name: string, v: unknown, pos: number): [unknown, string][] 
     return fail(name, `operand ${pos} must be string, array of strings, or object of strings`);
   };
   if (typeof v === "string") return [[v, v]];
+  if (v instanceof RegoSet) return v.items.map((x) => [x, address(x)]); // a set member is its own key
   if (Array.isArray(v)) return v.map((x, i) => [i, address(x)]);
   if (isObject(v)) return Object.entries(v).map(([k, x]) => [k, address(x)]);
   return typeError(name, pos, v, "string", "array", "set", "object");
@@ -269,7 +271,7 @@ export const NET_BUILTINS: Record<string, HostBuiltin> = {
     });
     return toSet(merge(nets).map((n) => `${formatIp({ v4: n.v4, value: n.ip })}/${n.prefix}`));
   },
-  "net.cidr_contains_matches": (cidrs, targets) => {
+  "net.cidr_contains_matches": takesSets((cidrs, targets) => {
     const name = "net.cidr_contains_matches";
     const nets = matchTerms(name, cidrs, 1).map(([k, s]): [unknown, Net] => {
       const n = parseCidr(s);
@@ -281,5 +283,5 @@ export const NET_BUILTINS: Record<string, HostBuiltin> = {
       for (const [k1, n] of nets) if (containsIpOrCidr(name, n, target)) out.push([k1, k2]);
     }
     return toSet(out);
-  },
+  }),
 };

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { RegoSet } from "./rego_set.ts";
 import { assertFails, call } from "./test_support.ts";
 
 const obj = { a: 5, b: { c: 8 }, c: 7 };
@@ -30,8 +31,15 @@ Deno.test("object.remove / filter / union / union_n / keys / subset", () => {
   assert.deepEqual(call("object.keys", { b: 1, a: 2 }), ["a", "b"]);
   assert.equal(call("object.subset", { a: 1, b: { c: 2, d: 3 } }, { b: { c: 2 } }), true);
   assert.equal(call("object.subset", { a: 1 }, { a: 2 }), false);
-  assert.equal(call("object.subset", [1, 2, 3, 4], [2, 4]), true);
+  // An array must appear as a contiguous run (today's OPA; v0.47 accepted a subsequence).
+  assert.equal(call("object.subset", [1, 2, 3, 4], [2, 3]), true);
+  assert.equal(call("object.subset", [1, 2, 3, 4], [2, 4]), false);
   assert.equal(call("object.subset", [1, 2, 3], [3, 1]), false);
+  // A set and an array: OPA's arraySetSubset; the other way round is an error.
+  assert.equal(call("object.subset", [1, 2, 3], new RegoSet([3, 1])), true);
+  assert.equal(call("object.subset", [1, 1], new RegoSet([1, 2])), true); // OPA counts repeats
+  assert.equal(call("object.subset", new RegoSet([1, 2]), new RegoSet([2])), true);
+  assert.throws(() => call("object.subset", new RegoSet([1]), [1]), /same type or array and set/);
 });
 
 Deno.test("json.filter and json.remove (string indexes address arrays)", () => {

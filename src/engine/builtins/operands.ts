@@ -2,17 +2,20 @@
  * Operand checks with OPA's error wording ("operand 1 must be string but got number").
  *
  * Values arrive as JSON (the SDK dumps them with opa_json_dump): sets arrive as arrays, so a
- * "set" operand is accepted as an array and "array or set" operands cannot be told apart.
+ * "set" operand is accepted as an array and "array or set" operands cannot be told apart, except
+ * by the built-ins marked `takesSets` (set_codec.ts), which receive sets as RegoSets.
  */
 import { BuiltinError } from "./errors.ts";
+import { RegoSet } from "./rego_set.ts";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
-/** OPA's value type names (ast.ValueName). Sets cannot be seen here: they arrive as arrays. */
+/** OPA's value type names (ast.ValueName). Sets are seen only as RegoSets (set_codec.ts). */
 export function typeName(v: unknown): string {
   if (v === null || v === undefined) return "null";
   if (Array.isArray(v)) return "array";
+  if (v instanceof RegoSet) return "set";
   switch (typeof v) {
     case "boolean":
       return "boolean";
@@ -37,7 +40,7 @@ export function typeError(name: string, pos: number, got: unknown, ...expected: 
 }
 
 export function isObject(v: unknown): v is JsonObject {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof RegoSet);
 }
 
 export function str(name: string, v: unknown, pos: number): string {
@@ -72,14 +75,16 @@ export function bool(name: string, v: unknown, pos: number): boolean {
   return v;
 }
 
-/** A set operand: sets arrive as arrays. */
+/** A set operand: sets arrive as arrays (or RegoSets, for a built-in that takes sets). */
 export function set(name: string, v: unknown, pos: number): Json[] {
+  if (v instanceof RegoSet) return v.items as Json[];
   if (!Array.isArray(v)) typeError(name, pos, v, "set");
   return v;
 }
 
-/** An array-or-set operand. */
+/** An array-or-set operand: its elements. */
 export function collection(name: string, v: unknown, pos: number): Json[] {
+  if (v instanceof RegoSet) return v.items as Json[];
   if (!Array.isArray(v)) typeError(name, pos, v, "array", "set");
   return v;
 }

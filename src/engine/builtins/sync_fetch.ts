@@ -1,5 +1,6 @@
 /**
- * A synchronous HTTP request, for http.send: host built-ins are called synchronously by the module,
+ * A synchronous HTTP request, for http.send (and a synchronous name lookup, for
+ * net.lookup_ip_addr): host built-ins are called synchronously by the module,
  * and a fetch cannot complete on a thread that waits for it. The request goes to a worker
  * (http_send_worker.ts, one per process, started on first use and not keeping the process alive),
  * and this thread blocks in Atomics.wait until the worker wakes it or the deadline passes.
@@ -9,7 +10,7 @@
  * fetch (see README, "http.send").
  */
 import { Worker } from "node:worker_threads";
-import type { WorkerRequest } from "./http_send_worker.ts";
+import type { LookupRequest, WorkerRequest } from "./http_send_worker.ts";
 
 export type { WorkerRequest };
 
@@ -46,7 +47,17 @@ function theWorker(): Worker {
 
 /** Performs `request`, blocking this thread until the answer or the deadline. */
 export function fetchSync(request: WorkerRequest): RawResponse {
-  const buffer = new SharedArrayBuffer(12 + request.maxBytes + 64 * 1024);
+  const { header, buffer, state } = exchange(request, request.maxBytes + 64 * 1024);
+  return { ...header, body: new Uint8Array(buffer, 12 + state[1], state[2]).slice() } as RawResponse;
+}
+
+/** Resolves a name to its addresses (the system resolver), blocking this thread as fetchSync does. */
+export function lookupSync(request: LookupRequest): string[] {
+  return exchange(request, 64 * 1024).header.addresses as string[];
+}
+
+function exchange(request: WorkerRequest | LookupRequest, room: number) {
+  const buffer = new SharedArrayBuffer(12 + room);
   const state = new Int32Array(buffer, 0, 3);
   theWorker().postMessage({ request, buffer });
   // State 0: not picked up yet (the worker may be starting); 2: fetching; 1: done. The worker
@@ -59,5 +70,5 @@ export function fetchSync(request: WorkerRequest): RawResponse {
   }
   const header = JSON.parse(decoder.decode(new Uint8Array(buffer, 12, state[1]).slice()));
   if (typeof header.error === "string") throw new SyncFetchError(header.error);
-  return { ...header, body: new Uint8Array(buffer, 12 + state[1], state[2]).slice() };
+  return { header, buffer, state };
 }

@@ -1,10 +1,12 @@
 /**
  * Value order, equality and text forms for JSON values, following OPA's rules:
- * null < boolean < number < string < array < object (sets arrive as arrays); strings compare by
- * code point (the order of their UTF-8 bytes); objects compare by sorted keys, then values.
+ * null < boolean < number < string < array < object < set (sets arrive as arrays, or as RegoSets
+ * for the built-ins that take sets); strings compare by code point (the order of their UTF-8
+ * bytes); objects compare by sorted keys, then values; sets by their sorted elements.
  */
-import type { Json, JsonObject } from "./operands.ts";
+import type { JsonObject } from "./operands.ts";
 import { isObject } from "./operands.ts";
+import { RegoSet } from "./rego_set.ts";
 
 function rank(v: unknown): number {
   if (v === null) return 0;
@@ -12,7 +14,16 @@ function rank(v: unknown): number {
   if (typeof v === "number") return 2;
   if (typeof v === "string") return 3;
   if (Array.isArray(v)) return 4;
+  if (v instanceof RegoSet) return 6;
   return 5;
+}
+
+function compareSequences(x: readonly unknown[], y: readonly unknown[]): number {
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const c = compareValues(x[i], y[i]);
+    if (c !== 0) return c;
+  }
+  return x.length < y.length ? -1 : x.length > y.length ? 1 : 0;
 }
 
 /** Compare strings by code point, as Go compares UTF-8 bytes. */
@@ -39,14 +50,10 @@ export function compareValues(a: unknown, b: unknown): number {
       return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
     case 3:
       return compareStrings(a as string, b as string);
-    case 4: {
-      const x = a as unknown[], y = b as unknown[];
-      for (let i = 0; i < Math.min(x.length, y.length); i++) {
-        const c = compareValues(x[i], y[i]);
-        if (c !== 0) return c;
-      }
-      return x.length - y.length < 0 ? -1 : x.length > y.length ? 1 : 0;
-    }
+    case 4:
+      return compareSequences(a as unknown[], b as unknown[]);
+    case 6:
+      return compareSequences(regoSet((a as RegoSet).items).items, regoSet((b as RegoSet).items).items);
     default: {
       const x = a as JsonObject, y = b as JsonObject;
       const kx = sortedKeys(x), ky = sortedKeys(y);
@@ -75,12 +82,18 @@ export function toSet<T>(items: T[]): T[] {
   return sorted.filter((v, i) => i === 0 || compareValues(sorted[i - 1], v) !== 0);
 }
 
-export function setHas(items: unknown[], v: unknown): boolean {
+/** A RegoSet of the items: sorted, without duplicates. */
+export function regoSet(items: readonly unknown[]): RegoSet {
+  return new RegoSet(toSet([...items]));
+}
+
+export function setHas(items: readonly unknown[], v: unknown): boolean {
   return items.some((x) => equalValues(x, v));
 }
 
-/** Compact JSON with object keys sorted, as OPA's json.marshal writes it. */
+/** Compact JSON with object keys sorted, as OPA's json.marshal writes it (sets as sorted arrays). */
 export function canonicalJson(v: unknown): string {
+  if (v instanceof RegoSet) return canonicalJson(regoSet(v.items).items);
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
   if (isObject(v)) {
     return `{${sortedKeys(v).map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`).join(",")}}`;
@@ -90,6 +103,9 @@ export function canonicalJson(v: unknown): string {
 
 /** Rego's text form of a value (OPA's term String()), used by sprintf for non-strings. */
 export function regoText(v: unknown): string {
+  if (v instanceof RegoSet) {
+    return v.items.length === 0 ? "set()" : `{${regoSet(v.items).items.map(regoText).join(", ")}}`;
+  }
   if (Array.isArray(v)) return `[${v.map(regoText).join(", ")}]`;
   if (isObject(v)) {
     return `{${sortedKeys(v).map((k) => `${JSON.stringify(k)}: ${regoText(v[k])}`).join(", ")}}`;
@@ -97,6 +113,10 @@ export function regoText(v: unknown): string {
   return JSON.stringify(v ?? null);
 }
 
-export function deepClone<T extends Json>(v: T): T {
-  return structuredClone(v);
+/** A deep copy (RegoSets stay RegoSets). */
+export function deepClone<T>(v: T): T {
+  if (v instanceof RegoSet) return new RegoSet(v.items.map(deepClone)) as T;
+  if (Array.isArray(v)) return v.map(deepClone) as T;
+  if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deepClone(x)])) as T;
+  return v;
 }

@@ -88,21 +88,17 @@ const NOT_FAITHFUL =
   "differently than under OPA";
 const TEMPLATE = "OPA renders with Go's text/template (its actions, pipelines, functions and escaping)" +
   ", which" + NOT_FAITHFUL;
-const GO_X509 = "OPA returns Go's parsed key and certificate structures as JSON (every field of Go's " +
-  "x509.Certificate, keys as Go encodes them); that encoding" + NOT_FAITHFUL;
 const GRAPHQL = "OPA returns the AST of the gqlparser Go library and validates with its rules; that AST" +
-  NOT_FAITHFUL;
-const AWS_SIGN = "OPA's AWS Signature V4 request signing (its header selection and canonical request)" +
   NOT_FAITHFUL;
 const PARSE_MODULE = "OPA returns its own Go AST as JSON (terms, locations, annotations), which" +
   NOT_FAITHFUL;
-const SCHEMA_REFUSAL =
-  "OPA validates with gojsonschema (drafts 4, 6 and 7 mixed) and returns its error reports " +
-  "(field, type, description); a validator giving the same verdicts and reports" + NOT_FAITHFUL;
 
 const NETWORK_REFUSAL =
   "a host built-in runs synchronously on the serving thread, so a network call holds up " +
   "every request in flight until it answers";
+const LOOKUP_OPT_IN = "net.lookup_ip_addr is off unless the operator enables it (policy.lookupIpAddr in " +
+  'the gateway configuration: allowed names, timeout; the compile then passes allowBuiltins: ["net.lookup_ip_addr"]), ' +
+  "because " + NETWORK_REFUSAL;
 const HTTP_OPT_IN = "http.send is off unless the operator enables it (policy.httpSend in the gateway " +
   "configuration: allowed hosts, timeout, response size limit; the compile then passes allowBuiltins: " +
   '["http.send"]), because ' + NETWORK_REFUSAL;
@@ -255,12 +251,11 @@ const REGISTRY: readonly Builtin[] = [
     "(any, object<indent: string, prefix: string, pretty: boolean>[string: any]) => string",
   ),
   native("json.unmarshal", "(string) => any"),
-  refused(
+  host(
     "json.match_schema",
     `(${SCHEMA}, ${SCHEMA}) => array<boolean, array[object<desc: string, error: string, field: string, type: string>]>`,
-    SCHEMA_REFUSAL,
   ),
-  refused("json.verify_schema", `(${SCHEMA}) => array<boolean, any<null, string>>`, SCHEMA_REFUSAL),
+  host("json.verify_schema", `(${SCHEMA}) => array<boolean, any<null, string>>`),
   host("yaml.is_valid", "(string) => boolean"),
   host("yaml.marshal", "(any) => string"),
   host("yaml.unmarshal", "(string) => any"),
@@ -299,22 +294,16 @@ const REGISTRY: readonly Builtin[] = [
     ["crypto.hmac.md5", "crypto.hmac.sha1", "crypto.hmac.sha256", "crypto.hmac.sha512"],
   ),
   host("crypto.hmac.equal", "(string, string) => boolean"),
-  refused("crypto.parse_private_keys", `(string) => array[${STR_OBJ}]`, GO_X509),
-  refused("crypto.x509.parse_certificates", `(string) => array[${STR_OBJ}]`, GO_X509),
-  refused("crypto.x509.parse_certificate_request", `(string) => ${STR_OBJ}`, GO_X509),
-  refused("crypto.x509.parse_rsa_private_key", `(string) => ${STR_OBJ}`, GO_X509),
-  refused("crypto.x509.parse_keypair", `(string, string) => ${STR_OBJ}`, GO_X509),
+  host("crypto.parse_private_keys", `(string) => array[${STR_OBJ}]`),
+  host("crypto.x509.parse_certificates", `(string) => array[${STR_OBJ}]`),
+  host("crypto.x509.parse_certificate_request", `(string) => ${STR_OBJ}`),
+  host("crypto.x509.parse_rsa_private_key", `(string) => ${STR_OBJ}`),
+  host("crypto.x509.parse_keypair", `(string, string) => ${STR_OBJ}`),
   // Verification checks validity periods against the current time (OPA does not flag it).
-  refused(
-    "crypto.x509.parse_and_verify_certificates",
-    `(string) => array<boolean, array[${STR_OBJ}]>`,
-    GO_X509,
-    ND,
-  ),
-  refused(
+  host("crypto.x509.parse_and_verify_certificates", `(string) => array<boolean, array[${STR_OBJ}]>`, ND),
+  host(
     "crypto.x509.parse_and_verify_certificates_with_options",
     `(string, ${STR_OBJ}) => array<boolean, array[${STR_OBJ}]>`,
-    GO_X509,
     ND,
   ),
 
@@ -335,7 +324,7 @@ const REGISTRY: readonly Builtin[] = [
 
   // Network, HTTP and cloud providers.
   host("http.send", `(${STR_OBJ}) => ${OBJ}`, { ...ND, optIn: HTTP_OPT_IN }),
-  refused("net.lookup_ip_addr", "(string) => set[string]", `refused: ${NETWORK_REFUSAL}`, ND),
+  host("net.lookup_ip_addr", "(string) => set[string]", { ...ND, optIn: LOOKUP_OPT_IN }),
   native("net.cidr_contains", "(string, string) => boolean"),
   host("net.cidr_contains_matches", `(${CIDRS}, ${CIDRS}) => set[array<any, any>]`),
   native("net.cidr_intersects", "(string, string) => boolean"),
@@ -343,11 +332,7 @@ const REGISTRY: readonly Builtin[] = [
   host("net.cidr_is_valid", "(string) => boolean"),
   host("net.cidr_merge", "(any<array[any<string>], set[string]>) => set[string]"),
   native("net.cidr_overlap", "(string, string) => boolean", { deprecated: true }),
-  refused(
-    "providers.aws.sign_req",
-    `(${STR_OBJ}, ${STR_OBJ}, number) => ${OBJ}`,
-    AWS_SIGN,
-  ),
+  host("providers.aws.sign_req", `(${STR_OBJ}, ${STR_OBJ}, number) => ${OBJ}`),
 
   // Identifiers and versions.
   host("uuid.rfc4122", "(string) => string", ND),

@@ -125,6 +125,10 @@ export const RUNTIME_FUNCTIONS = {
       "copy of document with the value at path (array of keys) replaced by value, creating objects on the way; `with`",
   },
   rt_copy: { params: ["i32"], result: "i32", doc: "shallow copy of a collection" },
+
+  // --- Host built-in calls (the set codec: builtins/host_sets.ts) ---
+  rt_host_arg: { params: ["i32"], result: "i32", doc: "an argument with its sets encoded for the host" },
+  rt_host_result: { params: ["i32"], result: "i32", doc: "a host result (0 = undefined) with sets decoded" },
 } as const satisfies Record<string, RuntimeFunction>;
 
 export type RuntimeFunctionName = keyof typeof RUNTIME_FUNCTIONS;

@@ -11,6 +11,7 @@ import type { Func, Plan, Policy } from "../ir/ir.ts";
 import { ABI_RUNTIME_EXPORTS, RUNTIME_FUNCTIONS, type RuntimeFunctionName } from "./runtime_abi.ts";
 import { RUNTIME_WASM } from "./runtime_wasm.ts";
 import { FunctionLowering, type LoweringHost, maxLocal } from "./lower.ts";
+import { hostCallName, SET_CODEC_SUFFIX } from "../builtins/host_sets.ts";
 
 export interface EmitOptions {
   strict: boolean;
@@ -56,6 +57,8 @@ class ModuleEmitter implements LoweringHost {
   private readonly extraStrings = new Map<string, number>();
   private readonly funcNames = new Set<string>();
   private readonly hostBuiltins = new Map<string, number>();
+  /** Host built-ins called through the set codec (../builtins/host_sets.ts). */
+  private readonly setCodec = new Set<string>();
   private readonly rtNames = new Map<string, string>();
   /** Memoised funcs, each with two globals: whether a value is cached, and the value. */
   private memoSlots = 0;
@@ -65,6 +68,9 @@ class ModuleEmitter implements LoweringHost {
     this.staticText = [...policy.static.strings];
     for (const f of policy.funcs) this.funcNames.add(f.name);
     policy.static.builtinFuncs.forEach((b, i) => this.hostBuiltins.set(b.name, i));
+    for (const b of policy.static.builtinFuncs) {
+      if (hostCallName(b.name).endsWith(SET_CODEC_SUFFIX)) this.setCodec.add(b.name);
+    }
   }
 
   emit(): void {
@@ -73,7 +79,7 @@ class ModuleEmitter implements LoweringHost {
     // Strings needed by the ABI functions are interned before the data layout is fixed.
     const entrypointsJson = JSON.stringify(Object.fromEntries(this.policy.plans.map((p, i) => [p.name, i])));
     const builtinsJson = JSON.stringify(
-      Object.fromEntries(this.policy.static.builtinFuncs.map((b, i) => [b.name, i])),
+      Object.fromEntries(this.policy.static.builtinFuncs.map((b, i) => [hostCallName(b.name), i])),
     );
     const epIdx = this.intern(entrypointsJson);
     const biIdx = this.intern(builtinsJson);
@@ -387,7 +393,16 @@ class ModuleEmitter implements LoweringHost {
     const host = this.hostBuiltins.get(name);
     if (host !== undefined) {
       if (args.length > 4) throw new Error(`host built-in ${name} takes more than 4 arguments`);
-      return m.call(`opa_builtin${args.length}`, [m.i32.const(host), m.i32.const(0), ...args], i32);
+      if (!this.setCodec.has(name)) {
+        return m.call(`opa_builtin${args.length}`, [m.i32.const(host), m.i32.const(0), ...args], i32);
+      }
+      const encoded = args.map((a) => this.call("rt_host_arg", [a]));
+      const result = m.call(
+        `opa_builtin${args.length}`,
+        [m.i32.const(host), m.i32.const(0), ...encoded],
+        i32,
+      );
+      return this.call("rt_host_result", [result]);
     }
     return m.call(this.rt(name), args, i32);
   }

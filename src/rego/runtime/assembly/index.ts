@@ -49,3 +49,4 @@ export {
 export { bi_json_marshal, bi_json_unmarshal, bi_json_is_valid, bi_json_filter, bi_json_remove } from "./bi_json";
 export { bi_graph_reachable } from "./bi_graph";
 export { bi_all, bi_any, bi_set_diff } from "./bi_legacy";
+export { rt_host_arg, rt_host_result } from "./host_sets";

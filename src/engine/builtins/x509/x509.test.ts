@@ -340,7 +340,7 @@ decision := {
   "cn": cert.Subject.CommonName,
   "policies": cert.Policies,
 }`);
-  const [r] = bundle.policy.evaluate({ pem: certs.int }, "gateway/decision") as {
+  const [r] = bundle.instance.policy!.evaluate({ pem: certs.int }, "gateway/decision") as {
     result: Record<string, unknown>;
   }[];
   assert.equal(r.result.cn, "Test Intermediate");

@@ -4,7 +4,7 @@
  * calling one that nobody implements would fail every evaluation that reaches the call, so it is
  * refused at load, with the names. Built-ins the module implements itself are not in the list.
  */
-import { METER_BUILTIN_NAMES } from "../rego/abi.ts";
+import { METER_BUILTIN_NAMES, SET_CODEC_SUFFIX } from "../rego/abi.ts";
 import { SDK_BUILTINS } from "./builtins/index.ts";
 import type { HostBuiltins } from "./builtin_adapter.ts";
 import type { WasmPolicy } from "./policy.ts";
@@ -40,7 +40,12 @@ export function checkBuiltins(policy: WasmPolicy, provided: HostBuiltins): void 
   if (missing.length > 0) {
     throw new EngineError(
       "bundle_builtin_missing",
-      `the policy calls built-in function(s) this gateway does not implement: ${missing.join(", ")}`,
+      `the policy calls built-in function(s) this gateway does not implement: ${
+        missing.map((name) =>
+          name.endsWith(SET_CODEC_SUFFIX) ? name.slice(0, -SET_CODEC_SUFFIX.length) : name
+        )
+          .join(", ")
+      }`,
     );
   }
 }

@@ -5,6 +5,8 @@
  *
  * - The meter's contract (emit/meter_abi.ts): the export that arms a module, the reserved built-ins
  *   a metered module calls, and how to tell a metered module.
+ * - The set codec (builtins/host_sets.ts): a host built-in whose types may hold a set is called as
+ *   `<name>#sets`; the registry and OPA's type notation tell the host how to shape its result.
  * - InputDependencies, the shape of the facts analyze/ reports per entrypoint.
  */
 export type { InputDependencies } from "./analyze/input_deps.ts";
@@ -15,3 +17,7 @@ export {
   METER_MEMORY_EXHAUSTED,
   METER_REFUEL,
 } from "./emit/meter_abi.ts";
+export { SET_CODEC_SUFFIX, usesSetCodec } from "./builtins/host_sets.ts";
+export { type Builtin, registryEntry } from "./builtins/registry.ts";
+export { parseType } from "./check/builtin_types.ts";
+export type { Type } from "./check/types.ts";

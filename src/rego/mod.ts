@@ -10,10 +10,7 @@ export { formatDiagnostic, RegoCompileError, renderDiagnostic } from "./diagnost
 export { compile } from "./pipeline.ts";
 export type { CompileOptions, CompileResult, SourceFile } from "./pipeline.ts";
 export { isVolatileBuiltin } from "./analyze/input_deps.ts";
-export { type Builtin, type Home, refusalOf, registry, registryEntry } from "./builtins/registry.ts";
+export { type Home, refusalOf, registry } from "./builtins/registry.ts";
 export { MeterUnsupported, meterWasm } from "./emit/meter.ts";
 // What hosts need of the modules without the compiler (no binaryen): abi.ts, re-exported here.
 export * from "./abi.ts";
-export { SET_CODEC_SUFFIX, usesSetCodec } from "./builtins/host_sets.ts";
-export { parseType } from "./check/builtin_types.ts";
-export type { Type } from "./check/types.ts";

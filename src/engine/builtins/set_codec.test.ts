@@ -67,7 +67,7 @@ Deno.test("encodeResult: shapes arrays to the declared set types, escapes NUL ke
 Deno.test("withSetCodec: a #sets form for built-ins whose types may hold a set, none for the others", () => {
   const all = withSetCodec(HOST_BUILTINS);
   assert.equal(typeof all["net.cidr_expand#sets"], "function");
-  assert.equal(typeof all["json.filter#sets"], "function");
+  assert.equal(typeof all["json.patch#sets"], "function");
   assert.equal(all["regex.match#sets"], undefined);
   assert.equal(all["time.now_ns#sets"], undefined);
   assert.deepEqual(all["net.cidr_expand#sets"]("10.0.0.0/31"), { [NUL]: ["10.0.0.0", "10.0.0.1"] });

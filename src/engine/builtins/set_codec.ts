@@ -11,7 +11,7 @@
  *   `set` becomes a set (recursively through arrays and objects; where the type is `any`, or a union
  *   that allows both an array and a set, the value is left as the built-in made it); then encoded.
  */
-import { parseType, registryEntry, SET_CODEC_SUFFIX, type Type, usesSetCodec } from "../../rego/mod.ts";
+import { parseType, registryEntry, SET_CODEC_SUFFIX, type Type, usesSetCodec } from "../../rego/abi.ts";
 import type { HostBuiltin } from "./host_builtin.ts";
 import { isTakingSets, RegoSet } from "./rego_set.ts";
 import { regoSet } from "./values.ts";

@@ -16,7 +16,7 @@
  * `eq(n, count(xs))`. `:=` on a non-pattern or in a negated expression is an error, and so is
  * `:=` on input/data in v1 modules. `x := …` may shadow a rule `x` of the package (OPA allows it).
  */
-import type { Body, Expr, Module, Rule, Term, VarTerm } from "../ast.ts";
+import type { Body, Expr, Module, Rule, Term, VarTerm, WithModifier } from "../ast.ts";
 import type { Location } from "../diagnostics.ts";
 import { lookupBuiltin } from "../builtins/catalog.ts";
 import { isCallTo } from "./qualify.ts";
@@ -218,13 +218,13 @@ class RuleLocals {
         return undefined;
       case "somein": {
         const collection = this.term(e.collection, scope);
-        const withs = e.with.map((w) => ({ ...w, value: this.term(w.value, scope) }));
+        const withs = this.withs(e.with, scope);
         const key = e.key && this.pattern(e.key, scope);
         return { ...e, key, value: this.pattern(e.value, scope), collection, with: withs };
       }
       case "every": {
         const domain = this.term(e.domain, scope);
-        const withs = e.with.map((w) => ({ ...w, value: this.term(w.value, scope) }));
+        const withs = this.withs(e.with, scope);
         const inner = new Scope(scope, directVars(e.body, [e.value, ...(e.key ? [e.key] : [])]));
         const key = e.key && this.declare(e.key, inner, "declared");
         const value = this.declare(e.value, inner, "declared");
@@ -235,14 +235,19 @@ class RuleLocals {
         if (isCallTo(t, "assign") && t.args.length === 2) {
           if (e.negated) this.error("cannot assign vars inside negated expression", e.loc);
           const rhs = this.term(t.args[1], scope);
-          const withs = e.with.map((w) => ({ ...w, value: this.term(w.value, scope) }));
+          const withs = this.withs(e.with, scope);
           const lhs = this.assignTarget(t.args[0], scope);
           return { ...e, term: { ...t, operator: ["eq"], args: [lhs, rhs] }, with: withs };
         }
         const term = this.outputForm(this.term(t, scope));
-        return { ...e, term, with: e.with.map((w) => ({ ...w, value: this.term(w.value, scope) })) };
+        return { ...e, term, with: this.withs(e.with, scope) };
       }
     }
+  }
+
+  /** `with` values are ordinary terms, except the name of a function that replaces another. */
+  private withs(withs: WithModifier[], scope: Scope): WithModifier[] {
+    return withs.map((w) => w.replacement ? w : { ...w, value: this.term(w.value, scope) });
   }
 
   /** A `some … in` pattern: its vars are declared; everything else is an ordinary term. */

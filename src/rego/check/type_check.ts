@@ -3,7 +3,8 @@
  * from literals, from built-in results (builtin_types.ts) and from variables bound to those, and
  * reports as rego_type_error only what can never succeed:
  *
- * - unification of incompatible types, `[x, y] = [1, 2, 3]`, `1 = "a"`: "match error";
+ * - unification of incompatible types, `[x, y] = [1, 2, 3]`, `1 = "a"`: "match error" (an
+ *   expression `a == b` too: OPA rewrites it into `a = b` first);
  * - `some v in xs` where no element of `xs` can match the pattern `v`, `some [x, y] in [[1, 2, 3]]`
  *   (OPA rewrites it into `v = xs[_]`): "match error";
  * - a built-in argument of the wrong type, `count(1)`, `plus("a", 1)`: "count: invalid argument(s)".
@@ -159,7 +160,10 @@ class TypeCheck {
 
   private expr(e: Expr, env: Env): void {
     this.terms(exprTerms(e), env);
-    if (e.kind === "term" && isCallTo(e.term, "eq") && e.term.args.length === 2) {
+    // OPA rewrites an expression `a == b` into `a = b` before checking types (RewriteEquals):
+    // both are unifications to the type checker.
+    const unification = e.kind === "term" && (isCallTo(e.term, "eq") || isCallTo(e.term, "equal"));
+    if (e.kind === "term" && unification && e.term.type === "call" && e.term.args.length === 2) {
       const [a, b] = e.term.args;
       const [ta, tb] = [typeOf(a, env), typeOf(b, env)];
       if (!unifies(ta, tb)) {

@@ -21,12 +21,36 @@ const EXPLANATIONS: (Explanation & { matches: (r: QueryResult) => boolean })[] =
       "design (src/rego/check/type_check.ts) and evaluates such an expression to undefined instead.",
     matches: (r) => {
       if (!isError(r.opa) || isError(r.ours) || errorStage(r.opa.error) !== "compile") return false;
-      const errors = [...r.opa.error.matchAll(/rego_\w+_error: [^\n]*/g)].map((m) => m[0]);
+      const errors = [...r.opa.error.matchAll(/rego_\w+_error: [^\n]*(\n\t[^\n]*)*/g)].map((m) => m[0]);
       return errors.length > 0 &&
-        errors.every((e) => /^rego_type_error: (match error|undefined ref|[\w.]+: invalid argument\(s\))/.test(e));
+        errors.every((e) =>
+          /^rego_type_error: (match error|undefined ref|[\w.]+: invalid argument\(s\))/.test(e) ||
+          sameArity(e)
+        );
     },
   },
 ];
+
+/**
+ * OPA's "f: arity mismatch" for `with f as g` also covers a g of the same arity whose argument
+ * types cannot fit f's (`with concat as array.concat`): a static type check, not an arity one.
+ */
+function sameArity(error: string): boolean {
+  const m = /^rego_type_error: [\w.]+: arity mismatch\n\thave: \((.*)\)\n\twant: \((.*)\)/.exec(error);
+  if (!m) return false;
+  const count = (list: string) => list.trim() === "" ? 0 : topLevelCommas(list) + 1;
+  return count(m[1].replace(/, \?\?\?$|^\?\?\?$/, "")) === count(m[2]);
+}
+
+function topLevelCommas(list: string): number {
+  let depth = 0, n = 0;
+  for (const ch of list) {
+    if ("([{<".includes(ch)) depth++;
+    else if (")]}>".includes(ch)) depth--;
+    else if (ch === "," && depth === 0) n++;
+  }
+  return n;
+}
 
 export function explain(r: QueryResult): Explanation | undefined {
   if (r.verdict.agree !== false) return undefined;

@@ -10,7 +10,7 @@
  */
 import { join } from "node:path";
 import { parseCliArgs } from "../../src/cli/cli_args.ts";
-import { type GeneratedCase, generateCase } from "./generate/case.ts";
+import { generateCase, type GeneratedCase } from "./generate/case.ts";
 import { render } from "./generate/policy.ts";
 import { explain } from "./explain.ts";
 import { Oracle } from "./oracle.ts";
@@ -23,6 +23,8 @@ export interface FuzzOptions {
   jobs: number;
   out?: string;
   shrink: boolean;
+  /** Candidates a shrink may try (default 150). */
+  shrinkBudget?: number;
   /** Called after each case. */
   progress?: (done: number, summary: FuzzSummary) => void;
 }
@@ -52,7 +54,14 @@ export interface FuzzSummary {
 export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
   const started = performance.now();
   const oracles = await Promise.all(Array.from({ length: options.jobs }, () => Oracle.start()));
-  const summary: FuzzSummary = { cases: 0, queries: 0, verdicts: {}, explained: {}, unexplained: [], seconds: 0 };
+  const summary: FuzzSummary = {
+    cases: 0,
+    queries: 0,
+    verdicts: {},
+    explained: {},
+    unexplained: [],
+    seconds: 0,
+  };
   let next = 0;
   const worker = async (oracle: Oracle) => {
     while (next < options.count) {
@@ -85,7 +94,9 @@ async function record(
   options: FuzzOptions,
 ): Promise<void> {
   summary.queries++;
-  const key = r.verdict.agree === undefined ? "inconclusive: oracle failed" : `${r.verdict.agree ? "agree" : "DISAGREE"}: ${r.verdict.class}`;
+  const key = r.verdict.agree === undefined
+    ? "inconclusive: oracle failed"
+    : `${r.verdict.agree ? "agree" : "DISAGREE"}: ${r.verdict.class}`;
   summary.verdicts[key] = (summary.verdicts[key] ?? 0) + 1;
   if (r.verdict.agree !== false) return;
   const explanation = explain(r);
@@ -104,7 +115,7 @@ async function record(
     opa: r.opa,
   };
   if (options.shrink) {
-    const s = await shrink(oracle, c, r.query, r);
+    const s = await shrink(oracle, c, r.query, r, options.shrinkBudget);
     finding = {
       ...finding,
       modules: [render(s.policy)],
@@ -142,7 +153,9 @@ if (import.meta.main) {
     jobs: { type: "string" },
     out: { type: "string" },
     "no-shrink": { type: "boolean" },
+    "shrink-budget": { type: "string" },
   });
+  const started = performance.now();
   const seed = Number(args.values.seed ?? Date.now() % 1_000_000);
   const count = Number(args.values.count ?? 1000);
   const options: FuzzOptions = {
@@ -151,10 +164,11 @@ if (import.meta.main) {
     jobs: Number(args.values.jobs ?? 2),
     out: args.values.out ?? `build/fuzz/${seed}`,
     shrink: !args.values["no-shrink"],
+    shrinkBudget: Number(args.values["shrink-budget"] ?? 150),
     progress: (done, s) => {
-      if (done % 500 === 0) {
-        const bad = s.unexplained.length;
-        console.error(`fuzz: ${done}/${count} cases, ${bad} unexplained disagreement(s)`);
+      if (done % 250 === 0) {
+        s.seconds = (performance.now() - started) / 1000;
+        console.error(formatSummary(s, { seed, count }));
       }
     },
   };

@@ -6,6 +6,7 @@
 import type { GeneratedCase } from "./generate/case.ts";
 import { type Policy, render, type RuleSpec } from "./generate/policy.ts";
 import type { Oracle } from "./oracle.ts";
+import { explain } from "./explain.ts";
 import { type QueryResult, runScenario } from "./run.ts";
 
 export interface Shrunk {
@@ -32,10 +33,17 @@ export async function shrink(
   let attempts = 0;
   const stillFails = async (cand: Candidate): Promise<QueryResult | undefined> => {
     attempts++;
-    const [r] = await runScenario(oracle, { modules: [render(cand.policy)], input: cand.input, data: cand.data }, [
+    const [r] = await runScenario(oracle, {
+      modules: [render(cand.policy)],
+      input: cand.input,
+      data: cand.data,
+    }, [
       query,
     ]);
-    return r.verdict.agree === false && r.verdict.class === first.verdict.class ? r : undefined;
+    // The same disagreement: same class, and still without a known explanation.
+    return r.verdict.agree === false && r.verdict.class === first.verdict.class && !explain(r)
+      ? r
+      : undefined;
   };
   for (let progress = true; progress && attempts < budget;) {
     progress = false;
@@ -95,7 +103,9 @@ export function* smallerValues(v: unknown): Generator<unknown> {
     const entries = Object.entries(v);
     for (const [k] of entries) yield Object.fromEntries(entries.filter(([x]) => x !== k));
     for (const [k, x] of entries) {
-      for (const s of smallerValues(x)) yield Object.fromEntries(entries.map(([y, w]) => [y, y === k ? s : w]));
+      for (const s of smallerValues(x)) {
+        yield Object.fromEntries(entries.map(([y, w]) => [y, y === k ? s : w]));
+      }
     }
   } else if (v !== null) {
     yield null;

@@ -76,13 +76,12 @@ Deno.test("types: built-in arguments of the wrong type are invalid", () => {
   assert.deepEqual(firstLines(`package t\np if {\n  x := 5\n  count(x) > 0\n}`), [
     "4:3: rego_type_error: count: invalid argument(s)",
   ]);
-  // in comprehensions, every bodies and else branches
+  // in comprehensions and else branches; not in every bodies, where OPA (the OPA oracle, v0.47)
+  // reports none
   assert.deepEqual(firstLines(`package t\np := [x | x := lower(1)]`), [
     "2:16: rego_type_error: lower: invalid argument(s)",
   ]);
-  assert.deepEqual(firstLines(`package t\np if {\n  every x in input.xs {\n    x == upper(1)\n  }\n}`), [
-    "4:10: rego_type_error: upper: invalid argument(s)",
-  ]);
+  checkOk(`package t\np if {\n  every x in input.xs {\n    x == upper(1)\n  }\n}`);
   assert.deepEqual(firstLines(`package t\np := 1 if false\nelse := abs("x")`), [
     "3:9: rego_type_error: abs: invalid argument(s)",
   ]);

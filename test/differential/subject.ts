@@ -8,6 +8,7 @@ import { adaptBuiltins } from "../../src/engine/builtin_adapter.ts";
 import { HOST_BUILTINS } from "../../src/engine/builtins/index.ts";
 import { instantiatePolicy } from "../../src/engine/load.ts";
 import { evaluatePolicy, thrownMessage } from "../../src/engine/policy.ts";
+import { JsonText } from "../../src/engine/types.ts";
 import type { Answer, ErrorStage } from "./case.ts";
 
 /** Our answer; an error says at which stage it arose. */
@@ -41,8 +42,11 @@ export async function evaluateOurs(s: Subject, queries: string[]): Promise<OurAn
   } catch (e) {
     return queries.map(() => ({ error: thrownMessage(e), stage: "eval" }));
   }
+  // As JSON text, the gateway's path: the SDK's evaluate() drops an input that is false, 0, ""
+  // or null (it tests `if (input)`), which the gateway never sends but generated cases do.
+  const input = s.input === undefined ? undefined : new JsonText(JSON.stringify(s.input));
   return entrypoints.map((ep): OurAnswer => {
-    const r = evaluatePolicy(policy, "", ep, s.input);
+    const r = evaluatePolicy(policy, "", ep, input);
     if (r.ok) return { result: r.value };
     if (r.error.code === "policy_undefined") return { undefined: true };
     return { error: r.error.message, stage: "eval" };

@@ -321,8 +321,29 @@ function parseBraces(st: ParserState): Term {
     if (st.atPunct("}")) break;
     const k = parseInfix(st, false);
     st.expectPunct(":", " after an object key");
-    items.push([k, parseInfix(st, false)]);
+    const v = parseInfix(st, false);
+    // As OPA's parser: a key written twice keeps its place and takes the later value; the earlier
+    // value is never evaluated (`{0: undefined_ref, 0: 1}` is `{0: 1}`).
+    const same = items.findIndex(([x]) => sameLiteralKey(x, k));
+    if (same >= 0) items[same] = [items[same][0], v];
+    else items.push([k, v]);
   }
   closeWith(st, "}", open);
   return { type: "object", items, loc };
+}
+
+/** Two keys that are the same scalar literal (numbers by value: `1` and `1.0`). */
+function sameLiteralKey(a: Term, b: Term): boolean {
+  if (a.type !== b.type) return false;
+  switch (a.type) {
+    case "string":
+    case "boolean":
+      return a.value === (b as typeof a).value;
+    case "number":
+      return Number(a.text) === Number((b as typeof a).text);
+    case "null":
+      return true;
+    default:
+      return false;
+  }
 }

@@ -5,6 +5,7 @@
  * Infix operators become calls to the built-ins they stand for (ast.ts, CallTerm).
  */
 import type { CallTerm, Location, NumberTerm, RefTerm, Term } from "../ast.ts";
+import { stripLocations } from "./ast_compare.ts";
 import { parseBodyUntil } from "./parse_body.ts";
 import { ParseAbort, type ParserState } from "./parser_state.ts";
 
@@ -332,18 +333,8 @@ function parseBraces(st: ParserState): Term {
   return { type: "object", items, loc };
 }
 
-/** Two keys that are the same scalar literal (numbers by value: `1` and `1.0`). */
+/** Two keys written the same (numbers by value: `1` and `1.0`; a variable by its name). */
 function sameLiteralKey(a: Term, b: Term): boolean {
-  if (a.type !== b.type) return false;
-  switch (a.type) {
-    case "string":
-    case "boolean":
-      return a.value === (b as typeof a).value;
-    case "number":
-      return Number(a.text) === Number((b as typeof a).text);
-    case "null":
-      return true;
-    default:
-      return false;
-  }
+  if (a.type === "number" && b.type === "number") return Number(a.text) === Number(b.text);
+  return a.type === b.type && JSON.stringify(stripLocations(a)) === JSON.stringify(stripLocations(b));
 }

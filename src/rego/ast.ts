@@ -124,6 +124,12 @@ export interface WithModifier {
   /** What is replaced: a ref rooted at `input` or `data`, or a function name (as a ref). */
   target: RefTerm;
   value: Term;
+  /**
+   * Set by the checks when the target is a function or built-in and `value` names a function
+   * that replaces it: a user function's full path (["data", "pkg", "f"]) or a built-in's name
+   * (["count"], ["object", "union_n"]). `value` is then a name, not a term to evaluate.
+   */
+  replacement?: string[];
   loc: Location;
 }
 
@@ -250,8 +256,9 @@ export type RuleKind = "complete" | "partialSet" | "partialObject" | "function";
 
 export function ruleKind(head: RuleHead): RuleKind {
   if (head.args !== undefined) return "function";
+  // A computed key anywhere in the ref (`p[k] := v`, `a[x].b := v`, `a[x][y] contains z`): the
+  // rule builds an object from its solutions.
+  if (head.ref.slice(1).some((t) => t.type !== "string")) return "partialObject";
   if (head.key !== undefined && head.value === undefined) return "partialSet";
-  const last = head.ref[head.ref.length - 1];
-  if (head.ref.length > 1 && last.type !== "string") return "partialObject";
   return "complete";
 }

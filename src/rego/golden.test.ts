@@ -14,7 +14,12 @@ const update = Deno.env.get("UPDATE_GOLDEN") === "1";
 
 const cases: Record<string, string[]> = {
   "rules.rego": ["golden/allow", "golden/names", "golden/by_id"],
-  "functions.rego": ["golden/fn/result", "golden/fn/all_positive"],
+  "functions.rego": [
+    "golden/fn/result",
+    "golden/fn/all_positive",
+    "golden/fn/all_granted",
+    "golden/fn/counted",
+  ],
 };
 
 for (const [file, entrypoints] of Object.entries(cases)) {

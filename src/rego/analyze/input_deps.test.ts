@@ -118,3 +118,13 @@ Deno.test("input deps: a whole-package entrypoint reaches all its rules", () => 
   const d = deps(`package t\na := input.a\nb := input.b`, "t");
   assert.deepEqual(d.paths, [["a"], ["b"]]);
 });
+
+Deno.test("input deps: a function that replaces another under with is followed; a volatile built-in counts", () => {
+  const text = `package t
+mock(x) := input.m
+q := count([1])
+p := y if { y := q with count as mock }
+r := y if { y := time.now_ns() with time.now_ns as opa.runtime }`;
+  assert.deepEqual(deps(text, "t/p"), { paths: [["m"]], volatile: [] });
+  assert.ok(deps(text, "t/r").volatile.includes("opa.runtime")); // time.now_ns too: over-approximation
+});

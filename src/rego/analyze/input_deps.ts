@@ -12,14 +12,15 @@
  * - each ref rooted at `input`, up to its first non-constant element: `input.a.b[x].c` reads
  *   `a.b` (the whole subtree); bare `input` reads everything (the path []);
  * - each call of a built-in whose result does not follow from its arguments, or that has an
- *   effect (isVolatileBuiltin: the clock, randomness, the network, the runtime, `print`).
+ *   effect (isVolatileBuiltin: the clock, randomness, the network, the runtime, `print`), and
+ *   each such built-in named as the replacement of a function (`with time.now_ns as opa.runtime`).
  *
  * Over-approximation is the rule: a path listed may go unread, a path read is always listed (or
  * lies below one listed). `with input.x as v` counts as a read of `x`.
  */
 import type { RefTerm, Term } from "../ast.ts";
 import type { CheckedProgram, RuleGroup } from "../check/index.ts";
-import { forEachRuleTerm } from "../check/terms.ts";
+import { forEachRuleExpr, forEachRuleTerm } from "../check/terms.ts";
 import { lookupBuiltin } from "../builtins/catalog.ts";
 
 export interface InputDependencies {
@@ -86,6 +87,15 @@ function dependenciesOf(program: CheckedProgram, entry: string[]): InputDependen
           else {
             const name = t.operator.join(".");
             if (isVolatileBuiltin(name)) volatile.add(name);
+          }
+        }
+      });
+      // A built-in that replaces a function under `with` is called wherever that function is.
+      forEachRuleExpr(rule, (e) => {
+        for (const w of "with" in e ? e.with : []) {
+          const name = w.replacement?.join(".");
+          if (name !== undefined && w.replacement![0] !== "data" && isVolatileBuiltin(name)) {
+            volatile.add(name);
           }
         }
       });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { checkErrors, checkOk } from "./test_support.ts";
+import { compileRego } from "../testing/evaluate.ts";
 
 Deno.test("conflicts: rules of different kinds at one path", () => {
   assert.deepEqual(
@@ -88,4 +89,16 @@ default complex[true] = "t"
 default complex[true] = "f"`),
     ["4:1: rego_type_error: multiple default rules data.a.complex found"],
   );
+});
+
+Deno.test("conflicts: multi-value rules with computed keys below one another are one object", async () => {
+  const text = `package test
+obj.sub[x][x] contains x if some x in [1, 2]
+obj[x][x] contains x if some x in ["a"]`;
+  checkOk(text);
+  // Today's OPA accepts it (OPA v0.47 does not have general ref heads yet).
+  const policy = await compileRego([text], ["test/obj"]);
+  assert.deepEqual(policy.answer("test/obj"), {
+    result: { a: { a: ["a"] }, sub: { "1": { "1": [1] }, "2": { "2": [2] } } },
+  });
 });

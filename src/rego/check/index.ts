@@ -16,11 +16,14 @@
  * - Bodies (rule, else, comprehension, every) are in a safe evaluation order: each expression
  *   comes after those that bind the variables it needs.
  * - `with` targets are full refs (`input…`, `data…`) or a built-in's name.
+ * - A negated expression's call arguments that are refs, and calls nested in it, are evaluated
+ *   by expressions `$dyn_n = …` placed before it (OPA's expansion; see expand.ts).
  * The input modules are not modified: the checker works on copies.
  */
 import type { Module } from "../ast.ts";
 import { type Diagnostic, MAX_ERRORS, sortDiagnostics } from "../diagnostics.ts";
 import { conflictsStage } from "./conflicts.ts";
+import { expandStage } from "./expand.ts";
 import { functionsStage } from "./functions.ts";
 import { importsStage } from "./imports.ts";
 import { localsStage } from "./locals.ts";
@@ -60,6 +63,7 @@ export const STAGES: readonly Stage[] = [
   v1BuiltinsStage,
   functionsStage,
   safetyStage,
+  expandStage,
   recursionStage,
   typesStage,
 ];

@@ -121,3 +121,16 @@ p { count(input.xs, n); f(n, m); m > 2; walk(input, [path, v]) }`);
     "p if {\n  n = count(input.xs)\n  m = data.x.f(n)\n  m > 2\n  [path, v] = walk(input)\n}",
   );
 });
+
+Deno.test("locals: a var declared with some or every that nothing uses is an error, as in OPA", () => {
+  assert.deepEqual(checkErrors(`package a\np if { some x; input.a }`), [
+    "2:13: rego_compile_error: declared var x unused",
+  ]);
+  assert.deepEqual(checkErrors(`package a\np if { every k, v in [1] { v } }`), [
+    "2:14: rego_compile_error: declared var k unused",
+  ]);
+  // Used anywhere in scope, or bound by `some … in`: fine.
+  checkOk(
+    `package a\np if { some x; x = 1 }\nq if { some x in [1] }\nr if { every x in [1] { [y | y := x] } }`,
+  );
+});

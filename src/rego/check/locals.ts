@@ -15,8 +15,10 @@
  * with an extra output argument (`count(xs, n)`, `f(x, y)` for a one-argument f) becomes
  * `eq(n, count(xs))`. `:=` on a non-pattern or in a negated expression is an error, and so is
  * `:=` on input/data in v1 modules. `x := …` may shadow a rule `x` of the package (OPA allows it).
+ * A variable declared with `some x` (not `some x in …`) or by `every` that nothing else in its
+ * scope uses is an error, "declared var x unused", as in OPA.
  */
-import type { Body, Expr, Module, Rule, Term, VarTerm } from "../ast.ts";
+import type { Body, Expr, Module, Rule, Term, VarTerm, WithModifier } from "../ast.ts";
 import type { Location } from "../diagnostics.ts";
 import { lookupBuiltin } from "../builtins/catalog.ts";
 import { isCallTo } from "./qualify.ts";
@@ -72,10 +74,14 @@ const TYPE_NAMES: Record<Term["type"], string> = {
 
 class RuleLocals {
   private bindings: Binding[] = [];
+  /** `some x` and `every` variables: OPA rejects them when nothing else in scope uses them. */
+  private mustBeUsed: { binding: Binding; v: VarTerm }[] = [];
   constructor(private readonly state: CheckState, private readonly module: Module) {}
 
   rule(rule: Rule): void {
     this.bindings = [];
+    this.mustBeUsed = [];
+    const errorsBefore = this.state.diagnostics.length;
     const head = rule.head;
     const scope = new Scope(undefined, directVars(rule.body));
     if (head.args) head.args = head.args.map((a) => this.arg(a, scope));
@@ -92,6 +98,12 @@ class RuleLocals {
       }
       branch.body = this.body(branch.body, s);
       if (branch.value) branch.value = this.term(branch.value, s);
+    }
+    // As OPA: only when the declarations themselves were fine.
+    if (this.state.diagnostics.length === errorsBefore) {
+      for (const { binding, v } of this.mustBeUsed) {
+        if (binding.terms.length === 1) this.error(`declared var ${v.name} unused`, v.loc);
+      }
     }
     this.assignNames();
   }
@@ -158,6 +170,14 @@ class RuleLocals {
     return this.bind(v, b);
   }
 
+  /** A declaration that something else in its scope must use (`some x`, `every k, v in …`). */
+  private declareUsed(v: VarTerm, scope: Scope): VarTerm {
+    const declared = this.declare(v, scope, "declared");
+    const binding = scope.declared.get(v.name);
+    if (binding && !v.name.startsWith("$")) this.mustBeUsed.push({ binding, v });
+    return declared;
+  }
+
   private arg(t: Term, scope: Scope): Term {
     switch (t.type) {
       case "var":
@@ -214,20 +234,20 @@ class RuleLocals {
   private expr(e: Expr, scope: Scope): Expr | undefined {
     switch (e.kind) {
       case "some":
-        for (const v of e.vars) this.declare(v, scope, "declared");
+        for (const v of e.vars) this.declareUsed(v, scope);
         return undefined;
       case "somein": {
         const collection = this.term(e.collection, scope);
-        const withs = e.with.map((w) => ({ ...w, value: this.term(w.value, scope) }));
+        const withs = this.withs(e.with, scope);
         const key = e.key && this.pattern(e.key, scope);
         return { ...e, key, value: this.pattern(e.value, scope), collection, with: withs };
       }
       case "every": {
         const domain = this.term(e.domain, scope);
-        const withs = e.with.map((w) => ({ ...w, value: this.term(w.value, scope) }));
+        const withs = this.withs(e.with, scope);
         const inner = new Scope(scope, directVars(e.body, [e.value, ...(e.key ? [e.key] : [])]));
-        const key = e.key && this.declare(e.key, inner, "declared");
-        const value = this.declare(e.value, inner, "declared");
+        const key = e.key && this.declareUsed(e.key, inner);
+        const value = this.declareUsed(e.value, inner);
         return { ...e, key, value, domain, body: this.body(e.body, inner), with: withs };
       }
       case "term": {
@@ -235,14 +255,19 @@ class RuleLocals {
         if (isCallTo(t, "assign") && t.args.length === 2) {
           if (e.negated) this.error("cannot assign vars inside negated expression", e.loc);
           const rhs = this.term(t.args[1], scope);
-          const withs = e.with.map((w) => ({ ...w, value: this.term(w.value, scope) }));
+          const withs = this.withs(e.with, scope);
           const lhs = this.assignTarget(t.args[0], scope);
           return { ...e, term: { ...t, operator: ["eq"], args: [lhs, rhs] }, with: withs };
         }
         const term = this.outputForm(this.term(t, scope));
-        return { ...e, term, with: e.with.map((w) => ({ ...w, value: this.term(w.value, scope) })) };
+        return { ...e, term, with: this.withs(e.with, scope) };
       }
     }
+  }
+
+  /** `with` values are ordinary terms, except the name of a function that replaces another. */
+  private withs(withs: WithModifier[], scope: Scope): WithModifier[] {
+    return withs.map((w) => w.replacement ? w : { ...w, value: this.term(w.value, scope) });
   }
 
   /** A `some … in` pattern: its vars are declared; everything else is an ordinary term. */

@@ -158,3 +158,39 @@ double(x) := 2 * x`,
   );
   assert.equal(ruleText(p, "main"), "main := data.lib.double(3)");
 });
+
+Deno.test("qualify: a with value naming a function that replaces a function is marked as a replacement", () => {
+  const p = checkOk(
+    `package a
+import data.lib
+mock(x) := 2
+k := 1
+p if { count([]) with count as mock with concat as lib.join with object.union_n as count with abs as k with input.x as 1 }`,
+    `package lib
+join(a, b) := "j"`,
+  );
+  const rule = p.modules[0].rules.find((r) =>
+    r.head.ref[0].type === "string" && r.head.ref[0].value === "p"
+  )!;
+  const e = rule.body[0] as Extract<typeof rule.body[0], { kind: "term" }>;
+  assert.deepEqual(e.with.map((w) => w.replacement), [
+    ["data", "a", "mock"],
+    ["data", "lib", "join"],
+    ["count"],
+    undefined, // a rule's value, not a function
+    undefined, // input is a document
+  ]);
+});
+
+Deno.test("functions: a replacement with another number of arguments is an arity mismatch", () => {
+  assert.deepEqual(
+    checkErrors(`package a
+g(x, y) := 2
+p if { count([]) with count as g }
+q if { count([]) with count as concat }`),
+    [
+      "3:18: rego_type_error: count: arity mismatch\n\thave: (any, any)\n\twant: (any)",
+      "4:18: rego_type_error: count: arity mismatch\n\thave: (any, any)\n\twant: (any)",
+    ],
+  );
+});

@@ -133,11 +133,38 @@ class Qualifier {
   }
 
   private withs(withs: WithModifier[], scope: Scope): WithModifier[] {
-    return withs.map((w) => ({
-      ...w,
-      target: this.target(w.target, scope),
-      value: this.term(w.value, scope),
-    }));
+    return withs.map((w) => {
+      const target = this.target(w.target, scope);
+      const replacement = this.isFunction(target) ? this.functionNamed(w.value, scope) : undefined;
+      return { ...w, target, value: this.term(w.value, scope), ...(replacement ? { replacement } : {}) };
+    });
+  }
+
+  /** A qualified `with` target that is a user function or a built-in (not a document). */
+  private isFunction(target: RefTerm): boolean {
+    if (target.head.type !== "var") return false;
+    const name = [target.head.name, ...target.path.map((p) => p.type === "string" ? p.value : "")];
+    if (name[0] === "data") return this.state.index.get(pathKey(name))?.kind === "function";
+    return name[0] !== "input" && lookupBuiltin(name.join(".")) !== undefined;
+  }
+
+  /**
+   * The function a `with` value names when it replaces a function: a user function (by its name
+   * in the package, an import or a full `data` path) or a built-in. Anything else is a value.
+   */
+  private functionNamed(value: Term, scope: Scope): string[] | undefined {
+    const head = value.type === "var" ? value : value.type === "ref" ? value.head : undefined;
+    if (head?.type !== "var" || scope.some((s) => s.has(head.name))) return undefined;
+    const path = value.type === "ref" ? value.path : [];
+    if (!path.every((p) => p.type === "string")) return undefined;
+    const qualified = this.term(value, scope);
+    const full = qualified.type === "ref" ? [qualified.head, ...qualified.path] : [qualified];
+    const name = full.map((t) => t.type === "var" ? t.name : t.type === "string" ? t.value : "");
+    if (name[0] === "data") {
+      return this.state.index.get(pathKey(name))?.kind === "function" ? name : undefined;
+    }
+    if (ROOT_VARS.has(name[0])) return undefined;
+    return lookupBuiltin(name.join(".")) ? name : undefined;
   }
 
   private target(t: RefTerm, scope: Scope): RefTerm {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { checkErrors, checkOk, ruleText } from "./test_support.ts";
+import { compileRego } from "../testing/evaluate.ts";
 
 Deno.test("safety: an expression moves after the one that binds its input", () => {
   const p = checkOk(`package x
@@ -204,4 +205,15 @@ p := {xs[_]: 1 | xs := ["a", "b"]}
 q contains input.a[_] if { true }`);
   assert.equal(ruleText(p, "p"), 'p := {$ref_1: 1 | xs = ["a", "b"]; $ref_1 = xs[_]}');
   assert.equal(ruleText(p, "q"), "q contains $ref_1 if {\n  true\n  $ref_1 = input.a[_]\n}");
+});
+
+Deno.test("safety: a pattern key of a ref binds its vars (each key is unified with it)", async () => {
+  const text = `package test
+r[[1, 2]] := true
+r[[1, 3]] := true
+r[[2, 4]] := true
+p := [x | data.test.r[[1, x]]]`;
+  checkOk(text);
+  const policy = await compileRego([text], ["test/p"]);
+  assert.deepEqual(policy.answer("test/p"), { result: [2, 3] });
 });

@@ -62,7 +62,10 @@ export function forEachTerm(t: Term, fn: (t: Term) => void): void {
 
 /** The terms of an expression evaluated in its own scope (not `every` bodies, not `with` targets). */
 export function exprTerms(e: Expr): Term[] {
-  const withValues = "with" in e ? e.with.map((w: WithModifier) => w.value) : [];
+  // A function that replaces another (`with count as mock`) is a name, not a term evaluated here.
+  const withValues = "with" in e
+    ? e.with.filter((w) => !w.replacement).map((w: WithModifier) => w.value)
+    : [];
   switch (e.kind) {
     case "term":
       return [e.term, ...withValues];
@@ -200,13 +203,33 @@ function deepTerm(t: Term, fn: (t: Term) => void): void {
 function deepBody(body: Body, fn: (t: Term) => void): void {
   for (const e of body) {
     exprTerms(e).forEach((t) => deepTerm(t, fn));
-    if ("with" in e) e.with.forEach((w) => deepTerm(w.target, fn));
+    if ("with" in e) {
+      e.with.forEach((w) => {
+        deepTerm(w.target, fn);
+        if (w.replacement) deepTerm(w.value, fn); // the name of the replacing function
+      });
+    }
     if (e.kind === "every") {
       if (e.key) deepTerm(e.key, fn);
       deepTerm(e.value, fn);
       deepBody(e.body, fn);
     }
   }
+}
+
+/** Every expression of a rule, deeply: its bodies, `else` bodies, comprehension and `every` bodies. */
+export function forEachRuleExpr(rule: Rule, fn: (e: Expr) => void): void {
+  const bodies: Body[] = [rule.body, ...rule.elses.map((b) => b.body)];
+  forEachRuleTerm(rule, (t) => {
+    if (t.type === "arraycompr" || t.type === "setcompr" || t.type === "objectcompr") bodies.push(t.body);
+  });
+  const visit = (body: Body) => {
+    for (const e of body) {
+      fn(e);
+      if (e.kind === "every") visit(e.body);
+    }
+  };
+  bodies.forEach(visit);
 }
 
 /** The root name when `t` is a bare `input` or `data` (a var, or a ref with an empty path). */

@@ -31,11 +31,23 @@ export function refOutputs(t: Term, safe: VarSet, out: Set<string> = new Set()):
     if (t.head.type !== "var") refOutputs(t.head, safe, out);
     for (const p of t.path) {
       if (p.type === "var") out.add(p.name);
-      else refOutputs(p, safe, out);
+      else if (p.type === "array" || p.type === "object") {
+        // A pattern key (`data.r[[1, x]]`) is unified with each key in turn: it binds its vars.
+        patternVars(p).forEach((v) => out.add(v));
+        refOutputs(p, safe, out);
+      } else refOutputs(p, safe, out);
     }
     return out;
   }
   for (const c of childTerms(t)) refOutputs(c, safe, out);
+  return out;
+}
+
+/** Vars of a pattern: the var itself, array items and object values, recursively. */
+function patternVars(t: Term, out: string[] = []): string[] {
+  if (t.type === "var") out.push(t.name);
+  else if (t.type === "array") t.items.forEach((i) => patternVars(i, out));
+  else if (t.type === "object") t.items.forEach(([, v]) => patternVars(v, out));
   return out;
 }
 

@@ -53,11 +53,12 @@ Deno.test("rules: default", () => {
 });
 
 Deno.test("rules: else chains", () => {
-  const [r] = rules("p := 1 if false else := 2 if { true } else = 3 else if input.x");
+  // A branch without a body comes last (OPA: "unexpected else keyword" otherwise).
+  const [r] = rules("p := 1 if false else := 2 if { true } else if input.x else = 3");
   deepStrictEqual(stripLocations(r.elses), [
     { value: n("2"), body: [expr(b(true))] },
-    { value: n("3"), body: [] },
     { value: b(true), body: [expr(dotted("input.x"))] },
+    { value: n("3"), body: [] },
   ]);
   const [r0] = rules("p = 1 { false } else = 2 { true } else { true }", V0);
   equal(r0.elses.length, 2);
@@ -191,4 +192,16 @@ Deno.test("rules: a bare name is not a rule", () => {
   deepStrictEqual(errors("p"), [
     "2:2 expected `:=`, `=`, `if` or `{` after the rule name `p` but found end of file",
   ]);
+});
+
+Deno.test("parse: else follows a body only, as in OPA", () => {
+  for (const text of ["package a\np := 1 else := 2", "package a\np := 1 if { false } else := 2 else := 3"]) {
+    const r = parseModule(text, "a.rego");
+    equal(r.diagnostics.length, 1, text);
+    match(r.diagnostics[0].message, /unexpected else keyword/);
+  }
+  deepStrictEqual(
+    parseModule("package a\np := 1 if { false } else := 2 if { false } else := 3", "a.rego").diagnostics,
+    [],
+  );
 });

@@ -25,6 +25,8 @@ export function parseRules(st: ParserState): Rule[] {
   const bodyStart = st.tok;
   const { body, hasBody, hasIf } = parseRuleBody(st);
   const ruleHead = classify(st, head, hasBody, hasIf, bodyStart);
+  // As OPA: `else` follows a body only (`p := 1 else := 2` is a parse error).
+  if (!hasBody && st.atKeyword("else")) st.fail("unexpected else keyword");
   const elses = parseElses(st, ruleHead);
   const rules: Rule[] = [{ head: ruleHead, body, elses, default: false, loc }];
 
@@ -171,8 +173,9 @@ function parseElses(st: ParserState, head: RuleHead): ElseBranch[] {
       st.next();
       value = parseInfix(st, true);
     }
-    const { body } = parseRuleBody(st);
+    const { body, hasBody } = parseRuleBody(st);
     elses.push({ value, body, loc: st.loc(kw) });
+    if (!hasBody && st.atKeyword("else")) st.fail("unexpected else keyword");
   }
   return elses;
 }

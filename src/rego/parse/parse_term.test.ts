@@ -164,3 +164,7 @@ Deno.test("terms: errors say what was expected and found", () => {
   equal(errorOf("(1 + 2"), "1:7 expected `)` to close the `(` at 1:1 but found end of file");
   equal(errorOf('"abc".x'), "1:1 a string cannot be indexed: a ref must start with a name or a collection");
 });
+
+Deno.test("objects: a key written twice keeps the later value, as OPA's parser", () => {
+  deepStrictEqual(term('{0: a, "x": 1, 0.0: 2}'), obj([n("0"), n("2")], [s("x"), n("1")]));
+});

@@ -5,6 +5,7 @@
  * Infix operators become calls to the built-ins they stand for (ast.ts, CallTerm).
  */
 import type { CallTerm, Location, NumberTerm, RefTerm, Term } from "../ast.ts";
+import { stripLocations } from "./ast_compare.ts";
 import { parseBodyUntil } from "./parse_body.ts";
 import { ParseAbort, type ParserState } from "./parser_state.ts";
 
@@ -321,8 +322,19 @@ function parseBraces(st: ParserState): Term {
     if (st.atPunct("}")) break;
     const k = parseInfix(st, false);
     st.expectPunct(":", " after an object key");
-    items.push([k, parseInfix(st, false)]);
+    const v = parseInfix(st, false);
+    // As OPA's parser: a key written twice keeps its place and takes the later value; the earlier
+    // value is never evaluated (`{0: undefined_ref, 0: 1}` is `{0: 1}`).
+    const same = items.findIndex(([x]) => sameLiteralKey(x, k));
+    if (same >= 0) items[same] = [items[same][0], v];
+    else items.push([k, v]);
   }
   closeWith(st, "}", open);
   return { type: "object", items, loc };
+}
+
+/** Two keys written the same (numbers by value: `1` and `1.0`; a variable by its name). */
+function sameLiteralKey(a: Term, b: Term): boolean {
+  if (a.type === "number" && b.type === "number") return Number(a.text) === Number(b.text);
+  return a.type === b.type && JSON.stringify(stripLocations(a)) === JSON.stringify(stripLocations(b));
 }

@@ -4,7 +4,7 @@
  * Each expression plans the rest of the body as its continuation, inside the innermost block
  * it opened: an undefined result anywhere ends that block, which is "this binding failed".
  */
-import type { Body, Every, Expr, SomeIn, Term, TermExpr, WithModifier } from "../ast.ts";
+import type { Body, Every, Expr, Location, SomeIn, Term, TermExpr, WithModifier } from "../ast.ts";
 import { type FuncBuilder, local, PlanError } from "./builder.ts";
 import type { Planner } from "./planner.ts";
 import { constantPrefix } from "./refs.ts";
@@ -55,11 +55,10 @@ function planExpr(p: Planner, b: FuncBuilder, e: Expr, k: Cont): void {
       return withModifiers(p, b, e.with, (restore) => planEvery(p, b, e, () => restore(k)));
     case "term":
       if (e.negated) {
-        const block = { stmts: [] };
-        b.emit({ type: "NotStmt", block }, e.loc);
-        b.into(
-          block,
-          () => withModifiers(p, b, e.with, (restore) => planTermExpr(p, b, e, () => restore(() => {}))),
+        planNot(
+          b,
+          e,
+          (found) => withModifiers(p, b, e.with, (restore) => planTermExpr(p, b, e, () => restore(found))),
         );
         return k();
       }
@@ -114,33 +113,52 @@ function planSomeIn(p: Planner, b: FuncBuilder, e: SomeIn, k: Cont): void {
 }
 
 /**
+ * A NotStmt around what `fn` plans: it holds when that has no solution. `fn` calls `found` where
+ * a solution is complete. Without iteration, a solution completes the NotStmt's block, which
+ * makes the NotStmt undefined. Inside a scan, completing the scan's body only moves the scan on,
+ * and the block completes after the last element whether or not any matched: there `found`
+ * leaves the NotStmt and the block around it (undefined), and the block ends by leaving itself
+ * (no solution: the NotStmt holds).
+ */
+export function planNot(b: FuncBuilder, at: { loc: Location }, fn: (found: Cont) => void): void {
+  const block = { stmts: [] };
+  b.emit({ type: "NotStmt", block }, at.loc);
+  b.into(block, () => {
+    const notDepth = b.depth;
+    let flat = false, nested = false;
+    fn(() => {
+      if (b.depth === notDepth) flat = true;
+      else {
+        nested = true;
+        b.emit({ type: "BreakStmt", index: b.depth - notDepth + 1 });
+      }
+    });
+    if (flat && nested) throw new Error("internal error: a negated body completed at two depths");
+    if (nested) b.emit({ type: "BreakStmt", index: 0 });
+  });
+}
+
+/**
  * `every k, v in xs { body }` holds when no element makes the body undefined. Planned as
- * not { scan xs { not body; found := true }; found is defined }, with the domain required to be
- * defined.
+ * scan xs { not body; break out: the expression is undefined }, with the domain required to be
+ * a collection. The body may iterate: `not` (planNot) holds only when no solution of it exists.
  */
 function planEvery(p: Planner, b: FuncBuilder, e: Every, k: Cont): void {
   planTerm(p, b, e.domain, (d) => {
     const source = b.newLocal();
-    const found = b.newLocal();
     b.emit({ type: "AssignVarStmt", source: d, target: source });
     requireCollection(b, source);
-    b.emit({ type: "ResetLocalStmt", target: found });
-    const outer = { stmts: [] };
-    b.emit({ type: "NotStmt", block: outer }, e.loc);
-    b.into(outer, () => {
-      const key = b.newLocal();
-      const value = b.newLocal();
-      const scanBody = { stmts: [] };
-      b.emit({ type: "ScanStmt", source, key, value, block: scanBody });
-      b.into(scanBody, () => {
-        if (e.key) b.vars.set(e.key.name, key);
-        b.vars.set(e.value.name, value);
-        const inner = { stmts: [] };
-        b.emit({ type: "NotStmt", block: inner });
-        b.into(inner, () => planBody(p, b, e.body, () => {}));
-        b.emit({ type: "AssignVarStmt", source: { bool: true }, target: found });
-      });
-      b.emit({ type: "IsDefinedStmt", source: found });
+    const exprDepth = b.depth;
+    const key = b.newLocal();
+    const value = b.newLocal();
+    const scanBody = { stmts: [] };
+    b.emit({ type: "ScanStmt", source, key, value, block: scanBody }, e.loc);
+    b.into(scanBody, () => {
+      if (e.key) b.vars.set(e.key.name, key);
+      b.vars.set(e.value.name, value);
+      planNot(b, e, (found) => planBody(p, b, e.body, found));
+      // A counterexample: leave the scan and the block holding the expression.
+      b.emit({ type: "BreakStmt", index: b.depth - exprDepth });
     });
     k();
   });
@@ -191,11 +209,10 @@ function withModifiers(
   const apply = (i: number) => {
     if (i === mods.length) return fn(restore);
     const m = mods[i];
-    // A function replaced by another function: nothing to evaluate.
-    const replacement = isFunctionTarget(p, m.target) ? functionName(p, m.value) : undefined;
-    if (replacement) {
+    // A function replaced by another function (the checks named it): nothing to evaluate.
+    if (m.replacement) {
       b.functionOverrides = [
-        { name: targetName(m.target), replacement: { kind: "function", name: replacement } },
+        { name: targetName(m.target), replacement: { kind: "function", name: m.replacement } },
         ...b.functionOverrides,
       ];
       return apply(i + 1);
@@ -255,27 +272,9 @@ function replaced(
   return next;
 }
 
-/** `with` targets a user function (`data.pkg.f`) or a built-in (`count`, `time.now_ns`). */
-function isFunctionTarget(p: Planner, target: Term): boolean {
-  if (target.type !== "ref" || target.head.type !== "var") return false;
-  const root = target.head.name;
-  if (root === "input") return false;
-  if (root !== "data") return true;
-  return findNode(p.tree, constantPrefix(target.path))?.ruleSet?.kind === "function";
-}
-
 function targetName(target: Term): string {
   const t = target as Extract<Term, { type: "ref" }>;
   return [(t.head as { name: string }).name, ...constantPrefix(t.path)].join(".");
-}
-
-/** The replacement is a user function when it names one (`data.pkg.f`); otherwise it is a value. */
-function functionName(p: Planner, t: Term): string[] | undefined {
-  if (t.type !== "ref" || t.head.type !== "var" || t.head.name !== "data") return undefined;
-  const path = constantPrefix(t.path);
-  if (path.length !== t.path.length) return undefined;
-  const node = findNode(p.tree, path);
-  return node?.ruleSet?.kind === "function" ? ["data", ...path] : undefined;
 }
 
 function pathArray(p: Planner, b: FuncBuilder, path: string[]): number {

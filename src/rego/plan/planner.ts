@@ -116,6 +116,21 @@ export class Planner {
     return { func: name, args: [local(b.input), local(b.data), ...spec.values.map(local)] };
   }
 
+  /**
+   * The call of a function that replaces another under `with` (a mock): OPA evaluates a mock's
+   * body with no replacement in force, so that a mock may call what it replaces. Replaced data
+   * and input still apply; `with` inside the mock's body applies as usual.
+   */
+  mockCallee(b: FuncBuilder, node: RuleNode): { func: string; args: Operand[] } {
+    const saved = b.functionOverrides;
+    b.functionOverrides = [];
+    try {
+      return this.callee(b, node);
+    } finally {
+      b.functionOverrides = saved;
+    }
+  }
+
   /** Reserves a func's name; it is planned later from the work list (see planProgram). */
   private ensure(name: string, plan: () => Func): string {
     if (this.funcs.has(name) || this.reserved.has(name)) return name;

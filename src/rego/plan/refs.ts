@@ -125,9 +125,10 @@ function callRuleSet(
   // A function without arguments reads as its value; `with` may have replaced it.
   const override = set.kind === "function" ? b.functionOverrides.find((o) => o.name === fnName) : undefined;
   if (override?.replacement.kind === "value") return planPath(p, b, override.replacement.local, path, i, k);
-  const target = override ? findNode(p.tree, override.replacement.name.slice(1)) ?? node : node;
+  const replacement = override?.replacement.name;
+  const target = replacement?.[0] === "data" ? findNode(p.tree, replacement.slice(1)) ?? node : node;
   const result = b.newLocal();
-  const callee = p.callee(b, target);
+  const callee = override ? p.mockCallee(b, target) : p.callee(b, target);
   b.emit({ type: "CallStmt", func: callee.func, args: callee.args, result }, loc);
   planPath(p, b, result, path, i, k);
 }

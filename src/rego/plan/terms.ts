@@ -160,7 +160,8 @@ export function planCall(p: Planner, b: FuncBuilder, t: CallTerm, k: ValueCont):
       if (!node?.ruleSet || node.ruleSet.kind !== "function") {
         throw new PlanError(`undefined function ${operator.join(".")}`, t.loc);
       }
-      const callee = p.callee(b, node);
+      // A replacement function runs as OPA runs a mock: no replacement applies inside it.
+      const callee = override ? p.mockCallee(b, node) : p.callee(b, node);
       const [input, data, ...extra] = callee.args;
       b.emit({ type: "CallStmt", func: callee.func, args: [input, data, ...args, ...extra], result }, t.loc);
     } else {

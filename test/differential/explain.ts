@@ -1,0 +1,59 @@
+/**
+ * Known reasons for a disagreement, so that a run separates them from the unexplained ones.
+ * Each reason holds up on its own: it names what differs and why it is not this compiler's
+ * semantics that is wrong. Anything not matched here is unexplained and must be fixed or added
+ * here with its reason.
+ */
+import { errorStage, isError } from "./case.ts";
+import type { QueryResult } from "./run.ts";
+
+export interface Explanation {
+  id: string;
+  reason: string;
+}
+
+const EXPLANATIONS: (Explanation & { matches: (r: QueryResult) => boolean })[] = [
+  {
+    id: "opa-static-types",
+    reason: "OPA's type checker infers the types of rules, comprehensions and variables and refuses " +
+      "a unification, a ref or a built-in argument that can never succeed (rego_type_error: match " +
+      "error, undefined ref, invalid argument(s)); this compiler's type check is conservative by " +
+      "design (src/rego/check/type_check.ts) and evaluates such an expression to undefined instead.",
+    matches: (r) => {
+      if (!isError(r.opa) || isError(r.ours) || errorStage(r.opa.error) !== "compile") return false;
+      const errors = [...r.opa.error.matchAll(/rego_\w+_error: [^\n]*(\n\t[^\n]*)*/g)].map((m) => m[0]);
+      return errors.length > 0 &&
+        errors.every((e) =>
+          /^rego_type_error: (match error|undefined ref|[\w.]+: invalid argument\(s\))/.test(e) ||
+          sameArity(e)
+        );
+    },
+  },
+];
+
+/**
+ * OPA's "f: arity mismatch" for `with f as g` also covers a g of the same arity whose argument
+ * types cannot fit f's (`with concat as array.concat`): a static type check, not an arity one.
+ */
+function sameArity(error: string): boolean {
+  const m = /^rego_type_error: [\w.]+: arity mismatch\n\thave: \((.*)\)\n\twant: \((.*)\)/.exec(error);
+  if (!m) return false;
+  const count = (list: string) => list.trim() === "" ? 0 : topLevelCommas(list) + 1;
+  return count(m[1].replace(/, \?\?\?$|^\?\?\?$/, "")) === count(m[2]);
+}
+
+function topLevelCommas(list: string): number {
+  let depth = 0, n = 0;
+  for (const ch of list) {
+    if ("([{<".includes(ch)) depth++;
+    else if (")]}>".includes(ch)) depth--;
+    else if (ch === "," && depth === 0) n++;
+  }
+  return n;
+}
+
+export function explain(r: QueryResult): Explanation | undefined {
+  if (r.verdict.agree !== false) return undefined;
+  const e = EXPLANATIONS.find((x) => x.matches(r));
+  return e && { id: e.id, reason: e.reason };
+}

@@ -29,9 +29,21 @@ export function entrypointOf(query: string): string {
 
 /** Answers each query (a `data…` reference) over one compilation of the modules. */
 export async function evaluateOurs(s: Subject, queries: string[]): Promise<OurAnswer[]> {
-  const entrypoints = queries.map(entrypointOf);
   const sources = s.modules.map((text, i) => ({ path: `module${i}.rego`, text }));
-  const compiled = compile(sources, { entrypoints, regoVersion: 0, futureKeywords: true, strict: false });
+  const options = { regoVersion: 0 as const, futureKeywords: true, strict: false };
+  let entrypoints = queries.map(entrypointOf);
+  let compiled = compile(sources, { entrypoints, ...options });
+  // A query naming no rule is undefined in `opa eval`; as an entrypoint (`opa build -e`) it is an
+  // error. The oracle answers queries, so such entrypoints are dropped and answer undefined.
+  const missing = new Set(compiled.diagnostics.flatMap((d) => {
+    const m = /^entrypoint "([^"]+)" does not refer to a rule or policy decision$/.exec(d.message);
+    return m ? [m[1]] : [];
+  }));
+  if (missing.size > 0 && missing.size === compiled.diagnostics.length) {
+    entrypoints = entrypoints.filter((e) => !missing.has(e));
+    if (entrypoints.length === 0) return queries.map(() => ({ undefined: true }));
+    compiled = compile(sources, { entrypoints, ...options });
+  }
   if (compiled.wasm === undefined) {
     const error = compiled.diagnostics.map(formatDiagnostic).join("\n");
     return queries.map(() => ({ error, stage: "compile" }));
@@ -45,7 +57,8 @@ export async function evaluateOurs(s: Subject, queries: string[]): Promise<OurAn
   // As JSON text, the gateway's path: the SDK's evaluate() drops an input that is false, 0, ""
   // or null (it tests `if (input)`), which the gateway never sends but generated cases do.
   const input = s.input === undefined ? undefined : new JsonText(JSON.stringify(s.input));
-  return entrypoints.map((ep): OurAnswer => {
+  return queries.map(entrypointOf).map((ep): OurAnswer => {
+    if (missing.has(ep)) return { undefined: true };
     const r = evaluatePolicy(policy, "", ep, input);
     if (r.ok) return { result: r.value };
     if (r.error.code === "policy_undefined") return { undefined: true };

@@ -166,9 +166,12 @@ Deno.test("http.send: refused at compile time unless enabled; enabled, the polic
       smokeTest: false,
     });
     beginEvaluation();
-    assert.deepEqual(loaded.instance.policy!.evaluate({ url: `http://127.0.0.1:${server.port}/json` }, "p/x"), [
-      { result: { hello: "world" } },
-    ]);
+    assert.deepEqual(
+      loaded.instance.policy!.evaluate({ url: `http://127.0.0.1:${server.port}/json` }, "p/x"),
+      [
+        { result: { hello: "world" } },
+      ],
+    );
   } finally {
     server.stop();
   }

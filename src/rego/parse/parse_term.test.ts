@@ -167,4 +167,7 @@ Deno.test("terms: errors say what was expected and found", () => {
 
 Deno.test("objects: a key written twice keeps the later value, as OPA's parser", () => {
   deepStrictEqual(term('{0: a, "x": 1, 0.0: 2}'), obj([n("0"), n("2")], [s("x"), n("1")]));
+  // An integer key matches only an integer; a decimal matches any key of its value (the OPA oracle).
+  deepStrictEqual(term("{1.0: 1, 1: 2}"), obj([n("1.0"), n("1")], [n("1"), n("2")]));
+  deepStrictEqual(term("{1: 1, 1.0: 2, 10e-1: 3}"), obj([n("1"), n("3")]));
 });

@@ -318,6 +318,8 @@ function parseBraces(st: ParserState): Term {
     return { type: "objectcompr", key, value: firstValue, body, loc };
   }
   const items: [Term, Term][] = [[key, parseInfix(st, false, firstValue)]];
+  const keys = new LiteralKeys();
+  keys.add(key, 0);
   while (st.accept(",")) {
     if (st.atPunct("}")) break;
     const k = parseInfix(st, false);
@@ -325,16 +327,65 @@ function parseBraces(st: ParserState): Term {
     const v = parseInfix(st, false);
     // As OPA's parser: a key written twice keeps its place and takes the later value; the earlier
     // value is never evaluated (`{0: undefined_ref, 0: 1}` is `{0: 1}`).
-    const same = items.findIndex(([x]) => sameLiteralKey(x, k));
-    if (same >= 0) items[same] = [items[same][0], v];
-    else items.push([k, v]);
+    const same = keys.find(k);
+    if (same !== undefined) items[same] = [items[same][0], v];
+    else {
+      keys.add(k, items.length);
+      items.push([k, v]);
+    }
   }
   closeWith(st, "}", open);
   return { type: "object", items, loc };
 }
 
-/** Two keys written the same (numbers by value: `1` and `1.0`; a variable by its name). */
-function sameLiteralKey(a: Term, b: Term): boolean {
-  if (a.type === "number" && b.type === "number") return Number(a.text) === Number(b.text);
-  return a.type === b.type && JSON.stringify(stripLocations(a)) === JSON.stringify(stripLocations(b));
+/**
+ * The keys written so far in one object literal, found as OPA's object (a hash table) finds a key:
+ * a variable by its name, a composite by what is written, a number as Number.Equal compares it.
+ * A key that is a 64-bit integer matches only an integer (`{1.0: "a", 1: "b"}` has two keys); any
+ * other number matches the latest key of equal value, integer or not (`{0: "a", 0.0: "b"}` has one),
+ * and one beyond a double's range only the same text. The runtime keeps collections the same way
+ * (sameMember in runtime/assembly/number.ts).
+ */
+class LiteralKeys {
+  readonly #written = new Map<string, number>();
+  readonly #integers = new Map<bigint, number>();
+  readonly #values = new Map<string, number>();
+
+  find(t: Term): number | undefined {
+    if (t.type !== "number") return this.#written.get(JSON.stringify(stripLocations(t)));
+    const n = int64(t.text);
+    if (n !== undefined) return this.#integers.get(n);
+    if (!Number.isFinite(Number(t.text))) return this.#written.get(`number:${t.text}`);
+    return this.#values.get(decimalKey(t.text));
+  }
+
+  add(t: Term, index: number): void {
+    if (t.type !== "number") {
+      this.#written.set(JSON.stringify(stripLocations(t)), index);
+      return;
+    }
+    const n = int64(t.text);
+    if (n !== undefined) this.#integers.set(n, index);
+    if (Number.isFinite(Number(t.text))) this.#values.set(decimalKey(t.text), index);
+    else this.#written.set(`number:${t.text}`, index);
+  }
+}
+
+/** The value of number text that is a 64-bit integer (no point, no exponent). */
+function int64(text: string): bigint | undefined {
+  if (!/^-?[0-9]+$/.test(text)) return undefined;
+  const n = BigInt(text);
+  return n >= -(2n ** 63n) && n < 2n ** 63n ? n : undefined;
+}
+
+/** A number's exact value as sign, significant digits and exponent (`1.50e1` and `15` alike). */
+function decimalKey(text: string): string {
+  const m = /^(-?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?$/.exec(text);
+  if (m === null) return text;
+  const [, sign, whole, frac = "", exp = "0"] = m;
+  const digits = (whole + frac).replace(/^0+/, "");
+  if (digits === "") return "0";
+  const significant = digits.replace(/0+$/, "");
+  const e = BigInt(exp) - BigInt(frac.length) + BigInt(digits.length - significant.length);
+  return `${sign}${significant}e${e}`;
 }

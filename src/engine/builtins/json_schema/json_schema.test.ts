@@ -249,7 +249,9 @@ schema := {"type": "object", "required": ["id"], "properties": {"id": {"type": "
 decision := {"ok": ok, "errors": [e.field | some e in json.match_schema(input.body, schema)[1]]}
 ok := json.match_schema(input.body, schema)[0]`);
   const run = (body: unknown) =>
-    (bundle.instance.policy!.evaluate({ body }, "gateway/decision") as { result: Record<string, unknown> }[])[0].result;
+    (bundle.instance.policy!.evaluate({ body }, "gateway/decision") as { result: Record<string, unknown> }[])[
+      0
+    ].result;
   assert.deepEqual(run({ id: "a" }), { ok: true, errors: [] });
   assert.deepEqual(run({ id: 1 }), { ok: false, errors: ["id"] });
 });

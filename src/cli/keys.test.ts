@@ -3,6 +3,9 @@
  * against the real Redis (127.0.0.1:6379 or $REDIS_URL; they fail, never skip, without it).
  */
 import assert from "node:assert/strict";
+import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from "jose";
+import { ClaimsSigner } from "../gateway/jwt/signer.ts";
+import { signingKeysFromEnv } from "../gateway/jwt/signing_keys.ts";
 import { KeyVerifier } from "../keys/verifier.ts";
 import { KvKeyStore } from "../keys/kv_store.ts";
 import { resolveKeySecret } from "../keys/secret.ts";
@@ -90,7 +93,7 @@ Deno.test("keys CLI: create, list, show, rotate, revoke against a KV file", asyn
     const table = await run(["list", "--db", db, "--org", "acme"]);
     assert.match(
       table.stdout,
-      new RegExp(`${out.record.id}\\s+acme\\s+alice\\s+human\\s+live\\s+pro\\s+active`),
+      new RegExp(`${out.record.id}\\s+acme\\s+alice\\s+human\\s+read,write\\s+live\\s+pro\\s+active`),
     );
     assert.equal((await run(["list", "--db", db, "--org", "other"])).stdout.trim(), "no keys");
 
@@ -130,6 +133,33 @@ Deno.test("keys CLI: the plain create output prints the key once on stdout", asy
     assert.equal(keys?.length, 1);
     assert.match(created.stderr, /shown once/);
   });
+});
+
+Deno.test("keys CLI: jwk prints a signing key set the gateway takes as GATEWAY_JWT_KEYS", async () => {
+  for (const alg of ["EdDSA", "ES256", "RS256"]) {
+    const out = await run(["jwk", "--alg", alg, "--kid", `k-${alg}`]);
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stderr, /private key/);
+    const keys = await signingKeysFromEnv((name) =>
+      name === "GATEWAY_JWT_KEYS" ? out.stdout.trim() : undefined
+    );
+    assert.equal(keys?.length, 1);
+    const signer = await ClaimsSigner.create({ issuer: "gw", keys });
+    const { token } = await signer.sign({ org: "acme" }, { subject: "alice", audience: "http://up" });
+    const { payload, protectedHeader } = await jwtVerify(
+      token,
+      createLocalJWKSet(signer.jwks() as JSONWebKeySet),
+      {
+        issuer: "gw",
+        audience: "http://up",
+      },
+    );
+    assert.equal(payload.sub, "alice");
+    assert.deepEqual([protectedHeader.alg, protectedHeader.kid], [alg, `k-${alg}`]);
+    // The published set holds no private member.
+    assert.ok(signer.jwks().keys.every((k) => !("d" in k)));
+  }
+  assert.equal((await run(["jwk", "--alg", "HS256"])).code, 2);
 });
 
 Deno.test("keys CLI: usage errors exit 2, operation errors exit 1 with a stable id", async () => {

@@ -8,6 +8,7 @@
  *   revoke  <id>
  *   rotate  <id> [--grace 3600|1h]    (default grace: 0 — the old key stops now)
  *   migrate                           (PostgreSQL: apply pending schema migrations)
+ *   jwk     [--alg EdDSA|ES256|RS256] [--kid K]   (a new JWT signing key set for GATEWAY_JWT_KEYS)
  *
  * Common: --json; where the keys are: --store kv|postgres (default $GATEWAY_KEYS_STORE, else kv).
  * kv: --db PATH (default $GATEWAY_KEYS_DB or data/keys.db). postgres: the connection from
@@ -22,6 +23,7 @@
  * store (generated on first use). The raw key is printed once, by create and rotate, to stdout only.
  * Exit codes: 0 ok, 1 operation failed (stable error id on stderr), 2 usage error.
  */
+import { generateSigningJwk, SIGNING_ALGS, type SigningAlg } from "../gateway/jwt/signing_keys.ts";
 import { KeyError } from "../keys/errors.ts";
 import { createKey, IDENTITY_TYPES, type KeyView, keyView, revokeKey, rotateKey } from "../keys/manage.ts";
 import { keysDbPath, type KeyStoreKind, openKeys } from "../keys/open.ts";
@@ -31,13 +33,14 @@ import { RedisError } from "../redis/errors.ts";
 import { parseCliArgs, UsageError } from "./cli_args.ts";
 import { announcerSettings, type KeyAnnouncer, openKeyAnnouncer } from "./key_announcer.ts";
 
-const USAGE = `usage: deno task keys <create|list|show|revoke|rotate|migrate> [options]
+const USAGE = `usage: deno task keys <create|list|show|revoke|rotate|migrate|jwk> [options]
   create  --org O --subject S --type human|service|agent [--scopes a,b] [--plan P] [--expires ISO|30d] [--env live]
   list    [--org O]
   show    <id>
   revoke  <id>
   rotate  <id> [--grace SECONDS|1h]
   migrate (postgres: apply pending schema migrations)
+  jwk     [--alg EdDSA|ES256|RS256] [--kid K]  a new private signing key set for $GATEWAY_JWT_KEYS
   common: --store kv|postgres  --db PATH (kv)  --pg-schema S (postgres; $DATABASE_URL)  --json
           --redis URL  --redis-prefix P (announce changes; default: $REDIS_URL)`;
 
@@ -75,12 +78,45 @@ function describe(view: KeyView): string {
 }
 
 function table(views: KeyView[]): string {
-  const rows = [["ID", "ORG", "SUBJECT", "TYPE", "ENV", "PLAN", "STATUS", "EXPIRES"]];
+  const rows = [["ID", "ORG", "SUBJECT", "TYPE", "SCOPES", "ENV", "PLAN", "STATUS", "EXPIRES"]];
   for (const v of views) {
-    rows.push([v.id, v.org, v.subject, v.identity_type, v.env, v.plan, v.status, v.expires ?? "never"]);
+    const scopes = v.scopes.join(",") || "-";
+    rows.push([
+      v.id,
+      v.org,
+      v.subject,
+      v.identity_type,
+      scopes,
+      v.env,
+      v.plan,
+      v.status,
+      v.expires ?? "never",
+    ]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
+}
+
+/**
+ * `jwk`: a new private signing key set, one line of JSON on stdout (what GATEWAY_JWT_KEYS takes),
+ * guidance on stderr. Nothing is stored: the operator keeps it in their secret store.
+ */
+async function printSigningKeySet(alg: string, kid: string | undefined, rest: string[]): Promise<number> {
+  if (rest.length) {
+    console.error(`jwk takes no positional arguments\n${USAGE}`);
+    return 2;
+  }
+  if (!SIGNING_ALGS.includes(alg as SigningAlg)) {
+    console.error(`--alg must be one of ${SIGNING_ALGS.join(", ")}\n${USAGE}`);
+    return 2;
+  }
+  const jwk = await generateSigningJwk(alg as SigningAlg, kid);
+  console.log(JSON.stringify({ keys: [jwk] }));
+  console.error(
+    "A private key: put it in GATEWAY_JWT_KEYS through your secret store, never in a file in Git.\n" +
+      "To rotate, list the new key first and keep the old one after it until the tokens it signed expire.",
+  );
+  return 0;
 }
 
 function print(json: boolean, value: unknown, text: string): void {
@@ -110,6 +146,8 @@ export async function main(args: string[]): Promise<number> {
       "redis-prefix": { type: "string" },
       store: { type: "string" },
       "pg-schema": { type: "string" },
+      alg: { type: "string" },
+      kid: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     });
   } catch (error) {
@@ -122,10 +160,11 @@ export async function main(args: string[]): Promise<number> {
     console.error(USAGE);
     return values.help ? 0 : 2;
   }
-  if (!["create", "list", "show", "revoke", "rotate", "migrate"].includes(command)) {
+  if (!["create", "list", "show", "revoke", "rotate", "migrate", "jwk"].includes(command)) {
     console.error(`unknown command "${command}"\n${USAGE}`);
     return 2;
   }
+  if (command === "jwk") return await printSigningKeySet(values.alg ?? "EdDSA", values.kid, rest);
 
   let redisSettings;
   try {

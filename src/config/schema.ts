@@ -1,7 +1,7 @@
 /**
  * The gateway's configuration file (YAML or JSON), checked with zod. Every field has a default, so
  * an empty file (or none) is a working demo configuration. Secrets never go in this file: they
- * come from environment variables (see env.ts).
+ * come from environment variables (README.md, "Environment variables").
  */
 import { z } from "zod";
 import { DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_MS } from "../engine/instance/limits.ts";

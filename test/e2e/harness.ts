@@ -29,7 +29,7 @@ export interface Proc {
   kill(): Promise<void>;
 }
 
-function spawn(args: string[], env: Record<string, string>): Proc {
+export function spawn(args: string[], env: Record<string, string>): Proc {
   const child = new Deno.Command(Deno.execPath(), {
     args,
     cwd: ROOT,

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import assert from "node:assert/strict";
 import { exportPKCS8, exportSPKI, generateKeyPair } from "jose";
 import { EngineError } from "../types.ts";
@@ -91,6 +92,27 @@ Deno.test("signature: scope must match when configured", async () => {
   await assert.rejects(
     readBundle(archive, { verification: { alg: "HS256", key: "k", scope: "read" } }),
     invalid(/scope/),
+  );
+});
+
+Deno.test("signature: a SEC1 or PKCS#1 private key says how to convert it to PKCS#8", async () => {
+  const sec1 = generateKeyPairSync("ec", {
+    namedCurve: "P-256",
+    privateKeyEncoding: { type: "sec1", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  });
+  await assert.rejects(
+    writeBundle(files(), { signing: { alg: "ES256", key: sec1.privateKey } }),
+    invalid(/EC PRIVATE KEY PEM: convert it to PKCS#8 with `openssl pkcs8 -topk8/),
+  );
+  const pkcs1 = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs1", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  });
+  await assert.rejects(
+    writeBundle(files(), { signing: { alg: "RS256", key: pkcs1.privateKey } }),
+    invalid(/RSA PRIVATE KEY PEM: convert it to PKCS#8/),
   );
 });
 

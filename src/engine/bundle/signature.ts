@@ -118,9 +118,28 @@ async function importKey(config: KeyConfig, use: "sign" | "verify"): Promise<Cry
       "bundle_signature_invalid",
       `the ${config.alg} ${use === "sign" ? "signing" : "verification"} key is not a usable PEM key: ${
         (e as Error).message
-      }`,
+      }${pemHint(config.key, use)}`,
     );
   }
+}
+
+/**
+ * What to do with a PEM of another encoding than the one expected: `openssl ecparam -genkey` and
+ * `openssl genrsa` write SEC1 / PKCS#1 private keys, which must be converted to PKCS#8.
+ */
+function pemHint(pem: string, use: "sign" | "verify"): string {
+  const label = /-----BEGIN ([A-Z0-9 ]+)-----/.exec(pem)?.[1];
+  if (use === "sign" && (label === "EC PRIVATE KEY" || label === "RSA PRIVATE KEY")) {
+    return ` (a ${label} PEM: convert it to PKCS#8 with ` +
+      "`openssl pkcs8 -topk8 -nocrypt -in key.pem -out key.pkcs8.pem`)";
+  }
+  if (use === "verify" && label !== undefined && label.includes("PRIVATE KEY")) {
+    return " (a private key: verification takes the public key, `openssl pkey -in key.pem -pubout`)";
+  }
+  if (use === "sign" && label === "PUBLIC KEY") {
+    return " (a public key: signing takes the private key in PKCS#8)";
+  }
+  return "";
 }
 
 async function hashFile(name: string, bytes: Uint8Array, algorithm: string): Promise<string> {

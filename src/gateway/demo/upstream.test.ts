@@ -13,6 +13,7 @@ Deno.test("the demo upstream echoes verified claims and refuses a bad token", as
     assert.equal(body.verified_claims.sub, "alice");
     assert.equal(body.verified_claims.org, "acme");
     assert.equal(body.path, "/hello");
+    assert.equal(body.token, token, "the token received is shown, to verify it elsewhere");
     const bad = await fetch(`${demo.url}/hello`, { headers: { authorization: "Bearer nope" } });
     assert.equal(bad.status, 401);
     await bad.body?.cancel();

@@ -1,6 +1,8 @@
 /**
  * The built-in demo upstream for the first run: a tiny HTTP server on loopback that verifies the
- * gateway's JWT against the gateway's public keys and echoes the verified claims back.
+ * gateway's JWT against the gateway's public keys and echoes back the token it received, its
+ * verified claims and how to verify it yourself (the same few lines of `jose` an upstream needs:
+ * README, "Verifying the gateway's JWT in an upstream").
  */
 import { createLocalJWKSet, jwtVerify } from "jose";
 
@@ -39,6 +41,12 @@ export function startDemoUpstream(opts: DemoUpstreamOptions): DemoUpstream {
           request_id: req.headers.get("x-request-id"),
           verified_claims: payload,
           kid: protectedHeader.kid,
+          alg: protectedHeader.alg,
+          // The token as the gateway sent it: verify it against the gateway's published keys
+          // (GET /.well-known/jwks.json on the gateway) with the issuer and audience above.
+          token,
+          verify: "jose.jwtVerify(token, createRemoteJWKSet(new URL('<gateway>/.well-known/jwks.json')), " +
+            `{ issuer: "${opts.issuer}", audience: "<this upstream's URL>" })`,
         });
       } catch (e) {
         return Response.json({ error: "invalid gateway token", detail: (e as Error).message }, {

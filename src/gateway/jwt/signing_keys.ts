@@ -97,6 +97,21 @@ export async function generateEphemeralKey(alg: SigningAlg): Promise<SigningKey>
 }
 
 /**
+ * A new private JWK for GATEWAY_JWT_KEYS (`deno task keys jwk`): kid (default: the RFC 7638
+ * thumbprint's first 16 characters), alg and use set, so the set can be pasted as it is.
+ */
+export async function generateSigningJwk(alg: SigningAlg, kid?: string): Promise<JsonWebKey> {
+  const pair = await generateKeyPair(alg, {
+    extractable: true,
+    crv: alg === "EdDSA" ? "Ed25519" : undefined,
+    modulusLength: alg === "RS256" ? 3072 : undefined,
+  });
+  const jwk = await exportJWK(pair.privateKey);
+  const id = kid ?? (await calculateJwkThumbprint(jwk)).slice(0, 16);
+  return { ...jwk, kid: id, alg, use: "sig" } as JsonWebKey;
+}
+
+/**
  * Parses configured private keys: a JWKS (`{"keys": [...]}`) or an array of JWKs, as JSON. A JWK
  * without `kid` gets its RFC 7638 thumbprint. The first key signs; all are published.
  */

@@ -186,12 +186,19 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
     ? new RedisRateLimiter({ redis: redis! })
     : new MemoryRateLimiter();
 
-  const signer = await ClaimsSigner.create({
-    issuer: config.jwt.issuer,
-    ttlSeconds: config.jwt.ttlSeconds,
-    alg: config.jwt.alg,
-    keys: await signingKeysFromEnv(env),
-  });
+  let signer: ClaimsSigner;
+  try {
+    signer = await ClaimsSigner.create({
+      issuer: config.jwt.issuer,
+      ttlSeconds: config.jwt.ttlSeconds,
+      alg: config.jwt.alg,
+      keys: await signingKeysFromEnv(env),
+    });
+  } catch (e) {
+    // A TypeError names what is wrong with GATEWAY_JWT_KEYS (never its value).
+    if (e instanceof TypeError) throw new ConfigError("GATEWAY_JWT_KEYS", [e.message]);
+    throw e;
+  }
   if (signer.ephemeral) {
     log.info("JWT signing key is ephemeral: tokens do not survive a restart (set GATEWAY_JWT_KEYS)");
   }
@@ -310,14 +317,14 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
     });
     return;
   }
-  const server = Deno.serve({
+  const server = listen("server", {
     hostname: config.server.hostname,
     port: config.server.port,
     reusePort,
     onListen: () => {},
   }, app.fetch);
   const url = `http://${hostForUrl(config.server.hostname)}:${server.addr.port}`;
-  const adminServer = config.server.admin === undefined ? null : Deno.serve({
+  const adminServer = config.server.admin === undefined ? null : listen("server.admin", {
     hostname: config.server.admin.hostname,
     port: config.server.admin.port,
     onListen: () => {},
@@ -348,6 +355,8 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
   }
 
   const stop = async () => {
+    // A second signal while stopping (SIGTERM after SIGINT) must not close things twice.
+    if (stopping) return;
     stopping = true;
     await adminServer?.shutdown();
     await server.shutdown();
@@ -457,6 +466,27 @@ function dependencyChecks(
 ): Record<string, DependencyCheck> | undefined {
   const present = Object.entries(checks).filter((e): e is [string, DependencyCheck] => e[1] !== null);
   return present.length === 0 ? undefined : Object.fromEntries(present);
+}
+
+/** Deno.serve, with an address that cannot be had reported in one line (ConfigError). */
+function listen(
+  field: string,
+  options: Deno.ServeTcpOptions,
+  handler: Deno.ServeHandler<Deno.NetAddr>,
+): Deno.HttpServer<Deno.NetAddr> {
+  try {
+    return Deno.serve(options, handler);
+  } catch (e) {
+    if (e instanceof Deno.errors.AddrInUse || e instanceof Deno.errors.PermissionDenied) {
+      const why = e instanceof Deno.errors.AddrInUse
+        ? "the address is in use (another process has it)"
+        : e.message;
+      throw new ConfigError(field, [
+        `cannot listen on ${options.hostname}:${options.port}: ${why}; choose another port (GATEWAY_PORT)`,
+      ]);
+    }
+    throw e;
+  }
 }
 
 function flagValue(args: string[], name: string): string | undefined {

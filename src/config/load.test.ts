@@ -50,7 +50,7 @@ Deno.test("every problem is reported with its path", () => {
         "routes.0.upstream:",
         "routes: route ids must be unique",
         "input.headers.0: credentials never go into the policy input",
-        'Unrecognized key: "typo"',
+        'unknown field "typo"',
       ]
     ) assert.ok(text.includes(expected), `${expected} in ${text}`);
   }
@@ -98,4 +98,21 @@ Deno.test("edge options: defaults, and what is refused", () => {
       header,
     );
   }
+});
+
+Deno.test("config: a misspelt field names the one meant; a missing one says required", () => {
+  assert.throws(
+    () => parseConfig({ routes: [{ id: "a", prefix: "/a", upstrem: "http://x" }], servr: {} }),
+    (e: Error) => {
+      assert.match(e.message, /routes\.0: unknown field "upstrem" \(did you mean "upstream"\?\)/);
+      assert.match(e.message, /routes\.0\.upstream: required/);
+      assert.match(e.message, /\(root\): unknown field "servr" \(did you mean "server"\?\)/);
+      return true;
+    },
+  );
+  assert.throws(() => parseConfig({ zzzzzz: 1 }), /unknown field "zzzzzz"$/m);
+  assert.throws(
+    () => parseConfig({ routes: [{ id: "a", prefix: "/a", upstream: "ftp://x" }] }),
+    /routes\.0\.upstream: an http/,
+  );
 });

@@ -5,6 +5,7 @@
  */
 import { parse as parseYaml } from "yaml";
 import { ConfigError } from "./errors.ts";
+import { describeIssue } from "./problems.ts";
 import { configSchema, type GatewayConfig } from "./schema.ts";
 
 export const CONFIG_ENV = "GATEWAY_CONFIG";
@@ -20,10 +21,7 @@ export interface LoadedConfig {
 export function parseConfig(doc: unknown, file = "(inline)"): GatewayConfig {
   const result = configSchema.safeParse(doc ?? {});
   if (result.success) return result.data;
-  throw new ConfigError(
-    file,
-    result.error.issues.map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`),
-  );
+  throw new ConfigError(file, result.error.issues.map((i) => describeIssue(i, doc ?? {})));
 }
 
 export async function loadConfig(

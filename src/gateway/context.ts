@@ -26,6 +26,8 @@ export interface RequestState {
   search: string;
   route: CompiledRoute | null;
   key: KeyRecord | null;
+  /** The id of a key found but refused (revoked, expired): the decision log names it. */
+  rejectedKeyId: string | null;
   decision: Decision | null;
   /** allow / deny / error, once known. */
   outcome: DecisionKind | null;
@@ -65,6 +67,7 @@ export function newRequestState(requestId: string, startedAt: number): RequestSt
     search: "",
     route: null,
     key: null,
+    rejectedKeyId: null,
     decision: null,
     outcome: null,
     reason: null,

@@ -77,7 +77,7 @@ Deno.test("revoked through replica A, rejected by replica B on its next request 
     assert.equal((await controlB.verify(rawKey)).ok, true);
     await revokeKey({ store: storeA }, record.id);
     assert.deepEqual(await heard.promise, { id: record.id, hash: record.hash });
-    assert.deepEqual(await verifierB.verify(rawKey), { ok: false, reason: "revoked" });
+    assert.deepEqual(await verifierB.verify(rawKey), { ok: false, reason: "revoked", keyId: record.id });
     // Without the subscription, B's cache would still say yes: the test depends on the message.
     assert.equal((await controlB.verify(rawKey)).ok, true);
   } finally {
@@ -235,7 +235,7 @@ Deno.test("over Upstash REST: a revocation through replica A reaches replica B's
     await revokeKey({ store: storeA }, record.id);
     await next.promise;
     assert.ok(performance.now() - started < 1000, "within a second");
-    assert.deepEqual(await verifierB.verify(rawKey), { ok: false, reason: "revoked" });
+    assert.deepEqual(await verifierB.verify(rawKey), { ok: false, reason: "revoked", keyId: record.id });
     assert.deepEqual(heard, [{ id: record.id, hash: record.hash }, { id: record.id, hash: record.hash }]);
     assert.deepEqual(gaps, []);
   } finally {

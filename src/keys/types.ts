@@ -29,7 +29,11 @@ export interface KeyRecord {
 
 export type KeyRejection = "missing" | "malformed" | "unknown" | "revoked" | "expired";
 
-export type KeyCheck = { ok: true; record: KeyRecord } | { ok: false; reason: KeyRejection };
+/**
+ * A rejected key that was found (revoked, rotated out, expired) names its id, for the operator's
+ * decision log: that is when they look for it.
+ */
+export type KeyCheck = { ok: true; record: KeyRecord } | { ok: false; reason: KeyRejection; keyId?: string };
 
 export interface KeyStore {
   get(id: string): Promise<KeyRecord | null>;

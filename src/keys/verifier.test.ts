@@ -121,8 +121,16 @@ Deno.test("revocation takes effect on the next request despite the cache", async
   assert.equal((await cached.verify(issued.rawKey)).ok, true);
   assert.equal((await verifier.verify(issued.rawKey)).ok, true);
   await revokeKey({ store, now: ctx.now }, issued.record.id);
-  assert.deepEqual(await verifier.verify(issued.rawKey), { ok: false, reason: "revoked" });
-  assert.deepEqual(await cached.verify(issued.rawKey), { ok: false, reason: "revoked" });
+  assert.deepEqual(await verifier.verify(issued.rawKey), {
+    ok: false,
+    reason: "revoked",
+    keyId: issued.record.id,
+  });
+  assert.deepEqual(await cached.verify(issued.rawKey), {
+    ok: false,
+    reason: "revoked",
+    keyId: issued.record.id,
+  });
 });
 
 Deno.test("the cache serves repeated lookups and expires after its TTL", async () => {
@@ -148,7 +156,11 @@ Deno.test("a change made elsewhere (another process) is seen within the TTL", as
   await store.put({ ...issued.record, revoked: new Date(c.now().getTime()).toISOString() });
   assert.equal((await verifier.verify(issued.rawKey)).ok, true, "still cached: the documented bound");
   c.advance(1000);
-  assert.deepEqual(await verifier.verify(issued.rawKey), { ok: false, reason: "revoked" });
+  assert.deepEqual(await verifier.verify(issued.rawKey), {
+    ok: false,
+    reason: "revoked",
+    keyId: issued.record.id,
+  });
 });
 
 Deno.test("negative lookups are cached too, and a put in-process clears them", async () => {
@@ -184,7 +196,11 @@ Deno.test("expiry is evaluated on every call, not cached", async () => {
   c.advance(4999);
   assert.equal((await verifier.verify(issued.rawKey)).ok, true);
   c.advance(1);
-  assert.deepEqual(await verifier.verify(issued.rawKey), { ok: false, reason: "expired" });
+  assert.deepEqual(await verifier.verify(issued.rawKey), {
+    ok: false,
+    reason: "expired",
+    keyId: issued.record.id,
+  });
 });
 
 Deno.test("after rotation the old key works during the grace period only", async () => {
@@ -196,7 +212,11 @@ Deno.test("after rotation the old key works during the grace period only", async
   c.advance(29_999);
   assert.equal((await verifier.verify(issued.rawKey)).ok, true);
   c.advance(1);
-  assert.deepEqual(await verifier.verify(issued.rawKey), { ok: false, reason: "revoked" });
+  assert.deepEqual(await verifier.verify(issued.rawKey), {
+    ok: false,
+    reason: "revoked",
+    keyId: issued.record.id,
+  });
   assert.equal((await verifier.verify(rotated.rawKey)).ok, true);
 });
 
@@ -204,7 +224,11 @@ Deno.test("rotation with no grace rejects the old key at once", async () => {
   const { verifier, ctx, issued } = await setup(60_000);
   assert.equal((await verifier.verify(issued.rawKey)).ok, true);
   await rotateKey(ctx, issued.record.id, 0);
-  assert.deepEqual(await verifier.verify(issued.rawKey), { ok: false, reason: "revoked" });
+  assert.deepEqual(await verifier.verify(issued.rawKey), {
+    ok: false,
+    reason: "revoked",
+    keyId: issued.record.id,
+  });
 });
 
 Deno.test("concurrent lookups of one key share a store call", async () => {
@@ -244,7 +268,11 @@ Deno.test("close stops listening to the store", async () => {
   assert.equal((await verifier.verify(issued.rawKey)).ok, true);
   verifier.close(); // clears the cache as well
   await revokeKey({ store, now: ctx.now }, issued.record.id);
-  assert.deepEqual(await verifier.verify(issued.rawKey), { ok: false, reason: "revoked" });
+  assert.deepEqual(await verifier.verify(issued.rawKey), {
+    ok: false,
+    reason: "revoked",
+    keyId: issued.record.id,
+  });
 });
 
 Deno.test("invalidateAll drops every cached lookup, positive and negative", async () => {
@@ -266,7 +294,11 @@ Deno.test("invalidateAll drops every cached lookup, positive and negative", asyn
   assert.deepEqual(await verifier.verify(unknownRaw), { ok: false, reason: "unknown" });
   assert.equal(elsewhere.lookups, 2);
   verifier.invalidateAll();
-  assert.deepEqual(await verifier.verify(issued.rawKey), { ok: false, reason: "revoked" });
+  assert.deepEqual(await verifier.verify(issued.rawKey), {
+    ok: false,
+    reason: "revoked",
+    keyId: issued.record.id,
+  });
   assert.equal((await verifier.verify(unknownRaw)).ok, true);
   assert.equal(elsewhere.lookups, 4);
   await verifier.verify(issued.rawKey); // cached again afterwards
@@ -293,10 +325,18 @@ Deno.test("invalidateAll during a lookup: its answer is not cached, later calls 
   await Promise.resolve(); // the lookup has started
   await store.put({ ...issued.record, revoked: c.now().toISOString() }); // unheard: another process
   verifier.invalidateAll();
-  assert.deepEqual(await verifier.verify(issued.rawKey), { ok: false, reason: "revoked" }, "did not join");
+  assert.deepEqual(await verifier.verify(issued.rawKey), {
+    ok: false,
+    reason: "revoked",
+    keyId: issued.record.id,
+  }, "did not join");
   gate.resolve();
   assert.equal((await first).ok, true, "the stale lookup answers its own caller");
-  assert.deepEqual(await verifier.verify(issued.rawKey), { ok: false, reason: "revoked" }, "not cached");
+  assert.deepEqual(await verifier.verify(issued.rawKey), {
+    ok: false,
+    reason: "revoked",
+    keyId: issued.record.id,
+  }, "not cached");
   assert.equal(lookups, 2, "the fresh answer was cached");
 });
 
@@ -333,6 +373,6 @@ Deno.test("verifier: answers at once when no store read is needed, with a promis
   await revokeKey({ store }, second.record.id);
   const third = verifier.verify(rawKey);
   assert.ok(third instanceof Promise);
-  assert.deepEqual(await third, { ok: false, reason: "revoked" });
+  assert.deepEqual(await third, { ok: false, reason: "revoked", keyId: second.record.id });
   verifier.close();
 });

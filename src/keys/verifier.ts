@@ -158,9 +158,9 @@ function judge(record: KeyRecord | null, env: string, now: Date): KeyCheck {
   switch (keyStatus(record, now)) {
     case "revoked":
     case "rotated":
-      return { ok: false, reason: "revoked" };
+      return { ok: false, reason: "revoked", keyId: record.id };
     case "expired":
-      return { ok: false, reason: "expired" };
+      return { ok: false, reason: "expired", keyId: record.id };
     default:
       return { ok: true, record };
   }

@@ -174,6 +174,11 @@ Deno.test({
         assert.equal(allowed.org, "acme");
         assert.equal(allowed.identity_type, "human");
         assert.ok(allowed.jti && allowed.revision !== undefined && allowed.latency_ms >= 0);
+        // A key found but refused is named, as the operator looks for it then.
+        for (const reason of ["key_revoked", "key_expired"]) {
+          assert.match(lines.find((l) => l.reason === reason)?.key_id ?? "", /^key_/, reason);
+        }
+        assert.equal(lines.find((l) => l.reason === "key_unknown")?.key_id, null);
         const text = gw.proc.stdoutLines().join("\n");
         for (const k of Object.values(keys)) assert.equal(text.includes(k), false);
       });

@@ -103,7 +103,11 @@ Deno.test("admin: revoke takes effect on the next request", async () => {
   const res = await call("POST", `/admin/keys/${created.record.id}/revoke`);
   assert.equal(res.status, 200);
   assert.equal((await res.json()).record.status, "revoked");
-  assert.deepEqual(await verifier.verify(created.key), { ok: false, reason: "revoked" });
+  assert.deepEqual(await verifier.verify(created.key), {
+    ok: false,
+    reason: "revoked",
+    keyId: created.record.id,
+  });
   assert.equal((await call("POST", "/admin/keys/key_nope/revoke")).status, 404);
 });
 
@@ -119,7 +123,11 @@ Deno.test("admin: rotate keeps the old key for grace_seconds", async () => {
   assert.equal(rotated.previous.grace_until, "2025-05-01T00:01:00.000Z");
   assert.equal((await verifier.verify(created.key)).ok, true);
   advance(60_000);
-  assert.deepEqual(await verifier.verify(created.key), { ok: false, reason: "revoked" });
+  assert.deepEqual(await verifier.verify(created.key), {
+    ok: false,
+    reason: "revoked",
+    keyId: created.record.id,
+  });
   assert.equal((await verifier.verify(rotated.key)).ok, true);
 
   const again = await call("POST", `/admin/keys/${created.record.id}/rotate`, { grace_seconds: 60 });

@@ -36,7 +36,10 @@ export function authStage(opts: AuthOptions): Stage {
   return function authenticate(c, state) {
     const check = verifier.verify(extract(c.req.raw.headers));
     const conclude = (check: KeyCheck) => {
-      if (!check.ok) return errorResponse(c, REJECTIONS[check.reason] ?? "key_unknown");
+      if (!check.ok) {
+        state.rejectedKeyId = check.keyId ?? null;
+        return errorResponse(c, REJECTIONS[check.reason] ?? "key_unknown");
+      }
       state.key = check.record;
       return null;
     };

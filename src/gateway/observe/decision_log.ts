@@ -44,7 +44,7 @@ export function decisionLine(
     decision: state.outcome ?? (r.status < 400 ? "allow" : r.status < 500 ? "deny" : "error"),
     reason: state.reason,
     route: state.route?.id ?? null,
-    key_id: state.key?.id ?? null,
+    key_id: state.key?.id ?? state.rejectedKeyId,
     org: state.key?.org ?? null,
     identity_type: state.key?.identityType ?? null,
     rate_limit: rl === null

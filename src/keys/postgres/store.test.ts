@@ -71,7 +71,7 @@ Deno.test("PostgresKeyStore: a revocation in one replica reaches the other's lis
       await revokeKey({ store: a }, record.id);
       await heard.promise;
       assert.ok(performance.now() - started < 1000, "within a second");
-      assert.deepEqual(await verifierB.verify(rawKey), { ok: false, reason: "revoked" });
+      assert.deepEqual(await verifierB.verify(rawKey), { ok: false, reason: "revoked", keyId: record.id });
     } finally {
       await stop();
       verifierB.close();

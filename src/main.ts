@@ -17,7 +17,13 @@
 import { ConfigError } from "./config/errors.ts";
 import { loadConfig } from "./config/load.ts";
 import type { GatewayConfig } from "./config/schema.ts";
-import { bundleHeadersFromEnv, CredentialsError, shownBundleUrl, startEngine } from "./engine/mod.ts";
+import {
+  builtBundleIsStale,
+  bundleHeadersFromEnv,
+  CredentialsError,
+  shownBundleUrl,
+  startEngine,
+} from "./engine/mod.ts";
 import { adminRoutes } from "./gateway/admin/routes.ts";
 import { createGatewayApp, createOpsApp, type GatewayDeps } from "./gateway/app.ts";
 import { DEFAULT_CREDENTIAL_PARAMS } from "./gateway/target/query.ts";
@@ -218,6 +224,25 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
   }
   const shownBundle = /^https?:\/\//i.test(bundle) ? shownBundleUrl(bundle) : bundle;
   const policyLog = opsLogger("policy");
+  // Which policy is live, and how it follows changes, said once at start (and in the banner).
+  const remote = /^https?:\/\//i.test(bundle);
+  const policySource = {
+    bundle: shownBundle,
+    follows: remote
+      ? (config.policy.pollSeconds > 0 ? `polled every ${config.policy.pollSeconds} s` : "loaded once")
+      : config.policy.watch
+      ? "watched: a saved change goes live once it compiles"
+      : config.policy.pollSeconds > 0
+      ? `polled every ${config.policy.pollSeconds} s`
+      : "loaded once",
+  };
+  if (config.policy.bundle === undefined && bundle === DEFAULT_BUNDLE) {
+    if (await builtBundleIsStale(DEFAULT_BUNDLE, DEFAULT_POLICY_DIR)) {
+      policyLog.warn(`${DEFAULT_BUNDLE} is older than ${DEFAULT_POLICY_DIR}/: the built bundle is served`, {
+        hint: `rebuild it (deno task build) or remove it to serve ${DEFAULT_POLICY_DIR}/`,
+      });
+    }
+  }
   const { engine, manager } = await startEngine({
     bundle,
     headers: bundleHeaders,
@@ -337,6 +362,7 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
     admin_url: adminUrl ?? url,
     config: file ?? "(defaults)",
     bundle: shownBundle,
+    policy: policySource.follows,
     keys: opened.location,
     ...(processLabel ? { process: processLabel } : {}),
   });
@@ -385,7 +411,12 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
 
   // One demo banner (and demo key) for several processes on one port.
   if (demo !== null && (processLabel === "" || processLabel === "1")) {
-    await printDemoBanner(url, { store, secret: opened.secret, adminUrl: adminUrl ?? url });
+    await printDemoBanner(url, {
+      store,
+      secret: opened.secret,
+      adminUrl: adminUrl ?? url,
+      policy: `${policySource.bundle} (${policySource.follows})`,
+    });
   }
 }
 
@@ -427,9 +458,9 @@ async function connectRedis(
 /** First run of the demo: create a demo key and show it (once: only its hash is stored). */
 async function printDemoBanner(
   url: string,
-  ctx: { store: import("./keys/types.ts").KeyStore; secret: Uint8Array; adminUrl: string },
+  ctx: { store: import("./keys/types.ts").KeyStore; secret: Uint8Array; adminUrl: string; policy: string },
 ): Promise<void> {
-  const lines = [`\nPolicy gateway (demo) listening on ${url}`];
+  const lines = [`\nPolicy gateway (demo) listening on ${url}`, `Policy: ${ctx.policy}`];
   const existing = await ctx.store.list({ org: "demo" });
   if (existing.length === 0) {
     const { rawKey } = await createKey(ctx, {

@@ -27,6 +27,7 @@ export {
   CredentialsError,
 } from "./reload/credentials.ts";
 export type { BundleSource, SourceSnapshot } from "./reload/source.ts";
+export { builtBundleIsStale } from "./reload/staleness.ts";
 export { readBundle } from "./bundle/read.ts";
 export { assembleFiles, writeBundle } from "./bundle/write.ts";
 export type { Bundle, Manifest } from "./bundle/bundle.ts";

@@ -34,6 +34,10 @@ Deno.test("first run: deno task start, the printed curl line, and the JWT the de
         )?.[1],
       gateway.stderr,
     );
+    assert.match(
+      gateway.stderr(),
+      /^Policy: (policies|build\/bundle\.tar\.gz) \((watched: a saved change goes live once it compiles|loaded once)\)$/m,
+    );
     // The line as printed, run by a shell, as the user would paste it.
     const out = await new Deno.Command("sh", { args: ["-c", curlLine], stdout: "piped", stderr: "piped" })
       .output();

@@ -17,7 +17,7 @@ import type { HostBuiltin } from "../host_builtin.ts";
 import { isObject, typeName } from "../operands.ts";
 import type { DocumentNode } from "graphql";
 import { decodeQuery, decodeSchema } from "./decode.ts";
-import { checkDepth, LimitError } from "./limits.ts";
+import { checkDepth, LimitError, MAX_QUERY_TOKENS, MAX_SCHEMA_TOKENS } from "./limits.ts";
 import { type GNode, GraphQLFailure, parseQuery, parseSchema } from "./parse.ts";
 import { prune } from "./prune.ts";
 import { type LoadedSchema, loadSchema } from "./schema.ts";
@@ -43,7 +43,7 @@ function query(name: string, v: unknown): Query {
     }
   }
   if (isObject(v)) {
-    checkDepth(v);
+    checkDepth(v, 2 * MAX_QUERY_TOKENS);
     const ast = decodeQuery(v);
     return { ast, document: queryDocumentNode(ast) };
   }
@@ -59,7 +59,7 @@ function schemaDocument(name: string, v: unknown, pos: number): GNode {
     }
   }
   if (isObject(v)) {
-    checkDepth(v);
+    checkDepth(v, 2 * MAX_SCHEMA_TOKENS);
     return decodeSchema(v);
   }
   throw new BuiltinError(name, `operand ${pos} must be one of {string, object} but got ${typeName(v)}`);

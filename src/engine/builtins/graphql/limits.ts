@@ -6,8 +6,13 @@
 
 /** Characters of a query or schema text. */
 export const MAX_TEXT = 1 << 20;
-/** Tokens graphql-js may read from one document (its own limit, checked while parsing). */
-export const MAX_TOKENS = 100_000;
+/**
+ * Tokens graphql-js may read from one query (its own limit, checked while parsing): gqlgen's
+ * default for gqlparser. Validation (overlapping fields) is superlinear in a query's size; a
+ * schema is only parsed and checked linearly, so it may be larger.
+ */
+export const MAX_QUERY_TOKENS = 15_000;
+export const MAX_SCHEMA_TOKENS = 200_000;
 /** Nesting of brackets, braces and parentheses in a text. */
 export const MAX_NESTING = 128;
 /** Nesting of arrays and objects in an AST passed as a value (each GraphQL level is 2-3 of them). */
@@ -57,15 +62,18 @@ function findBlockEnd(text: string, from: number): number {
   return -1;
 }
 
-/** Fails when a JSON value nests deeper than MAX_AST_DEPTH (checked without recursion). */
-export function checkDepth(value: unknown): void {
+/**
+ * Fails when a JSON value nests deeper than MAX_AST_DEPTH or has more than `maxNodes` arrays and
+ * objects (checked without recursion).
+ */
+export function checkDepth(value: unknown, maxNodes: number): void {
   const stack: [unknown, number][] = [[value, 1]];
   let seen = 0;
   while (stack.length > 0) {
     const [v, d] = stack.pop()!;
     if (typeof v !== "object" || v === null) continue;
     if (d > MAX_AST_DEPTH) throw new LimitError(`AST nests deeper than ${MAX_AST_DEPTH} levels`);
-    if (++seen > 4 * MAX_TOKENS) throw new LimitError(`AST has more than ${4 * MAX_TOKENS} nodes`);
+    if (++seen > maxNodes) throw new LimitError(`AST has more than ${maxNodes} nodes`);
     for (const c of Array.isArray(v) ? v : Object.values(v)) stack.push([c, d + 1]);
   }
 }

@@ -35,7 +35,7 @@ import {
   type ValueNode,
   type VariableDefinitionNode,
 } from "graphql";
-import { checkNesting, LimitError, MAX_TOKENS } from "./limits.ts";
+import { checkNesting, LimitError, MAX_QUERY_TOKENS, MAX_SCHEMA_TOKENS } from "./limits.ts";
 
 /** A node of gqlparser's AST as JSON (before pruning). */
 export type GNode = { [key: string]: unknown };
@@ -76,13 +76,16 @@ function gqlparserWording(message: string): string {
 function parseText(text: string, what: "query" | "schema"): DocumentNode | undefined {
   checkNesting(text);
   try {
-    const doc = parse(text, { maxTokens: MAX_TOKENS, allowLegacyFragmentVariables: what === "query" });
+    const maxTokens = what === "query" ? MAX_QUERY_TOKENS : MAX_SCHEMA_TOKENS;
+    const doc = parse(text, { maxTokens, allowLegacyFragmentVariables: what === "query" });
     return doc;
   } catch (e) {
     if (e instanceof GraphQLError) {
       const loc = e.locations?.[0];
-      if (e.message.includes("Document contains more than")) {
-        throw new LimitError(`document has more than ${MAX_TOKENS} tokens`);
+      if (e.message.includes("Document contains more")) {
+        throw new LimitError(
+          `${what} has more than ${what === "query" ? MAX_QUERY_TOKENS : MAX_SCHEMA_TOKENS} tokens`,
+        );
       }
       // An empty document is an error in graphql-js, an empty document in gqlparser.
       if (loc && /Unexpected <EOF>/.test(e.message) && onlyIgnored(text)) return undefined;
@@ -122,7 +125,7 @@ function tokensAt(text: string, line: number, column: number): [Token | undefine
   const lexer = new Lexer(new Source(text));
   let prev: Token | undefined;
   try {
-    for (let i = 0; i < MAX_TOKENS; i++) {
+    for (let i = 0; i <= MAX_SCHEMA_TOKENS; i++) {
       const t = lexer.advance();
       if (t.line === line && t.column === column) return [prev, t];
       if (t.kind === TokenKind.EOF || t.line > line) break;

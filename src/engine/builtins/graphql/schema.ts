@@ -280,34 +280,36 @@ function validateDefinition(ctx: Ctx, def: G) {
       break;
   }
   const fields = arr(def.Fields);
-  for (let i = 0; i < fields.length; i++) {
-    for (let j = i + 1; j < fields.length; j++) {
-      if (fields[i].Name === fields[j].Name) {
-        throw new SchemaError(fields[j], `Field ${def.Name}.${fields[j].Name} can only be defined once.`);
-      }
-    }
+  const field = firstRepeat(fields.map((f) => String(f.Name)));
+  if (field !== undefined) {
+    throw new SchemaError(fields[field], `Field ${def.Name}.${fields[field].Name} can only be defined once.`);
   }
   const values = arr(def.EnumValues);
-  for (let i = 0; i < values.length; i++) {
-    for (let j = i + 1; j < values.length; j++) {
-      if (values[i].Name === values[j].Name) {
-        throw new SchemaError(
-          values[j],
-          `Enum value ${def.Name}.${values[j].Name} can only be defined once.`,
-        );
-      }
-    }
+  const value = firstRepeat(values.map((v) => String(v.Name)));
+  if (value !== undefined) {
+    throw new SchemaError(
+      values[value],
+      `Enum value ${def.Name}.${values[value].Name} can only be defined once.`,
+    );
   }
   const members = strs(def.Types);
-  for (let i = 0; i < members.length; i++) {
-    for (let j = i + 1; j < members.length; j++) {
-      if (members[i] === members[j]) {
-        throw new SchemaError(pos, `Union type ${def.Name} can only include type ${members[j]} once.`);
-      }
-    }
+  const member = firstRepeat(members);
+  if (member !== undefined) {
+    throw new SchemaError(pos, `Union type ${def.Name} can only include type ${members[member]} once.`);
   }
   if (!def.BuiltIn) validateName(pos, String(def.Name));
   validateDirectives(ctx, arr(def.Directives), String(def.Kind), undefined, false);
+}
+
+/**
+ * gqlparser compares every pair (i < j) and reports j of the first pair found: the next
+ * occurrence of the first name that occurs again. The same answer in linear time.
+ */
+function firstRepeat(names: string[]): number | undefined {
+  const count = new Map<string, number>();
+  for (const n of names) count.set(n, (count.get(n) ?? 0) + 1);
+  const i = names.findIndex((n) => count.get(n)! > 1);
+  return i < 0 ? undefined : names.indexOf(names[i], i + 1);
 }
 
 function validateArgs(ctx: Ctx, args: G[], current: G | undefined) {

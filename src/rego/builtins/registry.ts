@@ -86,8 +86,6 @@ const ND = { nondeterministic: true };
 const NOT_FAITHFUL =
   " is not reproduced by this gateway, and a different answer would make a policy decide " +
   "differently than under OPA";
-const TEMPLATE = "OPA renders with Go's text/template (its actions, pipelines, functions and escaping)" +
-  ", which" + NOT_FAITHFUL;
 const PARSE_MODULE = "OPA returns its own Go AST as JSON (terms, locations, annotations), which" +
   NOT_FAITHFUL;
 
@@ -178,11 +176,7 @@ const REGISTRY: readonly Builtin[] = [
   native("strings.any_prefix_match", `(${STRINGS}, ${STRINGS}) => boolean`),
   native("strings.any_suffix_match", `(${STRINGS}, ${STRINGS}) => boolean`),
   native("strings.count", "(string, string) => number"),
-  refused(
-    "strings.render_template",
-    "(string, object[string: any]) => string",
-    TEMPLATE,
-  ),
+  host("strings.render_template", "(string, object[string: any]) => string"),
   native("strings.replace_n", "(object[string: string], string) => string"),
   native("strings.reverse", "(string) => string"),
   host("strings.split_n", "(string, string, number) => array[string]"),

@@ -11,6 +11,13 @@
  * A query or schema is a GraphQL string or an AST object (as the parse built-ins return it).
  * Past the bounds of limits.ts every one of them is an error (undefined unless strict), so a
  * hostile document costs bounded work.
+ *
+ * Where this differs from OPA (today's, over gqlparser v2.5.3x):
+ * - the bounds (OPA has none; gqlgen applies the same 15,000-token bound to queries);
+ * - the wording of some errors, which only strict mode shows: graphql-js's lexer messages, its
+ *   "Did you mean" suggestions, and the order of several validation errors;
+ * - an AST value with a null in a list is refused (gqlparser would dereference it);
+ * - numbers are checked for Go's int64/float64 only where graphql-js parses them (literals).
  */
 import { BuiltinError } from "../errors.ts";
 import type { HostBuiltin } from "../host_builtin.ts";

@@ -41,7 +41,8 @@ const BUILTIN_DIRECTIVES = new Set(["include", "skip", "deprecated", "specifiedB
 /** A validated schema: gqlparser's view (types, directives, roots) and graphql-js's. */
 export interface LoadedSchema {
   types: Map<string, G>;
-  graphql: GraphQLSchema;
+  /** graphql-js's schema, built on first use (schema_is_valid needs only gqlparser's checks). */
+  readonly graphql: GraphQLSchema;
 }
 
 class SchemaError extends Error {
@@ -172,7 +173,13 @@ function load(user: G): LoadedSchema {
     roots.mutation ??= types.get("Mutation");
     roots.subscription ??= types.get("Subscription");
   }
-  return { types, graphql: toGraphQLSchema(defs, [...directives.values()], roots) };
+  let built: GraphQLSchema | undefined;
+  return {
+    types,
+    get graphql() {
+      return built ??= toGraphQLSchema(defs, [...directives.values()], roots);
+    },
+  };
 }
 
 /** Go's sort.Strings: byte order of the UTF-8 encoding (code-point order). */

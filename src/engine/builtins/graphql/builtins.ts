@@ -12,7 +12,7 @@
  * Past the bounds of limits.ts every one of them is an error (undefined unless strict), so a
  * hostile document costs bounded work.
  *
- * Where this differs from OPA (today's, over gqlparser v2.5.3x):
+ * Where this differs from OPA (today's, over gqlparser's latest release, v2.5.36):
  * - the bounds (OPA has none; gqlgen applies the same 15,000-token bound to queries);
  * - the wording of some errors, which only strict mode shows: graphql-js's lexer messages, its
  *   "Did you mean" suggestions, and the order of several validation errors;

@@ -1,6 +1,6 @@
 /**
  * A schema document (gqlparser's JSON shape, from text or from a value) merged with the prelude
- * and validated as gqlparser's ValidateSchemaDocument does (the checks OPA's convertSchema runs:
+ * and validated as the latest gqlparser release (v2.5.36) ValidateSchemaDocument does (the checks OPA's convertSchema runs:
  * redeclared types and directives, extensions, root operation types, field, argument, interface,
  * union, enum and input-object rules, directive use), then handed to graphql-js as a
  * GraphQLSchema for query validation.
@@ -162,7 +162,6 @@ function load(user: G): LoadedSchema {
     validateDirectives(ctx, arr(s.Directives), "SCHEMA", undefined, true);
   }
   for (const name of [...types.keys()].sort(goLess)) validateDefinition(ctx, types.get(name)!);
-  validateInputCycles(ctx);
   for (const name of [...directives.keys()].sort(goLess)) {
     const d = directives.get(name)!;
     validateName(d, name);
@@ -455,43 +454,6 @@ function validateImplements(ctx: Ctx, def: G, pos: G, intfName: string) {
         `Type ${def.Name} must implement ${t} because it is implemented by ${intfName}.`,
       );
     }
-  }
-}
-
-/** Input objects may not reach themselves through non-null, non-list fields. */
-function validateInputCycles(ctx: Ctx) {
-  const visited = new Set<string>();
-  const path: G[] = [];
-  const indexOf = new Map<string, number>();
-  const detect = (def: G) => {
-    const name = String(def.Name);
-    if (visited.has(name)) return;
-    visited.add(name);
-    indexOf.set(name, path.length);
-    for (const f of arr(def.Fields)) {
-      const t = f.Type as G;
-      if (!t.NonNull || t.NamedType === "") continue;
-      const ft = ctx.types.get(String(t.NamedType));
-      if (ft === undefined || ft.Kind !== "INPUT_OBJECT") continue;
-      path.push(f);
-      const at = indexOf.get(String(ft.Name));
-      if (at !== undefined) {
-        const cycle = path.slice(at).map((x) => x.Name).join(".");
-        throw new SchemaError(
-          path[at],
-          `Cannot reference Input Object ${
-            JSON.stringify(ft.Name)
-          } within itself through a series of non-null fields: ${JSON.stringify(cycle)}.`,
-        );
-      }
-      detect(ft);
-      path.pop();
-    }
-    indexOf.delete(name);
-  };
-  for (const name of [...ctx.types.keys()].sort(goLess)) {
-    const d = ctx.types.get(name)!;
-    if (d.Kind === "INPUT_OBJECT") detect(d);
   }
 }
 

@@ -74,6 +74,7 @@ Deno.test("strings.render_template: operands, and what is refused rather than gu
   }
   // A number beyond 2^53 reaches the host inexact: its Go text is not known.
   assertFails("strings.render_template", ["{{.a}}", { a: 2 ** 60 }], /not known to this gateway/);
+  assertFails("strings.render_template", ["{{.a}}", { a: 1e-7 }], /not known to this gateway/);
 });
 
 Deno.test("strings.render_template: work is bounded", () => {

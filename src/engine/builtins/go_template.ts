@@ -16,6 +16,10 @@
  * written as hex, chars or imaginary, comparisons Go would reject or that this module does not
  * reproduce) is a built-in error naming it, never a guess. Work is bounded (template length,
  * nesting, evaluation steps, output size): past the bounds the call is an error.
+ *
+ * Known difference: OPA prints a number as written in the policy or input (json.Number); the
+ * host receives numbers as JavaScript numbers, so `1.0` or `1.50` print as `1` and `1.5`.
+ * Numbers whose text cannot be recovered at all (beyond 2^53, or exponent forms) are errors.
  */
 import { BuiltinError } from "./errors.ts";
 import type { HostBuiltin } from "./host_builtin.ts";
@@ -74,10 +78,13 @@ function goType(v: Value): string {
 
 /** The text of a JSON number as OPA hands it to Go (json.Number). */
 function numberText(n: number): string {
-  if (Number.isInteger(n) && !Number.isSafeInteger(n)) {
-    fail(`number ${n} is beyond 2^53: its exact text is not known to this gateway`);
+  const text = String(n);
+  // Beyond 2^53, or written by JavaScript with an exponent, the number's text in the policy
+  // (which Go prints) is not known here.
+  if ((Number.isInteger(n) && !Number.isSafeInteger(n)) || text.includes("e")) {
+    fail(`number ${text}: its exact text is not known to this gateway`);
   }
-  return String(n);
+  return text;
 }
 
 /** Go's basicKind, for comparisons. */

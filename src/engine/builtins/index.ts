@@ -27,7 +27,9 @@ import { CONVERSION_BUILTINS } from "./conversions.ts";
 import { CRYPTO_BUILTINS } from "./crypto.ts";
 import { ENCODING_BUILTINS } from "./encoding.ts";
 import { GLOB_BUILTINS } from "./glob.ts";
+import { TEMPLATE_BUILTINS } from "./go_template.ts";
 import { GRAPH_BUILTINS } from "./graph.ts";
+import { GRAPHQL_BUILTINS } from "./graphql/builtins.ts";
 import { createHttpSend, resetHttpSend } from "./http_send.ts";
 import type { HostBuiltin } from "./host_builtin.ts";
 import { JSON_PATCH_BUILTINS } from "./json_patch.ts";
@@ -78,6 +80,7 @@ export const HOST_BUILTINS: Record<string, HostBuiltin> = Object.freeze({
   ...ENCODING_BUILTINS,
   ...GLOB_BUILTINS,
   ...GRAPH_BUILTINS,
+  ...GRAPHQL_BUILTINS,
   ...JSON_PATCH_BUILTINS,
   ...JSON_PATH_BUILTINS,
   ...JSON_SCHEMA_BUILTINS,
@@ -92,6 +95,7 @@ export const HOST_BUILTINS: Record<string, HostBuiltin> = Object.freeze({
   ...SERIALIZATION_BUILTINS,
   ...SET_BUILTINS,
   ...STRING_BUILTINS,
+  ...TEMPLATE_BUILTINS,
   ...TIME_BUILTINS,
   ...TYPE_BUILTINS,
   ...UNITS_BUILTINS,

@@ -86,10 +86,6 @@ const ND = { nondeterministic: true };
 const NOT_FAITHFUL =
   " is not reproduced by this gateway, and a different answer would make a policy decide " +
   "differently than under OPA";
-const TEMPLATE = "OPA renders with Go's text/template (its actions, pipelines, functions and escaping)" +
-  ", which" + NOT_FAITHFUL;
-const GRAPHQL = "OPA returns the AST of the gqlparser Go library and validates with its rules; that AST" +
-  NOT_FAITHFUL;
 const PARSE_MODULE = "OPA returns its own Go AST as JSON (terms, locations, annotations), which" +
   NOT_FAITHFUL;
 
@@ -180,11 +176,7 @@ const REGISTRY: readonly Builtin[] = [
   native("strings.any_prefix_match", `(${STRINGS}, ${STRINGS}) => boolean`),
   native("strings.any_suffix_match", `(${STRINGS}, ${STRINGS}) => boolean`),
   native("strings.count", "(string, string) => number"),
-  refused(
-    "strings.render_template",
-    "(string, object[string: any]) => string",
-    TEMPLATE,
-  ),
+  host("strings.render_template", "(string, object[string: any]) => string"),
   native("strings.replace_n", "(object[string: string], string) => string"),
   native("strings.reverse", "(string) => string"),
   host("strings.split_n", "(string, string, number) => array[string]"),
@@ -311,16 +303,12 @@ const REGISTRY: readonly Builtin[] = [
   compiler("walk", "(any) => array<array[any], any>", { relation: true }),
   native("graph.reachable", `(object[any: ${SET_OR_ARRAY}], ${SET_OR_ARRAY}) => set[any]`),
   host("graph.reachable_paths", `(object[any: ${SET_OR_ARRAY}], ${SET_OR_ARRAY}) => set[array[any]]`),
-  refused("graphql.is_valid", `(${SCHEMA}, ${SCHEMA}) => boolean`, GRAPHQL),
-  refused("graphql.parse", `(${SCHEMA}, ${SCHEMA}) => array<${OBJ}, ${OBJ}>`, GRAPHQL),
-  refused(
-    "graphql.parse_and_verify",
-    `(${SCHEMA}, ${SCHEMA}) => array<boolean, ${OBJ}, ${OBJ}>`,
-    GRAPHQL,
-  ),
-  refused("graphql.parse_query", `(string) => ${OBJ}`, GRAPHQL),
-  refused("graphql.parse_schema", `(string) => ${OBJ}`, GRAPHQL),
-  refused("graphql.schema_is_valid", `(${SCHEMA}) => boolean`, GRAPHQL),
+  host("graphql.is_valid", `(${SCHEMA}, ${SCHEMA}) => boolean`),
+  host("graphql.parse", `(${SCHEMA}, ${SCHEMA}) => array<${OBJ}, ${OBJ}>`),
+  host("graphql.parse_and_verify", `(${SCHEMA}, ${SCHEMA}) => array<boolean, ${OBJ}, ${OBJ}>`),
+  host("graphql.parse_query", `(string) => ${OBJ}`),
+  host("graphql.parse_schema", `(string) => ${OBJ}`),
+  host("graphql.schema_is_valid", `(${SCHEMA}) => boolean`),
 
   // Network, HTTP and cloud providers.
   host("http.send", `(${STR_OBJ}) => ${OBJ}`, { ...ND, optIn: HTTP_OPT_IN }),

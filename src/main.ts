@@ -24,11 +24,11 @@ import { DEFAULT_CREDENTIAL_PARAMS } from "./gateway/target/query.ts";
 import { startDemoUpstream } from "./gateway/demo/upstream.ts";
 import { ClaimsSigner } from "./gateway/jwt/signer.ts";
 import { signingKeysFromEnv } from "./gateway/jwt/signing_keys.ts";
-import { jsonLinesSink } from "./gateway/observe/decision_log.ts";
 import { LineWriter } from "./gateway/observe/line_writer.ts";
 import { closeLogging, configureLogging, opsLogger } from "./gateway/observe/logging.ts";
 import type { DependencyCheck } from "./gateway/health/dependencies.ts";
 import { GatewayMetrics } from "./gateway/observe/metrics.ts";
+import { opaReporting } from "./gateway/observe/opa/setup.ts";
 import { countingStore } from "./gateway/observe/store_metrics.ts";
 import { MemoryRateLimiter } from "./gateway/ratelimit/memory_limiter.ts";
 import { RedisRateLimiter } from "./gateway/ratelimit/redis_limiter.ts";
@@ -211,11 +211,32 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
   }
   const shownBundle = /^https?:\/\//i.test(bundle) ? shownBundleUrl(bundle) : bundle;
   const policyLog = opsLogger("policy");
+  // OPA's decision logs and status reports (decisionLog, status): they need the engine, and the
+  // engine needs their hook and the mask entrypoint.
+  const evaluatorRef: { engine: import("./engine/mod.ts").PolicyEngine | null } = { engine: null };
+  const opsLog = opsLogger("decision_log");
+  const opa = opaReporting(config, {
+    evaluator: {
+      evaluate: (entrypoint, input) => evaluatorRef.engine!.evaluate(entrypoint, input),
+      current: () => evaluatorRef.engine?.current() ?? null,
+    },
+    console: decisionWriter,
+    metrics,
+    env,
+    warn: (message, props) => opsLog.warn(message, props),
+  });
   const { engine, manager } = await startEngine({
     bundle,
     headers: bundleHeaders,
     limits: config.policy.bundleLimits,
     entrypoints: [config.policy.entrypoint],
+    optionalEntrypoints: opa.optionalEntrypoints,
+    onReload: (_outcome, status) =>
+      opa.onBundleChange({
+        ...status,
+        lastError: status.lastError &&
+          { code: status.lastError.code, message: redactUrlsIn(status.lastError.message) },
+      }),
     timeoutMs: config.policy.timeoutMs,
     maxMemoryMB: config.policy.maxMemoryMB,
     watch: config.policy.watch,
@@ -231,6 +252,7 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
       else policyLog.info(entry.event, props);
     },
   });
+  evaluatorRef.engine = engine;
   metricsRef.reloads = () => {
     const s = manager.status();
     return { ok: s.activations, failed: s.failures };
@@ -274,7 +296,8 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
     signer,
     limiter,
     metrics,
-    sink: config.log.decisions ? jsonLinesSink(decisionWriter) : { write() {} },
+    sink: opa.sink,
+    decisionIds: opa.decisionIds,
     limits: config.limits,
     upstream: {
       connectMs: config.upstream.connectTimeoutMs,
@@ -356,6 +379,7 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
     await redis?.close();
     await (stopListening as (() => Promise<void>) | null)?.();
     store.close?.();
+    await opa.close();
     await decisionWriter.flush();
     await closeLogging();
     Deno.exit(0);

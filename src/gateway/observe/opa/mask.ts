@@ -142,7 +142,7 @@ function upsertAt(node: unknown, path: string[], value: unknown): boolean {
   for (let i = 0; i < path.length - 1; i++) {
     const seg = path[i];
     if (isObject(node)) {
-      if (!Object.hasOwn(node, seg)) node[seg] = {};
+      if (!Object.hasOwn(node, seg)) setOwn(node, seg, {});
       node = node[seg];
     } else if (Array.isArray(node)) {
       const at = index(seg, Number.MAX_SAFE_INTEGER);
@@ -152,7 +152,7 @@ function upsertAt(node: unknown, path: string[], value: unknown): boolean {
   }
   const last = path[path.length - 1];
   if (isObject(node)) {
-    node[last] = value;
+    setOwn(node, last, value);
     return true;
   }
   if (Array.isArray(node)) {
@@ -162,6 +162,11 @@ function upsertAt(node: unknown, path: string[], value: unknown): boolean {
     return true;
   }
   return false;
+}
+
+/** An own property even for "__proto__" (plain assignment would set the prototype). */
+function setOwn(node: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(node, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 /** Whether every "%" starts a two-hex-digit escape (Go's url.PathUnescape accepts it). */

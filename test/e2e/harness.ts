@@ -29,7 +29,8 @@ export interface Proc {
   kill(): Promise<void>;
 }
 
-function spawn(args: string[], env: Record<string, string>): Proc {
+/** Runs `deno ARGS` from the repository's root, collecting its output. */
+export function spawn(args: string[], env: Record<string, string>): Proc {
   const child = new Deno.Command(Deno.execPath(), {
     args,
     cwd: ROOT,

@@ -6,12 +6,12 @@ import { EventUploader, type UploaderOptions } from "./uploader.ts";
 function fakeService(status: () => number = () => 204) {
   const bodies: unknown[][] = [];
   const headers: Headers[] = [];
-  const fetch = (async (_url: string | URL | Request, init?: RequestInit) => {
+  const fetch = ((_url: string | URL | Request, init?: RequestInit) => {
     const code = status();
-    if (code === 0) throw new TypeError("connection refused");
+    if (code === 0) return Promise.reject(new TypeError("connection refused"));
     headers.push(new Headers(init!.headers));
     if (code < 300) bodies.push(JSON.parse(gunzipSync(init!.body as Uint8Array).toString("utf8")));
-    return new Response(null, { status: code });
+    return Promise.resolve(new Response(null, { status: code }));
   }) as typeof globalThis.fetch;
   return { fetch, bodies, headers };
 }

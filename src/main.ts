@@ -7,7 +7,8 @@
  * Secrets come from the environment only: GATEWAY_KEY_SECRET (API-key HMAC; else a generated file
  * beside the key store), GATEWAY_ADMIN_TOKEN (enables /admin), GATEWAY_JWT_KEYS (private JWKs; else
  * an ephemeral key), GATEWAY_BUNDLE_KEY (bundle signature verification), GATEWAY_BUNDLE_TOKEN /
- * GATEWAY_BUNDLE_HEADERS (credentials for an http(s) bundle server). GATEWAY_CONFIG names the
+ * GATEWAY_BUNDLE_HEADERS (credentials for an http(s) bundle server), GATEWAY_DECISION_LOG_TOKEN /
+ * GATEWAY_STATUS_TOKEN (bearer tokens for OPA-style log and status services). GATEWAY_CONFIG names the
  * configuration file; GATEWAY_HOST / GATEWAY_PORT override where it listens (logged when they
  * change the file's value); GATEWAY_KEYS_DB where the Deno KV key store lives; DATABASE_URL the
  * PostgreSQL key store (keys.store: postgres); REDIS_URL (may hold the password) where Redis is, or

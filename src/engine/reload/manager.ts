@@ -92,7 +92,11 @@ export class BundleManager {
   reload(): Promise<ReloadOutcome> {
     if (this.#running === null) {
       this.#running = this.#attempt().then((outcome) => {
-        if (outcome !== "unchanged") this.options.onReload?.(outcome, this.status());
+        try {
+          if (outcome !== "unchanged") this.options.onReload?.(outcome, this.status());
+        } catch {
+          // a hook's failure is its own (status reports): the reload's outcome stands
+        }
         return outcome;
       }).finally(() => {
         this.#running = null;

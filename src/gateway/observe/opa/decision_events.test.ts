@@ -5,7 +5,7 @@ import {
   MASK_ENTRYPOINT,
   type PolicyEvaluator,
 } from "../../../engine/types.ts";
-import { EngineError } from "../../../engine/types.ts";
+import { EngineError, JsonText } from "../../../engine/types.ts";
 import { fakeGateway } from "../../testing/gateway.ts";
 import { LineWriter } from "../line_writer.ts";
 import { OpaDecisionLog } from "./decision_events.ts";
@@ -22,8 +22,11 @@ function maskEvaluator(
     seen,
     evaluate(entrypoint: string, input: unknown): Evaluation {
       assert.equal(entrypoint, MASK_ENTRYPOINT);
-      seen.push(structuredClone(input));
-      const a = mask(input);
+      // The event arrives as its JSON text, as the engine takes it.
+      assert.ok(input instanceof JsonText);
+      const event = JSON.parse(input.text);
+      seen.push(event);
+      const a = mask(event);
       return "error" in a
         ? { ok: false, error: new EngineError(a.error, "boom"), revision: "rev-1", durationMs: 0 }
         : { ok: true, value: a.value, revision: "rev-1", durationMs: 0 };

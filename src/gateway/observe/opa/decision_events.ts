@@ -6,11 +6,11 @@
  * Fail closed on masking: when the mask rule cannot be evaluated (an error, the deadline) or gives
  * a malformed value, the event is dropped and counted, never written unmasked (as OPA drops it).
  */
-import { MASK_ENTRYPOINT, type PolicyEvaluator } from "../../../engine/types.ts";
+import { JsonText, MASK_ENTRYPOINT, type PolicyEvaluator } from "../../../engine/types.ts";
 import type { RequestState } from "../../context.ts";
 import type { DecisionLine, DecisionSink } from "../decision_log.ts";
 import type { LineWriter } from "../line_writer.ts";
-import { opaEvent } from "./event.ts";
+import { opaEventJson } from "./event.ts";
 import { applyMask, parseMaskRules } from "./mask.ts";
 import type { EventUploader } from "./uploader.ts";
 
@@ -42,40 +42,47 @@ export class OpaDecisionLog implements DecisionSink {
 
   write(line: DecisionLine, state?: RequestState, requestedBy = ""): void {
     if (state === undefined) return;
-    const event = opaEvent(state, line, {
+    const text = opaEventJson(state, line, {
       labels: this.#o.labels,
       bundleName: this.#o.bundleName,
       path: this.#path,
       requestedBy,
       reqId: ++this.#reqId,
-    }) as unknown as Record<string, unknown>;
-    if (!this.#mask(event)) return;
-    const json = JSON.stringify(event);
+    });
+    const json = this.#mask(text);
+    if (json === null) return;
     this.#o.console?.write(json);
     this.#o.uploader?.push(json);
   }
 
-  /** Masks in place; false when the event must be dropped. */
-  #mask(event: Record<string, unknown>): boolean {
+  /**
+   * The event's JSON once masked, or null when it must be dropped. The mask rule gets the event
+   * as JSON text (encoded straight into the module's memory); the event is parsed only when there
+   * is something to mask.
+   */
+  #mask(text: string): string | null {
     const evaluator = this.#o.evaluator;
-    if (evaluator.current()?.entrypoints.includes(MASK_ENTRYPOINT) !== true) return true;
-    const result = evaluator.evaluate(MASK_ENTRYPOINT, event);
+    if (evaluator.current()?.entrypoints.includes(MASK_ENTRYPOINT) !== true) return text;
+    const result = evaluator.evaluate(MASK_ENTRYPOINT, new JsonText(text));
     if (!result.ok) {
       // Undefined (no mask for this event) masks nothing, as in OPA.
-      if (result.error.code === "policy_undefined") return true;
+      if (result.error.code === "policy_undefined") return text;
       return this.#failed(`${result.error.code}: ${result.error.message}`);
     }
     try {
-      applyMask(event, parseMaskRules(result.value));
-      return true;
+      const rules = parseMaskRules(result.value);
+      if (rules.length === 0) return text;
+      const event = JSON.parse(text);
+      applyMask(event, rules);
+      return JSON.stringify(event);
     } catch (e) {
       return this.#failed((e as Error).message);
     }
   }
 
-  #failed(message: string): false {
+  #failed(message: string): null {
     this.maskFailures++;
     this.#o.onMaskFailed?.(message);
-    return false;
+    return null;
   }
 }

@@ -49,7 +49,24 @@ const POLICY_ERRORS = new Set([
   "policy_malformed",
 ]);
 
-export function opaEvent(state: RequestState, line: DecisionLine, ctx: EventContext): OpaEvent {
+/**
+ * The event as JSON text, built without parsing the input document: its JSON text (the very text
+ * the policy was given) is spliced in. `JSON.parse(opaEventJson(…))` deep-equals `opaEvent(…)`.
+ */
+export function opaEventJson(state: RequestState, line: DecisionLine, ctx: EventContext): string {
+  const event = opaEvent(state, line, ctx, false) as Partial<OpaEvent>;
+  delete event.gateway;
+  const head = JSON.stringify(event);
+  const input = state.input === null ? "" : ',"input":' + inputJson(state.input);
+  return head.slice(0, -1) + input + ',"gateway":' + JSON.stringify(line) + "}";
+}
+
+export function opaEvent(
+  state: RequestState,
+  line: DecisionLine,
+  ctx: EventContext,
+  withInput = true,
+): OpaEvent {
   const event: OpaEvent = {
     labels: ctx.labels,
     decision_id: state.decisionId ?? state.requestId,
@@ -60,7 +77,7 @@ export function opaEvent(state: RequestState, line: DecisionLine, ctx: EventCont
   const consulted = state.input !== null;
   if (consulted) {
     event.path = ctx.path;
-    event.input = JSON.parse(inputJson(state.input!));
+    if (withInput) event.input = JSON.parse(inputJson(state.input!));
     if (state.decision !== null) event.result = state.decision;
     else if (line.reason !== null && POLICY_ERRORS.has(line.reason)) {
       event.error = { code: line.reason, message: line.detail ?? line.reason };

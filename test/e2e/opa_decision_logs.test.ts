@@ -3,8 +3,8 @@
  * OPA-format events to a receiver process as gzip'd JSON arrays in several batches, masked by the
  * policy's `system.log.mask` rule, never holding the caller's key; while the receiver is down the
  * events wait and all arrive once it is back (under the buffer limit), and past the limit the
- * oldest are dropped and counted in /metrics. Status reports arrive at start and on each bundle
- * activation, with the revision in force.
+ * oldest are dropped and counted in /metrics. Status reports arrive at start, on each bundle
+ * activation (with the revision in force) and on a failure (OPA's bundle_error, the reason id).
  */
 import assert from "node:assert/strict";
 import { freePort, metricValue, type Proc, spawn, withGateway } from "./harness.ts";
@@ -206,6 +206,20 @@ Deno.test({
         const now = (await (await fetch(`${gw.url}/readyz`)).json()).revision;
         assert.notEqual(now, revision);
         assert.equal(latest.active_revision, now);
+
+        // Status on a failure: OPA's bundle_error with the engine's reason; the last good one stays.
+        const reports2 = received(receivers, "/status").length;
+        await Deno.writeTextFile(`${policyDir}/gateway.rego`, 'package gateway\n\ndecision := {"allow": \n');
+        await until(
+          () => received(receivers, "/status").slice(reports2).some((r) => r.body.bundles.authz.code),
+          () => "no status report after a broken policy",
+        );
+        const failed = received(receivers, "/status").slice(reports2).find((r) => r.body.bundles.authz.code)!
+          .body;
+        assert.equal(failed.bundles.authz.code, "bundle_error");
+        assert.equal(failed.bundles.authz.errors[0].code, "policy_compile_failed");
+        assert.equal(failed.bundles.authz.active_revision, now);
+        assert.equal(failed.plugins.bundle.state, "ERROR");
       });
     } finally {
       for (const r of receivers) await r.kill();

@@ -7,7 +7,8 @@
  * Secrets come from the environment only: GATEWAY_KEY_SECRET (API-key HMAC; else a generated file
  * beside the key store), GATEWAY_ADMIN_TOKEN (enables /admin), GATEWAY_JWT_KEYS (private JWKs; else
  * an ephemeral key), GATEWAY_BUNDLE_KEY (bundle signature verification), GATEWAY_BUNDLE_TOKEN /
- * GATEWAY_BUNDLE_HEADERS (credentials for an http(s) bundle server). GATEWAY_CONFIG names the
+ * GATEWAY_BUNDLE_HEADERS (credentials for an http(s) bundle server), GATEWAY_DECISION_LOG_TOKEN /
+ * GATEWAY_STATUS_TOKEN (bearer tokens for OPA-style log and status services). GATEWAY_CONFIG names the
  * configuration file; GATEWAY_HOST / GATEWAY_PORT override where it listens (logged when they
  * change the file's value); GATEWAY_KEYS_DB where the Deno KV key store lives; DATABASE_URL the
  * PostgreSQL key store (keys.store: postgres); REDIS_URL (may hold the password) where Redis is, or
@@ -30,11 +31,11 @@ import { DEFAULT_CREDENTIAL_PARAMS } from "./gateway/target/query.ts";
 import { startDemoUpstream } from "./gateway/demo/upstream.ts";
 import { ClaimsSigner } from "./gateway/jwt/signer.ts";
 import { signingKeysFromEnv } from "./gateway/jwt/signing_keys.ts";
-import { jsonLinesSink } from "./gateway/observe/decision_log.ts";
 import { LineWriter } from "./gateway/observe/line_writer.ts";
 import { closeLogging, configureLogging, opsLogger } from "./gateway/observe/logging.ts";
 import type { DependencyCheck } from "./gateway/health/dependencies.ts";
 import { GatewayMetrics } from "./gateway/observe/metrics.ts";
+import { opaReporting } from "./gateway/observe/opa/setup.ts";
 import { countingStore } from "./gateway/observe/store_metrics.ts";
 import { MemoryRateLimiter } from "./gateway/ratelimit/memory_limiter.ts";
 import { RedisRateLimiter } from "./gateway/ratelimit/redis_limiter.ts";
@@ -243,11 +244,32 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
       });
     }
   }
+  // OPA's decision logs and status reports (decisionLog, status): they need the engine, and the
+  // engine needs their hook and the mask entrypoint.
+  const evaluatorRef: { engine: import("./engine/mod.ts").PolicyEngine | null } = { engine: null };
+  const opsLog = opsLogger("decision_log");
+  const opa = opaReporting(config, {
+    evaluator: {
+      evaluate: (entrypoint, input) => evaluatorRef.engine!.evaluate(entrypoint, input),
+      current: () => evaluatorRef.engine?.current() ?? null,
+    },
+    console: decisionWriter,
+    metrics,
+    env,
+    warn: (message, props) => opsLog.warn(message, props),
+  });
   const { engine, manager } = await startEngine({
     bundle,
     headers: bundleHeaders,
     limits: config.policy.bundleLimits,
     entrypoints: [config.policy.entrypoint],
+    optionalEntrypoints: opa.optionalEntrypoints,
+    onReload: (_outcome, status) =>
+      opa.onBundleChange({
+        ...status,
+        lastError: status.lastError &&
+          { code: status.lastError.code, message: redactUrlsIn(status.lastError.message) },
+      }),
     timeoutMs: config.policy.timeoutMs,
     maxMemoryMB: config.policy.maxMemoryMB,
     watch: config.policy.watch,
@@ -263,6 +285,7 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
       else policyLog.info(entry.event, props);
     },
   });
+  evaluatorRef.engine = engine;
   metricsRef.reloads = () => {
     const s = manager.status();
     return { ok: s.activations, failed: s.failures };
@@ -306,7 +329,8 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
     signer,
     limiter,
     metrics,
-    sink: config.log.decisions ? jsonLinesSink(decisionWriter) : { write() {} },
+    sink: opa.sink,
+    decisionIds: opa.decisionIds,
     limits: config.limits,
     upstream: {
       connectMs: config.upstream.connectTimeoutMs,
@@ -391,6 +415,7 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
     await redis?.close();
     await (stopListening as (() => Promise<void>) | null)?.();
     store.close?.();
+    await opa.close();
     await decisionWriter.flush();
     await closeLogging();
     Deno.exit(0);

@@ -3,6 +3,7 @@
  * (`/.manifest`, `/data.json`, `/policy.wasm`, the `.rego` sources, optionally `/.signatures.json`).
  *
  *   -e, --entrypoint PKG/RULE   repeatable; default: the input's .manifest, else gateway/decision
+ *                               (system/log/mask is added when the policy defines it)
  *   -o, --output FILE           default build/bundle.tar.gz
  *   --revision REV              manifest revision
  *   --v0-compatible             modules are Rego v0 unless they import rego.v1
@@ -31,6 +32,7 @@ import { INPUT_DEPS_METADATA_KEY, inputDepsMetadata } from "../engine/bundle/inp
 import { regoSources } from "../engine/bundle/read.ts";
 import { type KeyConfig, SIGNING_ALGORITHMS, type SigningAlgorithm } from "../engine/bundle/signature.ts";
 import { assembleFiles, writeBundle } from "../engine/bundle/write.ts";
+import { MASK_ENTRYPOINT } from "../engine/types.ts";
 import { isTestFile } from "../engine/compile_bundle.ts";
 import { parseCliArgs, UsageError } from "./cli_args.ts";
 
@@ -118,6 +120,8 @@ export async function runBuild(config: BuildConfig): Promise<BuildResult> {
   const sources = regoSources(inputs);
   const compiled = compile(sources.filter((s) => !isTestFile(s.path)), {
     entrypoints,
+    // The decision-log mask rule, when the policy has one, so the gateway can mask with it.
+    optionalEntrypoints: [MASK_ENTRYPOINT],
     regoVersion: config.regoVersion,
     strict: config.strict,
     optimize: config.optimize,
@@ -128,7 +132,7 @@ export async function runBuild(config: BuildConfig): Promise<BuildResult> {
   const manifest: Manifest = {
     revision: config.revision ?? base.revision,
     roots: base.roots,
-    wasm: entrypoints.map((entrypoint) => ({ entrypoint, module: "/policy.wasm" })),
+    wasm: Object.keys(compiled.entrypoints).map((entrypoint) => ({ entrypoint, module: "/policy.wasm" })),
     rego_version: config.regoVersion,
     metadata: {
       ...base.metadata,

@@ -116,3 +116,36 @@ Deno.test("config: a misspelt field names the one meant; a missing one says requ
     /routes\.0\.upstream: an http/,
   );
 });
+
+Deno.test("decisionLog / status / labels: OPA's formats, refused where they could leak or mislead", () => {
+  const ok = parseConfig({
+    decisionLog: { format: "opa", upload: { url: "https://logs.example.com" } },
+    status: { url: "https://status.example.com" },
+    labels: { app: "shop" },
+  });
+  assert.equal(ok.decisionLog.upload?.resource, "/logs");
+  assert.equal(ok.decisionLog.upload?.bufferSizeLimitEvents, 10_000);
+  assert.equal(ok.status?.resource, "/status");
+  assert.equal(ok.bundleName, "gateway");
+  assert.equal(parseConfig({}).decisionLog.format, "gateway");
+  const problems = (doc: unknown) => {
+    try {
+      parseConfig(doc, "gw.yaml");
+      return "";
+    } catch (e) {
+      assert.ok(e instanceof ConfigError);
+      return e.message;
+    }
+  };
+  assert.match(
+    problems({ decisionLog: { upload: { url: "https://l.example" } } }),
+    /decisionLog.format: .*opa/,
+  );
+  assert.match(
+    problems({ decisionLog: { format: "opa", upload: { url: "https://u:p@l.example" } } }),
+    /GATEWAY_DECISION_LOG_TOKEN/,
+  );
+  assert.match(problems({ status: { url: "https://u:p@s.example" } }), /GATEWAY_STATUS_TOKEN/);
+  assert.match(problems({ labels: { id: "x" } }), /labels: id and version are set by the gateway/);
+  assert.match(problems({ decisionLog: { format: "json" } }), /decisionLog.format/);
+});

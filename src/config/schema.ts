@@ -41,6 +41,22 @@ function urlWithCredentials(value: string): boolean {
   }
 }
 
+/**
+ * An OPA-style HTTP service (decision-log upload, status reports): a base URL without credentials
+ * (a bearer token comes from the environment variable the section names), and the path under it.
+ */
+const serviceSchema = (resource: string, tokenEnv: string) =>
+  z.object({
+    url: z.url({ protocol: /^https?$/, error: "an http(s) URL" }).refine(
+      (v) => !urlWithCredentials(v),
+      `the URL must not carry credentials (user:password@): set $${tokenEnv}`,
+    ),
+    /** Path under `url` the reports are POSTed to (OPA's `resource`). */
+    resource: z.string().startsWith("/").default(resource),
+    /** Deadline of one upload. */
+    timeoutMs: ms(10_000),
+  }).strict();
+
 const routeSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "an id of letters, digits, . _ -"),
   prefix: z.string().startsWith("/", 'a path prefix starts with "/"'),
@@ -229,6 +245,44 @@ export const configSchema = z.object({
     /** Write the decision log (one JSON line per request) to stdout. */
     decisions: z.boolean().default(true),
   }).strict().prefault({}),
+  /**
+   * The decision log's format and upload (src/gateway/observe/opa/). "gateway": the line described
+   * in decision_log.ts; "opa": OPA's decision-log event (decision_id, path, input, result, bundles,
+   * labels, …), masked by the policy's `system.log.mask` rule, with the gateway's own facts under
+   * `gateway`. With `upload`, events are also POSTed as OPA does: gzip'd JSON arrays to
+   * `<url><resource>` (bearer token: $GATEWAY_DECISION_LOG_TOKEN).
+   */
+  decisionLog: z.object({
+    format: z.enum(["gateway", "opa"]).default("gateway"),
+    upload: serviceSchema("/logs", "GATEWAY_DECISION_LOG_TOKEN").extend({
+      /** Longest an event waits before its batch is sent. */
+      maxDelayMs: ms(10_000),
+      /** A batch is sent once its events' JSON reaches this size (OPA's upload_size_limit_bytes). */
+      uploadSizeLimitBytes: z.number().int().min(1024).default(32 * 1024),
+      /** Events held while the service is slow or down; past it the oldest are dropped and counted. */
+      bufferSizeLimitEvents: z.number().int().min(1).default(10_000),
+      /** First retry delay after a failed upload; doubled on each failure up to maxDelayMs. */
+      minRetryDelayMs: ms(100),
+    }).strict().optional(),
+  }).strict().prefault({}).refine((d) => d.upload === undefined || d.format === "opa", {
+    message: "an upload service receives OPA events: set decisionLog.format to opa",
+    path: ["format"],
+  }),
+  /**
+   * OPA's status API: a report of the bundle in force (revision, activation and download times,
+   * errors) POSTed to `<url><resource>` at start, on each activation and on each failure (bearer
+   * token: $GATEWAY_STATUS_TOKEN).
+   */
+  status: serviceSchema("/status", "GATEWAY_STATUS_TOKEN").optional(),
+  /**
+   * OPA's labels for decision-log events and status reports; `id` (this process's) and `version`
+   * are added. The bundle is reported under `bundleName` (OPA's bundle name).
+   */
+  labels: z.record(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/), z.string().max(256)).default({}).refine(
+    (l) => !("id" in l) && !("version" in l),
+    "id and version are set by the gateway",
+  ),
+  bundleName: z.string().min(1).max(128).default("gateway"),
 }).strict();
 
 export type GatewayConfig = z.infer<typeof configSchema>;

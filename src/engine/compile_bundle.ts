@@ -10,6 +10,8 @@ import { EngineError } from "./types.ts";
 export interface CompileRequest {
   sources: SourceFile[];
   entrypoints: string[];
+  /** Compiled only when they name a rule (e.g. system/log/mask for decision-log masking). */
+  optionalEntrypoints?: string[];
   regoVersion?: 0 | 1;
   strict: boolean;
   /** Opt-in built-ins the policy may call (http.send when the operator enabled it). */
@@ -40,6 +42,7 @@ export function compilePolicy(request: CompileRequest): CompiledPolicy {
   try {
     result = compile(sources, {
       entrypoints: request.entrypoints.map(normalizeEntrypoint),
+      optionalEntrypoints: request.optionalEntrypoints?.map(normalizeEntrypoint),
       regoVersion: request.regoVersion ?? 1,
       strict: request.strict,
       allowBuiltins: request.allowBuiltins,

@@ -49,6 +49,12 @@ export interface LoadOptions extends ReadOptions {
   /** Entrypoints the caller evaluates: compiled when the bundle carries only sources and its
    * manifest lists none; in every case, the module must have them. */
   entrypoints?: string[];
+  /**
+   * Entrypoints used when the policy defines them (system/log/mask, for decision-log masking):
+   * compiled from sources when they name a rule, taken from a built module when it has them, and
+   * no error when absent.
+   */
+  optionalEntrypoints?: string[];
   /** Strictness when compiling sources whose manifest does not record it. Default false. */
   strict?: boolean;
   /** Read the bundle in a worker (bundle/prepare_off_thread.ts). Default false. */
@@ -93,7 +99,9 @@ export async function loadBundle(input: BundleInput, options: LoadOptions = {}):
         ? inputDependencies
         : await trustedInputDeps(bundle, compile),
     }
-    : await compile(compileRequestFor(bundle, options.entrypoints ?? [], strict));
+    : await compile(
+      compileRequestFor(bundle, options.entrypoints ?? [], strict, options.optionalEntrypoints),
+    );
   const host = {
     ...(options.builtins ?? HOST_BUILTINS),
     ...(options.httpSend ? { "http.send": createHttpSend(options.httpSend) } : {}),
@@ -115,7 +123,12 @@ export async function loadBundle(input: BundleInput, options: LoadOptions = {}):
     timeoutMs: options.timeoutMs,
     maxMemoryMB,
   });
-  const entrypoints = checkEntrypoints(bundle, instance.policy!, options.entrypoints);
+  const entrypoints = checkEntrypoints(
+    bundle,
+    instance.policy!,
+    options.entrypoints,
+    options.optionalEntrypoints,
+  );
   if (options.smokeTest !== false) smokeTest(instance, entrypoints);
   return {
     info: {
@@ -205,13 +218,14 @@ export async function instantiatePolicy(
 }
 
 /**
- * The entrypoints in force: the manifest's and the caller's, each of which the module must have;
- * with neither, the module's own.
+ * The entrypoints in force: the manifest's and the caller's, each of which the module must have
+ * (with neither, the module's own), and the optional ones the module has.
  */
 function checkEntrypoints(
   bundle: PreparedBundle,
   policy: WasmPolicy,
   requested: string[] | undefined,
+  optional: string[] = [],
 ): string[] {
   const available = Object.keys(policy.entrypoints);
   const wanted = [...declaredEntrypoints(bundle), ...(requested ?? []).map(normalizeEntrypoint)];
@@ -222,7 +236,9 @@ function checkEntrypoints(
       `the module lacks entrypoint(s) ${missing.join(", ")} (it has: ${available.join(", ") || "none"})`,
     );
   }
-  return wanted.length > 0 ? [...new Set(wanted)] : available;
+  if (wanted.length === 0) return available;
+  const present = optional.map(normalizeEntrypoint).filter((e) => Object.hasOwn(policy.entrypoints, e));
+  return [...new Set([...wanted, ...present])];
 }
 
 /**

@@ -165,3 +165,30 @@ Deno.test("load property: data given as sorted JSON bytes, or as a module image,
     { numRuns: 150 },
   );
 });
+
+Deno.test("load: an optional entrypoint (system/log/mask) is compiled and kept when the policy has it, else no error", async () => {
+  const policy = enc.encode('package gateway\ndecision := {"allow": true}\n');
+  const mask = enc.encode('package system.log\nmask contains "/input/x"\n');
+  const opts = { entrypoints: ["gateway/decision"], optionalEntrypoints: ["system/log/mask"] };
+  const withMask = await loadBundle(
+    { kind: "files", files: new Map([["p.rego", policy], ["m.rego", mask]]) },
+    opts,
+  );
+  assert.deepEqual(withMask.info.entrypoints, ["gateway/decision", "system/log/mask"]);
+  const value = withMask.instance.evaluate("r", "system/log/mask", { input: { x: 1 } });
+  assert.deepEqual(value.ok && value.value, ["/input/x"]);
+  const without = await loadBundle({ kind: "files", files: new Map([["p.rego", policy]]) }, opts);
+  assert.deepEqual(without.info.entrypoints, ["gateway/decision"]);
+  // A module built elsewhere: kept when it has it, no error when it has not.
+  const built = await builtBundle('package system.log\nmask contains "/input/x"\n', ["system/log/mask"]);
+  const loaded = await loadBundle({ kind: "archive", bytes: built }, {
+    optionalEntrypoints: ["system/log/mask"],
+  });
+  assert.deepEqual(loaded.info.entrypoints, ["system/log/mask"]);
+  const other = await builtBundle("package p\nr := 1\n", ["p/r"]);
+  const noMask = await loadBundle({ kind: "archive", bytes: other }, {
+    entrypoints: ["p/r"],
+    optionalEntrypoints: ["system/log/mask"],
+  });
+  assert.deepEqual(noMask.info.entrypoints, ["p/r"]);
+});

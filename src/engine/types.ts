@@ -10,6 +10,12 @@ import type { InputDependencies } from "../rego/abi.ts";
 
 export type { InputDependencies };
 
+/**
+ * OPA's decision-log mask rule (decision_logs.mask_decision's default): compiled as an entrypoint
+ * when a policy defines it (`deno task build`, and the gateway with OPA-format decision logs).
+ */
+export const MASK_ENTRYPOINT = "system/log/mask";
+
 /** Stable reason ids for everything that can go wrong in the engine. */
 export type EngineErrorCode =
   | "bundle_not_found"

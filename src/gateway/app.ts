@@ -75,6 +75,8 @@ export interface GatewayDeps {
   now?: () => Date;
   /** Keep a caller's well-formed X-Request-Id (server.trustRequestId). Default false. */
   trustRequestId?: boolean;
+  /** Give each request an OPA decision id, sent back as X-Decision-Id (decisionLog.format opa). */
+  decisionIds?: boolean;
   /** Query parameter names removed as credentials (upstream.stripQueryParams). */
   credentialParams?: readonly string[];
   /** The listener's scheme. Default "http". */
@@ -180,6 +182,7 @@ export function createGatewayApp(d: GatewayDeps): Hono<GatewayEnv> {
     "*",
     pipeline(steps, requestRecorder({ metrics: d.metrics, sink: d.sink }), {
       trustRequestId: d.trustRequestId,
+      decisionIds: d.decisionIds,
     }),
   );
   return app;

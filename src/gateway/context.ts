@@ -7,11 +7,14 @@ import type { KeyRecord } from "../keys/types.ts";
 import type { RateLimitOutcome } from "./ratelimit/types.ts";
 import type { CompiledRoute } from "./routes/table.ts";
 import type { Decision } from "./decision/schema.ts";
+import type { InputParts } from "./input/build.ts";
 
 export type DecisionKind = "allow" | "deny" | "error";
 
 export interface RequestState {
   requestId: string;
+  /** OPA's decision_id (decisionLog.format opa): made per request, sent back as X-Decision-Id. */
+  decisionId: string | null;
   /** performance.now() at arrival. */
   startedAt: number;
   /**
@@ -29,6 +32,8 @@ export interface RequestState {
   /** The id of a key found but refused (revoked, expired): the decision log names it. */
   rejectedKeyId: string | null;
   decision: Decision | null;
+  /** What the policy input was made of, once the policy was consulted (for OPA's decision log). */
+  input: InputParts | null;
   /** allow / deny / error, once known. */
   outcome: DecisionKind | null;
   /** Stable reason id of the answer (a gateway reason or the policy's). */
@@ -60,6 +65,7 @@ export interface RequestState {
 export function newRequestState(requestId: string, startedAt: number): RequestState {
   return {
     requestId,
+    decisionId: null,
     startedAt,
     method: null,
     host: "",
@@ -69,6 +75,7 @@ export function newRequestState(requestId: string, startedAt: number): RequestSt
     key: null,
     rejectedKeyId: null,
     decision: null,
+    input: null,
     outcome: null,
     reason: null,
     detail: null,

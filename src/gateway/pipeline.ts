@@ -8,7 +8,8 @@
  * stage, and no `await` for a stage that answered synchronously. It also assigns the request id
  * (as the requestId middleware would, when none ran before it) and echoes it on the response, so
  * the app needs no middleware in front of it on the proxied path (Hono then calls the handler
- * directly, without composing a chain).
+ * directly, without composing a chain). With `decisionIds` (OPA-format decision logs) each request
+ * also gets a decision id, sent back as X-Decision-Id.
  */
 import type { Handler } from "hono";
 import type { GatewayEnv, RequestState } from "./context.ts";
@@ -27,12 +28,15 @@ export interface PipelineStep {
 export function pipeline(
   steps: PipelineStep[],
   record: RequestRecorder,
-  opts: { trustRequestId?: boolean } = {},
+  opts: { trustRequestId?: boolean; decisionIds?: boolean } = {},
 ): Handler<GatewayEnv> {
   const last = steps.length - 1;
   const trust = opts.trustRequestId ?? false;
+  const decisionIds = opts.decisionIds ?? false;
   return async function runPipeline(c) {
     const state = requestState(c, trust);
+    // OPA's decision_id: ours to make (a caller's request id may be reused), echoed to the caller.
+    if (decisionIds) state.decisionId = crypto.randomUUID();
     let res: Response | null = null;
     let i = 0;
     try {
@@ -51,6 +55,7 @@ export function pipeline(
     }
     for (let j = Math.min(i, last + 1) - 1; j >= 0; j--) steps[j].after?.(res, state);
     res.headers.set("x-request-id", state.requestId);
+    if (state.decisionId !== null) res.headers.set("x-decision-id", state.decisionId);
     const status = res.status;
     if (state.bodyDone === null) record(c, state, status);
     else state.bodyDone.then(() => record(c, state, status));

@@ -32,6 +32,8 @@ export interface SourceFile {
 export interface CompileOptions {
   /** Entrypoints as OPA writes them: "pkg/rule" or "pkg" (a whole package). Slashes or dots. */
   entrypoints: string[];
+  /** Entrypoints compiled only when they name a rule (`system/log/mask`); absent ones are no error. */
+  optionalEntrypoints?: readonly string[];
   /** Rego version of modules that do not say otherwise. Default 1. */
   regoVersion?: 0 | 1;
   /** Rego v0 modules get the future keywords (in, every, if, contains) without importing them. */
@@ -111,6 +113,7 @@ function runPipeline(sources: SourceFile[], options: CompileOptions): CompileRes
   // 3. plan
   const planned = planProgram(checked.program.modules, options.entrypoints, {
     allowBuiltins: options.allowBuiltins,
+    optionalEntrypoints: options.optionalEntrypoints,
   });
   if (!planned.policy || planned.diagnostics.length) return failed(planned.diagnostics);
 

@@ -29,6 +29,7 @@ export interface Proc {
   kill(): Promise<void>;
 }
 
+/** Runs `deno ARGS` from the repository's root, collecting its output. */
 export function spawn(args: string[], env: Record<string, string>): Proc {
   const child = new Deno.Command(Deno.execPath(), {
     args,

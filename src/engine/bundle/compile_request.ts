@@ -1,6 +1,7 @@
 /**
  * What to compile for a bundle that carries Rego sources: its sources with their Rego versions,
- * the manifest's entrypoints (else the caller's), strictness.
+ * the manifest's entrypoints (else the caller's), strictness, and the caller's optional
+ * entrypoints (compiled when the policy defines them: system/log/mask).
  */
 import type { CompileRequest } from "../compile_bundle.ts";
 import type { PreparedBundle } from "./bundle.ts";
@@ -14,11 +15,13 @@ export function compileRequestFor(
   bundle: PreparedBundle,
   fallbackEntrypoints: string[],
   strict: boolean,
+  optionalEntrypoints: string[] = [],
 ): CompileRequest {
   const declared = declaredEntrypoints(bundle);
   return {
     sources: bundle.sources.map((s) => ({ ...s, regoVersion: regoVersionOf(bundle.manifest, s.path) })),
     entrypoints: declared.length > 0 ? declared : fallbackEntrypoints,
+    ...(optionalEntrypoints.length > 0 ? { optionalEntrypoints } : {}),
     regoVersion: bundle.manifest.rego_version,
     strict,
   };

@@ -24,6 +24,8 @@ export interface ReloadStatus {
   lastError: EngineError | null;
   lastAttemptAt: Date | null;
   lastSuccessAt: Date | null;
+  /** When a new bundle was last fetched whole from the source (whether it then loaded or not). */
+  lastDownloadAt: Date | null;
   activations: number;
   failures: number;
 }
@@ -46,6 +48,8 @@ export interface ManagerOptions extends LoadOptions {
   watch?: boolean;
   clock?: Clock;
   log?: (entry: LogEntry) => void;
+  /** After each attempt that activated a bundle or failed, with the status then (status reports). */
+  onReload?: (outcome: ReloadOutcome, status: ReloadStatus) => void;
 }
 
 export class BundleManager {
@@ -58,6 +62,7 @@ export class BundleManager {
     lastError: null,
     lastAttemptAt: null,
     lastSuccessAt: null,
+    lastDownloadAt: null,
     activations: 0,
     failures: 0,
   };
@@ -86,7 +91,14 @@ export class BundleManager {
   /** Runs one reload now, or once more after the one in progress. */
   reload(): Promise<ReloadOutcome> {
     if (this.#running === null) {
-      this.#running = this.#attempt().finally(() => {
+      this.#running = this.#attempt().then((outcome) => {
+        try {
+          if (outcome !== "unchanged") this.options.onReload?.(outcome, this.status());
+        } catch {
+          // a hook's failure is its own (status reports): the reload's outcome stands
+        }
+        return outcome;
+      }).finally(() => {
         this.#running = null;
       });
       return this.#running;
@@ -136,6 +148,7 @@ export class BundleManager {
       const snapshot = await this.source.fetch(this.#seenVersion);
       if (snapshot === null) return "unchanged";
       this.#seenVersion = snapshot.version;
+      this.#status.lastDownloadAt = this.#clock.now();
       if (this.options.readOffThread === true && this.options.bundleWorker === undefined) {
         this.#bundleWorker ??= new BundleWorker();
       }

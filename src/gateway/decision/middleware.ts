@@ -88,6 +88,8 @@ export function decisionStage(opts: DecisionOptions): Stage {
       if (cacheKey !== null) {
         const hit = cache.get(key, cacheKey);
         if (hit !== undefined) {
+          parts.now = now();
+          state.input = parts;
           state.decisionCache = "hit";
           state.revision = hit.revision;
           return conclude(c, state, hit.decision);
@@ -114,6 +116,7 @@ export function decisionStage(opts: DecisionOptions): Stage {
     caller: string | null,
   ) {
     parts.now = now();
+    state.input = parts;
     const result = evaluator.evaluate(entrypoint, new JsonText(inputJson(parts)));
     state.policyMs = result.durationMs;
     state.revision = result.revision;

@@ -63,7 +63,11 @@ export function decisionLine(
 }
 
 export interface DecisionSink {
-  write(line: DecisionLine): void;
+  /**
+   * `state` and `requestedBy` (the caller's "host:port") are for sinks that need more than the
+   * line (OPA's decision-log events: opa/decision_events.ts).
+   */
+  write(line: DecisionLine, state?: RequestState, requestedBy?: string): void;
 }
 
 /** The production sink: each line as JSON through a buffered writer (e.g. to stdout). */

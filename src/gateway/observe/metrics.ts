@@ -24,6 +24,15 @@ export interface PolicyInstanceCounts {
   failed: number;
 }
 
+/** What /metrics reads of the OPA-format decision log (observe/opa/). */
+export interface DecisionLogCounts {
+  dropped: number;
+  maskFailures: number;
+  uploaded: number;
+  uploadFailures: number;
+  buffered: number;
+}
+
 export class GatewayMetrics {
   readonly registry = new client.Registry();
   readonly requests: client.Counter<"route" | "decision" | "status">;
@@ -145,6 +154,53 @@ export class GatewayMetrics {
       collect() {
         this.reset();
         this.inc(stats().failed);
+      },
+    });
+  }
+
+  /**
+   * Exposes OPA-format decision-log counts (read at scrape time): events dropped by cause
+   * (buffer_full: the upload buffer was full and the oldest went; mask_failed: the mask rule could
+   * not be applied), uploaded, failed uploads, and those waiting. Call once.
+   */
+  trackDecisionLogs(counts: () => DecisionLogCounts): void {
+    const registers = [this.registry];
+    new client.Counter({
+      name: "gateway_decision_logs_dropped_total",
+      help: "Decision-log events dropped, by cause (buffer_full, mask_failed).",
+      labelNames: ["cause"],
+      registers,
+      collect() {
+        const c = counts();
+        this.reset();
+        this.inc({ cause: "buffer_full" }, c.dropped);
+        this.inc({ cause: "mask_failed" }, c.maskFailures);
+      },
+    });
+    new client.Counter({
+      name: "gateway_decision_logs_uploaded_total",
+      help: "Decision-log events delivered to the upload service.",
+      registers,
+      collect() {
+        this.reset();
+        this.inc(counts().uploaded);
+      },
+    });
+    new client.Counter({
+      name: "gateway_decision_logs_upload_failures_total",
+      help: "Decision-log uploads that failed (their events were kept and retried).",
+      registers,
+      collect() {
+        this.reset();
+        this.inc(counts().uploadFailures);
+      },
+    });
+    new client.Gauge({
+      name: "gateway_decision_logs_buffered",
+      help: "Decision-log events waiting for upload.",
+      registers,
+      collect() {
+        this.set(counts().buffered);
       },
     });
   }

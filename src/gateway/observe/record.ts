@@ -52,6 +52,11 @@ export function requestRecorder(opts: ObserveOptions): RequestRecorder {
     if (state.outcome === "deny" && status === 429 && line.route !== null) {
       metrics.rateLimitRejections.inc({ route: line.route });
     }
-    sink.write(line);
+    const addr = c.env?.remoteAddr;
+    sink.write(line, state, addr ? `${hostForAddr(addr.hostname)}:${addr.port}` : "");
   };
+}
+
+function hostForAddr(hostname: string): string {
+  return hostname.includes(":") ? `[${hostname}]` : hostname;
 }

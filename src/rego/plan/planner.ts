@@ -27,6 +27,11 @@ export interface PlanResult {
 export interface PlanOptions {
   /** Built-ins refused unless enabled (registry.ts `optIn`: http.send) that this compile may call. */
   allowBuiltins?: readonly string[];
+  /**
+   * Entrypoints planned only when they name a rule (e.g. `system/log/mask`, which a policy may or
+   * may not define); skipped silently otherwise.
+   */
+  optionalEntrypoints?: readonly string[];
 }
 
 export function planProgram(modules: Module[], entrypoints: string[], options: PlanOptions = {}): PlanResult {
@@ -50,6 +55,11 @@ export function planProgram(modules: Module[], entrypoints: string[], options: P
     }
   };
   for (const ep of entrypoints) attempt(() => planner.addEntrypoint(ep));
+  const named = new Set(entrypoints.map((ep) => entrypointPath(ep).join("/")));
+  for (const ep of options.optionalEntrypoints ?? []) {
+    const path = entrypointPath(ep);
+    if (!named.has(path.join("/")) && refersToRule(tree, path)) attempt(() => planner.addEntrypoint(ep));
+  }
   // Funcs are planned from a work list, not recursively: a chain of thousands of rules, each
   // calling the next, must not nest thousands of planner frames.
   while (planner.hasPending()) attempt(() => planner.planNext());

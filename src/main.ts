@@ -267,6 +267,7 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
     },
     entrypoint: config.policy.entrypoint,
     headerAllowList: config.input.headers,
+    inputFormat: config.policy.inputFormat,
     decisionCache: config.policy.decisionCache.enabled &&
       { maxEntries: config.policy.decisionCache.maxEntries },
     verifier,

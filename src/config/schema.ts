@@ -93,6 +93,12 @@ export const configSchema = z.object({
       maxDataBytes: z.number().int().positive().optional(),
     }).strict().prefault({}),
     entrypoint: z.string().min(1).default("gateway/decision"),
+    /**
+     * "envoy": the input also has OPA-Envoy's shape (attributes.request.http, parsed_path, …) and an
+     * object answer is read as OPA-Envoy's result (src/gateway/decision/envoy_result.ts). An
+     * entrypoint may answer a boolean in either format.
+     */
+    inputFormat: z.enum(["gateway", "envoy"]).default("gateway"),
     watch: z.boolean().default(true),
     pollSeconds: z.number().int().min(0).default(30),
     /** Require bundles signed with this algorithm; the key comes from $GATEWAY_BUNDLE_KEY. */

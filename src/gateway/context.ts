@@ -7,6 +7,7 @@ import type { KeyRecord } from "../keys/types.ts";
 import type { RateLimitOutcome } from "./ratelimit/types.ts";
 import type { CompiledRoute } from "./routes/table.ts";
 import type { Decision } from "./decision/schema.ts";
+import type { EnvoyEffects } from "./decision/envoy_result.ts";
 
 export type DecisionKind = "allow" | "deny" | "error";
 
@@ -27,6 +28,8 @@ export interface RequestState {
   route: CompiledRoute | null;
   key: KeyRecord | null;
   decision: Decision | null;
+  /** What an OPA-Envoy result asks beyond allow / deny (decision/envoy_result.ts), or null. */
+  envoy: EnvoyEffects | null;
   /** allow / deny / error, once known. */
   outcome: DecisionKind | null;
   /** Stable reason id of the answer (a gateway reason or the policy's). */
@@ -66,6 +69,7 @@ export function newRequestState(requestId: string, startedAt: number): RequestSt
     route: null,
     key: null,
     decision: null,
+    envoy: null,
     outcome: null,
     reason: null,
     detail: null,

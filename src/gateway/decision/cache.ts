@@ -26,9 +26,12 @@ import type { BundleInfo, InputDependencies } from "../../engine/types.ts";
 import type { KeyRecord } from "../../keys/types.ts";
 import type { InputParts } from "../input/build.ts";
 import type { Decision } from "./schema.ts";
+import type { EnvoyEffects } from "./envoy_result.ts";
 
 export interface CachedDecision {
   decision: Decision;
+  /** An OPA-Envoy result's effects (envoy_result.ts). */
+  envoy?: EnvoyEffects | null;
   revision: string;
 }
 
@@ -171,6 +174,7 @@ export class DecisionCache {
       entries.clear();
     }
     deepFreeze(value.decision);
+    deepFreeze(value.envoy);
     if (!entries.has(key)) this.#size++;
     entries.set(key, value);
   }

@@ -20,6 +20,11 @@ export const REASONS = {
   key_revoked: { status: 401, error: "unauthorized" },
   key_expired: { status: 401, error: "unauthorized" },
   policy_denied: { status: 403, error: "forbidden" },
+  /**
+   * The policy answered in OPA-Envoy's form (decision/envoy_result.ts) but not with a valid result:
+   * a denial, as Envoy answers an authorization error by default.
+   */
+  policy_result_invalid: { status: 403, error: "forbidden" },
   route_not_found: { status: 404, error: "not_found" },
   /** CONNECT, TRACE, TRACK: never proxied. */
   method_not_allowed: { status: 405, error: "method_not_allowed" },

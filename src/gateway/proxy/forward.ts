@@ -152,6 +152,7 @@ export function proxyStage(opts: ProxyOptions): Stage {
           proto,
           contentLength,
           policyHeaders: decision.headers,
+          removeHeaders: state.envoy?.removeHeaders,
           connectionTokens: state.connectionTokens,
         }),
         body,

@@ -1,6 +1,7 @@
-import { compile } from "./src/rego/mod.ts";
-import { loadPolicyFiles } from "./src/cli/policy_files.ts";
-const { sources } = await loadPolicyFiles(["policies", "test/e2e/fixtures/envoy_policy"]);
-const r = compile(sources.filter((s) => !s.path.endsWith("_test.rego")), { entrypoints: ["gateway/decision", "envoy/result/allow"] });
-const h = new Uint8Array(await crypto.subtle.digest("SHA-256", r.wasm!));
-console.log([...h].map((b) => b.toString(16).padStart(2, "0")).join(""));
+import { parseQuery } from "./src/rego/mod.ts";
+const q = `x := 1; y = data.a[i]
+  not x == 2;   count([1]) with input as 1
+some z in [1]; every k in [1] { k > 0 }`;
+const r = parseQuery(q, "query", { regoVersion: 1 });
+console.log(JSON.stringify(r.diagnostics));
+for (const e of r.body!) console.log(e.kind, JSON.stringify(e.loc), (e as any).negated, (e as any).with?.map((w: any) => w.loc));

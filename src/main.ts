@@ -14,6 +14,7 @@
  * an https:// Upstash REST URL with UPSTASH_REDIS_REST_TOKEN; GATEWAY_PROCESS labels this process's
  * metrics when several share a port (cli/processes.ts).
  */
+import { cliMain, parseCliArgs } from "./cli/cli_args.ts";
 import { ConfigError } from "./config/errors.ts";
 import { loadConfig } from "./config/load.ts";
 import type { GatewayConfig } from "./config/schema.ts";
@@ -480,7 +481,22 @@ function hostForUrl(hostname: string): string {
   return hostname.includes(":") ? `[${hostname}]` : hostname;
 }
 
-if (import.meta.main) await main(Deno.args).catch(exitOnConfigError);
+const GATEWAY_USAGE = `usage: deno task start [--config FILE]
+
+Starts the gateway. The configuration file (YAML or JSON) defaults to $GATEWAY_CONFIG, else
+gateway.yaml when it exists, else the built-in demo configuration.
+
+  --config FILE   the configuration file
+  -h, --help      this text`;
+
+if (import.meta.main) {
+  const code = await cliMain("start", GATEWAY_USAGE, Deno.args, (args) => {
+    parseCliArgs(args, { config: { type: "string" } });
+    return -1; // parsed: run the gateway
+  });
+  if (code !== -1) Deno.exit(code);
+  await main(Deno.args).catch(exitOnConfigError);
+}
 
 /** A start that cannot go on for want of configuration: the message (no stack trace) and exit 2. */
 export function exitOnConfigError(e: unknown): never {

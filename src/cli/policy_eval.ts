@@ -4,7 +4,7 @@
  * and evaluated with the given data and input. The JSON output has `opa eval`'s shape.
  */
 import { parse as parseYaml } from "yaml";
-import { compile, renderDiagnostic } from "../rego/mod.ts";
+import { compile } from "../rego/mod.ts";
 import { adaptBuiltins } from "../engine/builtin_adapter.ts";
 import { HOST_BUILTINS } from "../engine/builtins/index.ts";
 import { instantiatePolicy } from "../engine/load.ts";

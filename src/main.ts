@@ -18,7 +18,14 @@ import { cliMain, parseCliArgs } from "./cli/cli_args.ts";
 import { ConfigError } from "./config/errors.ts";
 import { loadConfig } from "./config/load.ts";
 import type { GatewayConfig } from "./config/schema.ts";
-import { bundleHeadersFromEnv, CredentialsError, shownBundleUrl, startEngine } from "./engine/mod.ts";
+import {
+  awsSignerFromEnv,
+  bundleHeadersFromEnv,
+  CredentialsError,
+  type RequestSigner,
+  shownBundleUrl,
+  startEngine,
+} from "./engine/mod.ts";
 import { adminRoutes } from "./gateway/admin/routes.ts";
 import { createGatewayApp, createOpsApp, type GatewayDeps } from "./gateway/app.ts";
 import { DEFAULT_CREDENTIAL_PARAMS } from "./gateway/target/query.ts";
@@ -204,8 +211,17 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
     throw new ConfigError(file ?? "(defaults)", ["policy.verifyAlg is set but GATEWAY_BUNDLE_KEY is not"]);
   }
   let bundleHeaders: Record<string, string>;
+  let bundleSigner: RequestSigner | undefined;
   try {
     bundleHeaders = bundleHeadersFromEnv(env);
+    if (config.policy.awsSigning !== undefined) {
+      if (Object.keys(bundleHeaders).some((h) => h.toLowerCase() === "authorization")) {
+        throw new CredentialsError(
+          "policy.awsSigning and an Authorization from GATEWAY_BUNDLE_* are both set",
+        );
+      }
+      bundleSigner = awsSignerFromEnv(env, config.policy.awsSigning);
+    }
   } catch (e) {
     if (e instanceof CredentialsError) throw new ConfigError("(environment)", [e.message]);
     throw e;
@@ -215,6 +231,8 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
   const { engine, manager } = await startEngine({
     bundle,
     headers: bundleHeaders,
+    sign: bundleSigner,
+    longPollSeconds: config.policy.longPollSeconds,
     limits: config.policy.bundleLimits,
     entrypoints: [config.policy.entrypoint],
     timeoutMs: config.policy.timeoutMs,

@@ -101,6 +101,22 @@ export const configSchema = z.object({
     inputFormat: z.enum(["gateway", "envoy"]).default("gateway"),
     watch: z.boolean().default(true),
     pollSeconds: z.number().int().min(0).default(30),
+    /**
+     * OPA's long polling of an http(s) bundle (its `long_polling_timeout_seconds`): the server may
+     * hold a request for an unchanged bundle this long; a server answering with
+     * application/vnd.openpolicyagent.bundles is asked again at once instead of every pollSeconds.
+     * 0: off.
+     */
+    longPollSeconds: z.number().int().min(0).max(3600).default(0),
+    /**
+     * Sign requests for an http(s) bundle with AWS SigV4 (S3), with credentials from the environment
+     * (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION), as OPA's
+     * s3_signing.environment_credentials does.
+     */
+    awsSigning: z.object({
+      service: z.string().regex(/^[a-z0-9-]+$/).default("s3"),
+      region: z.string().regex(/^[a-z0-9-]+$/).optional(),
+    }).strict().optional(),
     /** Require bundles signed with this algorithm; the key comes from $GATEWAY_BUNDLE_KEY. */
     verifyAlg: z.enum(["HS256", "RS256", "ES256", "EdDSA"]).optional(),
     /** Deadline of one evaluation: past it the request is answered 503 policy_timeout. */

@@ -287,6 +287,9 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
     entrypoint: config.policy.entrypoint,
     headerAllowList: config.input.headers,
     inputFormat: config.policy.inputFormat,
+    parseBody: config.policy.envoy.parseBody
+      ? { maxBytes: config.policy.envoy.maxBodyBytes, timeoutMs: config.policy.envoy.bodyTimeoutMs }
+      : undefined,
     decisionCache: config.policy.decisionCache.enabled &&
       { maxEntries: config.policy.decisionCache.maxEntries },
     verifier,

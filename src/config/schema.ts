@@ -99,6 +99,15 @@ export const configSchema = z.object({
      * entrypoint may answer a boolean in either format.
      */
     inputFormat: z.enum(["gateway", "envoy"]).default("gateway"),
+    /** With inputFormat envoy: OPA-Envoy's parsed_body (Envoy's with_request_body). */
+    envoy: z.object({
+      /** Read a JSON request body (up to maxBodyBytes) into input.parsed_body before the policy. */
+      parseBody: z.boolean().default(false),
+      /** Longer bodies give truncated_body: true and parsed_body: null, as OPA-Envoy does. */
+      maxBodyBytes: z.number().int().min(1).max(16 * 1024 * 1024).default(64 * 1024),
+      /** The body must arrive within this (else 408 body_timeout). */
+      bodyTimeoutMs: z.number().int().min(1).max(60_000).default(5_000),
+    }).strict().prefault({}),
     watch: z.boolean().default(true),
     pollSeconds: z.number().int().min(0).default(30),
     /**

@@ -52,6 +52,11 @@ export interface RequestState {
    */
   connectionTokens: ReadonlySet<string> | null;
   /**
+   * The request body for the upstream when the decision stage read part of it (OPA-Envoy's
+   * parsed_body: input/body.ts): what was read, then the rest. Null: the request's own body.
+   */
+  requestBody: ReadableStream<Uint8Array> | null;
+  /**
    * Settles once a streamed response body has ended (or was cut, or the client left): the request
    * is recorded then, so the decision log can say the body was cut. Null for any other answer.
    */
@@ -81,6 +86,7 @@ export function newRequestState(requestId: string, startedAt: number): RequestSt
     upstreamStatus: null,
     headerPairs: null,
     connectionTokens: null,
+    requestBody: null,
     bodyDone: null,
   };
 }

@@ -85,3 +85,42 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  name: "e2e: OPA-Envoy's parsed_body decides, and the upstream gets the body whole",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await withGateway("gw-envoy-body-", (upstream) => ({
+      ...config("envoy/body/allow")(upstream),
+      policy: {
+        bundle: BUNDLE,
+        entrypoint: "envoy/body/allow",
+        inputFormat: "envoy",
+        envoy: { parseBody: true, maxBodyBytes: 64 },
+        watch: false,
+        pollSeconds: 0,
+      },
+    }), async ({ gw, keys }) => {
+      const post = (body: string) =>
+        fetch(`${gw.url}/stream/pay`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${keys.reader}`, "content-type": "application/json" },
+          body,
+        });
+      const small = JSON.stringify({ amount: 5, note: "coffee" });
+      const ok = await post(small);
+      assert.equal(ok.status, 200);
+      assert.equal(await ok.text(), small, "the body reaches the upstream unchanged");
+      const big = await post(JSON.stringify({ amount: 500 }));
+      assert.equal(big.status, 403);
+      await big.body?.cancel();
+      const long = await post(JSON.stringify({ amount: 5, pad: "x".repeat(100) }));
+      assert.equal(long.status, 403, "over maxBodyBytes: truncated_body, which this policy denies");
+      await long.body?.cancel();
+      const bad = await post("{not json");
+      assert.equal(bad.status, 400);
+      assert.equal((await bad.json()).reason, "body_invalid");
+    });
+  },
+});

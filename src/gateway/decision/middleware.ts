@@ -24,6 +24,7 @@ import { errorResponse, policyDenial } from "../errors/respond.ts";
 import { policyReason, type ReasonId } from "../errors/reasons.ts";
 import type { HeaderSource, InputParts } from "../input/build.ts";
 import { inputJson } from "../input/encode.ts";
+import { type BodyOptions, readBodyForPolicy } from "../input/body.ts";
 import type { DecisionCache } from "./cache.ts";
 import { SlowCallers } from "./slow_callers.ts";
 import type { Decision } from "./schema.ts";
@@ -45,6 +46,8 @@ export interface DecisionOptions {
   inputFormat?: "gateway" | "envoy";
   /** The listener's scheme (OPA-Envoy's `attributes.request.http.scheme`). Default "http". */
   scheme?: "http" | "https";
+  /** With inputFormat "envoy": read a JSON body into `parsed_body` (input/body.ts). */
+  parseBody?: BodyOptions;
 }
 
 const ENGINE_REASONS: Partial<Record<EngineErrorCode, ReasonId>> = {
@@ -68,6 +71,7 @@ export function decisionStage(opts: DecisionOptions): Stage {
   const slow = new SlowCallers();
   const envoyInput = opts.inputFormat === "envoy";
   const scheme = opts.scheme ?? "http";
+  const parseBody = envoyInput ? opts.parseBody : undefined;
 
   return function decide(c, state) {
     const key = state.key, route = state.route, method = state.method, path = state.path;
@@ -90,6 +94,20 @@ export function decisionStage(opts: DecisionOptions): Stage {
       now: NOT_YET,
     };
     if (envoyInput) parts.envoy = { scheme, clientPort: c.env?.remoteAddr?.port ?? 0 };
+    if (parseBody !== undefined && method !== "GET" && method !== "HEAD") {
+      return readBodyForPolicy(raw.body, raw.headers.get("content-type"), parseBody).then((read) => {
+        if (!read.ok) return errorResponse(c, read.why === "invalid" ? "body_invalid" : "body_timeout");
+        state.requestBody = read.stream;
+        parts.envoy!.body = { parsed: read.parsed, truncated: read.truncated };
+        return decideWith(c, state, parts);
+      });
+    }
+    return decideWith(c, state, parts);
+  };
+
+  /** The decision for these input parts: from the cache, or evaluated (after a slow caller's wait). */
+  function decideWith(c: Parameters<Stage>[0], state: Parameters<Stage>[1], parts: InputParts) {
+    const key = parts.key, route = parts.route;
 
     let cacheKey: string | null = null;
     let bundle: BundleInfo | null = null;
@@ -113,7 +131,7 @@ export function decisionStage(opts: DecisionOptions): Stage {
     if (wait <= 0) return evaluate(c, state, parts, cacheKey, bundle, caller);
     return new Promise<void>((resolve) => setTimeout(resolve, wait))
       .then(() => evaluate(c, state, parts, cacheKey, bundle, caller));
-  };
+  }
 
   /** Evaluates, checks and caches the decision; `caller` is set when slow callers are known. */
   function evaluate(

@@ -15,13 +15,16 @@
  * an https:// Upstash REST URL with UPSTASH_REDIS_REST_TOKEN; GATEWAY_PROCESS labels this process's
  * metrics when several share a port (cli/processes.ts).
  */
+import { cliMain, parseCliArgs } from "./cli/cli_args.ts";
 import { ConfigError } from "./config/errors.ts";
 import { loadConfig } from "./config/load.ts";
 import type { GatewayConfig } from "./config/schema.ts";
 import {
+  awsSignerFromEnv,
   builtBundleIsStale,
   bundleHeadersFromEnv,
   CredentialsError,
+  type RequestSigner,
   shownBundleUrl,
   startEngine,
 } from "./engine/mod.ts";
@@ -217,8 +220,17 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
     throw new ConfigError(file ?? "(defaults)", ["policy.verifyAlg is set but GATEWAY_BUNDLE_KEY is not"]);
   }
   let bundleHeaders: Record<string, string>;
+  let bundleSigner: RequestSigner | undefined;
   try {
     bundleHeaders = bundleHeadersFromEnv(env);
+    if (config.policy.awsSigning !== undefined) {
+      if (Object.keys(bundleHeaders).some((h) => h.toLowerCase() === "authorization")) {
+        throw new CredentialsError(
+          "policy.awsSigning and an Authorization from GATEWAY_BUNDLE_* are both set",
+        );
+      }
+      bundleSigner = awsSignerFromEnv(env, config.policy.awsSigning);
+    }
   } catch (e) {
     if (e instanceof CredentialsError) throw new ConfigError("(environment)", [e.message]);
     throw e;
@@ -261,6 +273,8 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
   const { engine, manager } = await startEngine({
     bundle,
     headers: bundleHeaders,
+    sign: bundleSigner,
+    longPollSeconds: config.policy.longPollSeconds,
     limits: config.policy.bundleLimits,
     entrypoints: [config.policy.entrypoint],
     optionalEntrypoints: opa.optionalEntrypoints,
@@ -322,6 +336,10 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
     },
     entrypoint: config.policy.entrypoint,
     headerAllowList: config.input.headers,
+    inputFormat: config.policy.inputFormat,
+    parseBody: config.policy.envoy.parseBody
+      ? { maxBytes: config.policy.envoy.maxBodyBytes, timeoutMs: config.policy.envoy.bodyTimeoutMs }
+      : undefined,
     decisionCache: config.policy.decisionCache.enabled &&
       { maxEntries: config.policy.decisionCache.maxEntries },
     verifier,
@@ -565,7 +583,22 @@ function hostForUrl(hostname: string): string {
   return hostname.includes(":") ? `[${hostname}]` : hostname;
 }
 
-if (import.meta.main) await main(Deno.args).catch(exitOnConfigError);
+const GATEWAY_USAGE = `usage: deno task start [--config FILE]
+
+Starts the gateway. The configuration file (YAML or JSON) defaults to $GATEWAY_CONFIG, else
+gateway.yaml when it exists, else the built-in demo configuration.
+
+  --config FILE   the configuration file
+  -h, --help      this text`;
+
+if (import.meta.main) {
+  const code = await cliMain("start", GATEWAY_USAGE, Deno.args, (args) => {
+    parseCliArgs(args, { config: { type: "string" } });
+    return -1; // parsed: run the gateway
+  });
+  if (code !== -1) Deno.exit(code);
+  await main(Deno.args).catch(exitOnConfigError);
+}
 
 /** A start that cannot go on for want of configuration: the message (no stack trace) and exit 2. */
 export function exitOnConfigError(e: unknown): never {

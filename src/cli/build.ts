@@ -34,7 +34,7 @@ import { type KeyConfig, SIGNING_ALGORITHMS, type SigningAlgorithm } from "../en
 import { assembleFiles, writeBundle } from "../engine/bundle/write.ts";
 import { MASK_ENTRYPOINT } from "../engine/types.ts";
 import { isTestFile } from "../engine/compile_bundle.ts";
-import { parseCliArgs, UsageError } from "./cli_args.ts";
+import { cliMain, parseCliArgs, UsageError } from "./cli_args.ts";
 
 export const DEFAULT_SOURCE = "policies";
 export const DEFAULT_OUTPUT = "build/bundle.tar.gz";
@@ -172,14 +172,26 @@ async function signingKey(config: BuildConfig): Promise<KeyConfig> {
   }
 }
 
-export async function main(args: string[]): Promise<number> {
-  let config: BuildConfig;
-  try {
-    config = parseBuildArgs(args);
-  } catch (e) {
-    console.error(`build: ${(e as Error).message}`);
-    return 2;
-  }
+export const USAGE = `usage: deno task build [options] [PATH…]   (default PATH: policies)
+
+Compiles Rego into an OPA bundle, as \`opa build -t wasm\` does.
+
+  -e, --entrypoint PKG/RULE   repeatable; default: the input's .manifest, else gateway/decision
+  -o, --output FILE           default build/bundle.tar.gz
+  --revision REV              manifest revision
+  --v0-compatible             modules are Rego v0 unless they import rego.v1
+  --strict                    built-in errors abort evaluation (recorded in the manifest)
+  -O, --optimize              run binaryen's optimiser
+  --signing-key KEY           PEM file (RS256/ES256/EdDSA) or HMAC secret (HS256)
+  --signing-alg ALG           default RS256, as in OPA
+  -h, --help                  this text`;
+
+export function main(args: string[]): Promise<number> {
+  return cliMain("build", USAGE, args, run);
+}
+
+async function run(args: string[]): Promise<number> {
+  const config = parseBuildArgs(args);
   try {
     const result = await runBuild(config);
     for (const message of result.messages) console.error(message);

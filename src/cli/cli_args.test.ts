@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { DEFAULT_ENTRYPOINT, DEFAULT_OUTPUT, parseBuildArgs } from "./build.ts";
-import { UsageError } from "./cli_args.ts";
+import { HelpRequested, UsageError } from "./cli_args.ts";
 import { parseConformanceArgs } from "./conformance.ts";
 import { findTests, parsePolicyTestArgs } from "./policy_test.ts";
 
@@ -52,13 +52,33 @@ Deno.test("build args: bad input is a usage error", () => {
 });
 
 Deno.test("policy:test args and test discovery", () => {
-  assert.deepEqual(parsePolicyTestArgs([]), { dir: "policies", regoVersion: 1, verbose: false });
-  assert.deepEqual(parsePolicyTestArgs(["p", "--v0-compatible", "-v"]), {
-    dir: "p",
-    regoVersion: 0,
-    verbose: true,
-  });
-  assert.throws(() => parsePolicyTestArgs(["a", "b"]), UsageError);
+  const defaults = parsePolicyTestArgs([]);
+  assert.deepEqual(defaults.paths, ["policies"]);
+  assert.equal(defaults.regoVersion, 1);
+  assert.equal(defaults.verbose, false);
+  assert.equal(defaults.coverage, false);
+  assert.equal(defaults.format, "pretty");
+  const c = parsePolicyTestArgs([
+    "p",
+    "q.rego",
+    "--v0-compatible",
+    "-v",
+    "--threshold",
+    "80",
+    "-r",
+    "allow$",
+  ]);
+  assert.deepEqual(c.paths, ["p", "q.rego"]);
+  assert.equal(c.regoVersion, 0);
+  assert.equal(c.verbose, true);
+  assert.equal(c.coverage, true, "a threshold implies coverage");
+  assert.equal(c.threshold, 80);
+  assert.ok(c.run!.test("data.x.test_allow"));
+  assert.throws(() => parsePolicyTestArgs(["--format", "xml"]), UsageError);
+  assert.throws(() => parsePolicyTestArgs(["--threshold", "101"]), UsageError);
+  assert.throws(() => parsePolicyTestArgs(["--run", "("]), UsageError);
+  assert.throws(() => parsePolicyTestArgs(["--nope"]), UsageError);
+  assert.throws(() => parsePolicyTestArgs(["--help"]), HelpRequested);
   const text =
     "package gateway.decision_test\n\ntest_allow if { true }\ntest_deny := true\n  test_indented if true\nhelper := 1\ntest_allow if { 1 }\n";
   assert.deepEqual(findTests({ path: "x_test.rego", text }), [

@@ -10,7 +10,7 @@
 import { HOST_BUILTINS } from "../engine/builtins/index.ts";
 import { readKnownFailures, updatedKnownFailures, writeKnownFailures } from "./conformance/known_failures.ts";
 import { counts, DEFAULT_SUITE, runSuite } from "./conformance/suite.ts";
-import { parseCliArgs } from "./cli_args.ts";
+import { cliMain, parseCliArgs } from "./cli_args.ts";
 
 export interface ConformanceConfig {
   dirs: string[];
@@ -30,14 +30,20 @@ export function parseConformanceArgs(args: string[]): ConformanceConfig {
   };
 }
 
-export async function main(args: string[]): Promise<number> {
-  let config: ConformanceConfig;
-  try {
-    config = parseConformanceArgs(args);
-  } catch (e) {
-    console.error(`conformance: ${(e as Error).message}`);
-    return 2;
-  }
+export const USAGE = `usage: deno task conformance [--json] [--update-known-failures] [DIR…]
+
+Runs OPA's conformance cases (default: ../shared/conformance) through this project's compiler.
+
+  --json                    one JSON line per case
+  --update-known-failures   rewrite test/conformance/known_failures.yaml
+  -h, --help                this text`;
+
+export function main(args: string[]): Promise<number> {
+  return cliMain("conformance", USAGE, args, run);
+}
+
+async function run(args: string[]): Promise<number> {
+  const config = parseConformanceArgs(args);
   const reports = await runSuite(config.dirs, HOST_BUILTINS);
   for (const { file, results } of reports) {
     if (config.json) {

@@ -30,7 +30,7 @@ import { keysDbPath, type KeyStoreKind, openKeys } from "../keys/open.ts";
 import type { IdentityType, KeyStore } from "../keys/types.ts";
 import { redactRedisUrl } from "../redis/config.ts";
 import { RedisError } from "../redis/errors.ts";
-import { parseCliArgs, UsageError } from "./cli_args.ts";
+import { HelpRequested, parseCliArgs, UsageError } from "./cli_args.ts";
 import { announcerSettings, type KeyAnnouncer, openKeyAnnouncer } from "./key_announcer.ts";
 
 const USAGE = `usage: deno task keys <create|list|show|revoke|rotate|migrate|jwk> [options]
@@ -151,13 +151,18 @@ export async function main(args: string[]): Promise<number> {
       help: { type: "boolean", short: "h", default: false },
     });
   } catch (error) {
+    if (error instanceof HelpRequested) {
+      console.log(USAGE);
+      return 0;
+    }
     console.error(`${(error as Error).message}\n${USAGE}`);
     return 2;
   }
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
   if (values.help || command === undefined) {
-    console.error(USAGE);
+    if (values.help) console.log(USAGE);
+    else console.error(USAGE);
     return values.help ? 0 : 2;
   }
   if (!["create", "list", "show", "revoke", "rotate", "migrate", "jwk"].includes(command)) {

@@ -14,6 +14,8 @@
  * A launcher killed outright (SIGKILL) takes its processes along: each stops within a second or two
  * of losing its parent (main.ts watches `Deno.ppid`).
  */
+import { parseCliArgs, wantsHelp } from "./cli_args.ts";
+
 const MAX_PROCESSES = 64;
 
 export function parseCount(text: string | undefined): number | null {
@@ -22,10 +24,24 @@ export function parseCount(text: string | undefined): number | null {
   return n >= 1 && n <= MAX_PROCESSES ? n : null;
 }
 
+const USAGE = `usage: deno task start:processes N [--config FILE]   (1 ≤ N ≤ ${MAX_PROCESSES})
+
+Starts N gateway processes sharing one port (SO_REUSEPORT); the options go to each.`;
+
 export async function main(args: string[]): Promise<number> {
+  if (wantsHelp(args)) {
+    console.log(USAGE);
+    return 0;
+  }
   const count = parseCount(args[0]);
   if (count === null) {
-    console.error(`usage: deno task start:processes N [gateway options]   (1 ≤ N ≤ ${MAX_PROCESSES})`);
+    console.error(USAGE);
+    return 2;
+  }
+  try {
+    parseCliArgs(args.slice(1), { config: { type: "string" } });
+  } catch (e) {
+    console.error(`start:processes: ${(e as Error).message}\n${USAGE}`);
     return 2;
   }
   const entry = new URL("../main.ts", import.meta.url).pathname;

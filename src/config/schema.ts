@@ -109,8 +109,39 @@ export const configSchema = z.object({
       maxDataBytes: z.number().int().positive().optional(),
     }).strict().prefault({}),
     entrypoint: z.string().min(1).default("gateway/decision"),
+    /**
+     * "envoy": the input also has OPA-Envoy's shape (attributes.request.http, parsed_path, …) and an
+     * object answer is read as OPA-Envoy's result (src/gateway/decision/envoy_result.ts). An
+     * entrypoint may answer a boolean in either format.
+     */
+    inputFormat: z.enum(["gateway", "envoy"]).default("gateway"),
+    /** With inputFormat envoy: OPA-Envoy's parsed_body (Envoy's with_request_body). */
+    envoy: z.object({
+      /** Read a JSON request body (up to maxBodyBytes) into input.parsed_body before the policy. */
+      parseBody: z.boolean().default(false),
+      /** Longer bodies give truncated_body: true and parsed_body: null, as OPA-Envoy does. */
+      maxBodyBytes: z.number().int().min(1).max(16 * 1024 * 1024).default(64 * 1024),
+      /** The body must arrive within this (else 408 body_timeout). */
+      bodyTimeoutMs: z.number().int().min(1).max(60_000).default(5_000),
+    }).strict().prefault({}),
     watch: z.boolean().default(true),
     pollSeconds: z.number().int().min(0).default(30),
+    /**
+     * OPA's long polling of an http(s) bundle (its `long_polling_timeout_seconds`): the server may
+     * hold a request for an unchanged bundle this long; a server answering with
+     * application/vnd.openpolicyagent.bundles is asked again at once instead of every pollSeconds.
+     * 0: off.
+     */
+    longPollSeconds: z.number().int().min(0).max(3600).default(0),
+    /**
+     * Sign requests for an http(s) bundle with AWS SigV4 (S3), with credentials from the environment
+     * (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION), as OPA's
+     * s3_signing.environment_credentials does.
+     */
+    awsSigning: z.object({
+      service: z.string().regex(/^[a-z0-9-]+$/).default("s3"),
+      region: z.string().regex(/^[a-z0-9-]+$/).optional(),
+    }).strict().optional(),
     /** Require bundles signed with this algorithm; the key comes from $GATEWAY_BUNDLE_KEY. */
     verifyAlg: z.enum(["HS256", "RS256", "ES256", "EdDSA"]).optional(),
     /** Deadline of one evaluation: past it the request is answered 503 policy_timeout. */

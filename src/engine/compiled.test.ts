@@ -85,7 +85,7 @@ Deno.test("compiled: the build CLI reports compile errors and exits 1", async ()
 
 Deno.test("compiled: policy:test runs test rules", async () => {
   await withPolicyDir(async (dir) => {
-    const { outcomes, errors } = await runPolicyTests({ dir, regoVersion: 1 });
+    const { outcomes, errors } = await runPolicyTests({ paths: [dir], regoVersion: 1 });
     assert.deepEqual(errors, []);
     assert.deepEqual(outcomes.map((o) => [o.name, o.passed]), [
       ["gateway_test/test_known", true],

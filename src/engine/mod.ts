@@ -21,11 +21,14 @@ export { BundleManager, type LogEntry, type ReloadOutcome, type ReloadStatus } f
 export { FileBundleSource } from "./reload/file_source.ts";
 export { HttpBundleSource, shownBundleUrl } from "./reload/http_source.ts";
 export {
+  awsSignerFromEnv,
   BUNDLE_HEADERS_ENV,
   BUNDLE_TOKEN_ENV,
   bundleHeadersFromEnv,
   CredentialsError,
+  type RequestSigner,
 } from "./reload/credentials.ts";
+import type { RequestSigner } from "./reload/credentials.ts";
 export type { BundleSource, SourceSnapshot } from "./reload/source.ts";
 export { builtBundleIsStale } from "./reload/staleness.ts";
 export { readBundle } from "./bundle/read.ts";
@@ -42,14 +45,23 @@ export interface StartOptions extends Omit<ManagerOptions, "builtins" | "source"
   limits?: Partial<BundleLimits>;
   /** Request headers for an http(s) bundle (credentials: see reload/credentials.ts). Never logged. */
   headers?: Record<string, string>;
+  /** Signs each request for an http(s) bundle (AWS SigV4: reload/credentials.ts). */
+  sign?: RequestSigner;
+  /** OPA's long polling of an http(s) bundle: the wait asked of the server, seconds. 0: off. */
+  longPollSeconds?: number;
 }
 
 export function bundleSource(
   location: string,
-  options: Pick<StartOptions, "limits" | "headers"> = {},
+  options: Pick<StartOptions, "limits" | "headers" | "sign" | "longPollSeconds"> = {},
 ): BundleSource {
   return /^https?:\/\//i.test(location)
-    ? new HttpBundleSource(location, { limits: options.limits, headers: options.headers })
+    ? new HttpBundleSource(location, {
+      limits: options.limits,
+      headers: options.headers,
+      sign: options.sign,
+      longPollSeconds: options.longPollSeconds,
+    })
     : new FileBundleSource(location, options.limits);
 }
 

@@ -18,7 +18,8 @@ import type { PolicyEvaluator } from "../engine/types.ts";
 import { authStage, type KeyChecker } from "./auth/middleware.ts";
 import type { GatewayEnv } from "./context.ts";
 import { DecisionCache, type DecisionCacheOptions } from "./decision/cache.ts";
-import { decisionStage } from "./decision/middleware.ts";
+import { addPolicyResponseHeaders, decisionStage } from "./decision/middleware.ts";
+import type { BodyOptions } from "./input/body.ts";
 import { GatewayError } from "./errors/gateway_error.ts";
 import { errorResponse } from "./errors/respond.ts";
 import type { DependencyCheck } from "./health/dependencies.ts";
@@ -81,6 +82,10 @@ export interface GatewayDeps {
   credentialParams?: readonly string[];
   /** The listener's scheme. Default "http". */
   scheme?: "http" | "https";
+  /** policy.inputFormat: "envoy" adds OPA-Envoy's input shape (input/build.ts). Default "gateway". */
+  inputFormat?: "gateway" | "envoy";
+  /** With inputFormat "envoy": OPA-Envoy's parsed_body (policy.envoy). */
+  parseBody?: BodyOptions;
   /** /healthz, /readyz, /metrics and /admin are served by createOpsApp on another listener. */
   separateOps?: boolean;
 }
@@ -159,7 +164,11 @@ export function createGatewayApp(d: GatewayDeps): Hono<GatewayEnv> {
         headerAllowList: d.headerAllowList,
         onEvaluated: (ms, ok) => d.metrics.observePolicy(ms, ok),
         now: d.now,
+        inputFormat: d.inputFormat,
+        parseBody: d.parseBody,
+        scheme: d.scheme,
       }),
+      after: addPolicyResponseHeaders,
     },
     { stage: throttleStage({ limiter: d.limiter }), after: addRateLimitHeaders },
     {

@@ -8,6 +8,7 @@ import type { RateLimitOutcome } from "./ratelimit/types.ts";
 import type { CompiledRoute } from "./routes/table.ts";
 import type { Decision } from "./decision/schema.ts";
 import type { InputParts } from "./input/build.ts";
+import type { EnvoyEffects } from "./decision/envoy_result.ts";
 
 export type DecisionKind = "allow" | "deny" | "error";
 
@@ -34,6 +35,8 @@ export interface RequestState {
   decision: Decision | null;
   /** What the policy input was made of, once the policy was consulted (for OPA's decision log). */
   input: InputParts | null;
+  /** What an OPA-Envoy result asks beyond allow / deny (decision/envoy_result.ts), or null. */
+  envoy: EnvoyEffects | null;
   /** allow / deny / error, once known. */
   outcome: DecisionKind | null;
   /** Stable reason id of the answer (a gateway reason or the policy's). */
@@ -56,6 +59,11 @@ export interface RequestState {
    */
   connectionTokens: ReadonlySet<string> | null;
   /**
+   * The request body for the upstream when the decision stage read part of it (OPA-Envoy's
+   * parsed_body: input/body.ts): what was read, then the rest. Null: the request's own body.
+   */
+  requestBody: ReadableStream<Uint8Array> | null;
+  /**
    * Settles once a streamed response body has ended (or was cut, or the client left): the request
    * is recorded then, so the decision log can say the body was cut. Null for any other answer.
    */
@@ -76,6 +84,7 @@ export function newRequestState(requestId: string, startedAt: number): RequestSt
     rejectedKeyId: null,
     decision: null,
     input: null,
+    envoy: null,
     outcome: null,
     reason: null,
     detail: null,
@@ -87,6 +96,7 @@ export function newRequestState(requestId: string, startedAt: number): RequestSt
     upstreamStatus: null,
     headerPairs: null,
     connectionTokens: null,
+    requestBody: null,
     bodyDone: null,
   };
 }

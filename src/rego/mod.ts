@@ -8,6 +8,9 @@
 export type { Diagnostic, DiagnosticCode, Location } from "./diagnostics.ts";
 export { formatDiagnostic, RegoCompileError, renderDiagnostic } from "./diagnostics.ts";
 export { compile } from "./pipeline.ts";
+export { COVER_BUILTIN, coverKey } from "./emit/cover.ts";
+export { coverPoints } from "./analyze/cover_points.ts";
+export { formatModule, parseModule, parseQuery } from "./parse/index.ts";
 export type { CompileOptions, CompileResult, SourceFile } from "./pipeline.ts";
 export { isVolatileBuiltin } from "./analyze/input_deps.ts";
 export { type Home, refusalOf, registry } from "./builtins/registry.ts";

@@ -18,6 +18,7 @@ import { type InputDependencies, inputDependencies } from "./analyze/input_deps.
 import { runtimeMeter } from "./emit/meter.ts";
 import { RUNTIME_WASM } from "./emit/runtime_wasm.ts";
 import { emitWasm } from "./emit/wasm.ts";
+import { instrumentCoverage } from "./emit/cover.ts";
 import { parseModule } from "./parse/index.ts";
 import { entrypointPath, planProgram } from "./plan/planner.ts";
 
@@ -52,6 +53,11 @@ export interface CompileOptions {
    * unmetered module is for measuring the meter's cost. Either loads in the stock SDK.
    */
   meter?: boolean;
+  /**
+   * Instrument the module for line coverage (emit/cover.ts): it then calls the host built-in
+   * COVER_BUILTIN at each source row it reaches. For tests only; never a served module.
+   */
+  cover?: boolean;
 }
 
 export interface CompileResult {
@@ -116,6 +122,7 @@ function runPipeline(sources: SourceFile[], options: CompileOptions): CompileRes
     optionalEntrypoints: options.optionalEntrypoints,
   });
   if (!planned.policy || planned.diagnostics.length) return failed(planned.diagnostics);
+  if (options.cover) instrumentCoverage(planned.policy);
 
   // 4. emit, then 5. meter: emit starts from the metered runtime; the meter finishes the module
   // (the functions emit added) before it is written out.

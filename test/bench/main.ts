@@ -3,6 +3,8 @@
  * Each is a module exporting `run(): Promise<Record<string, number>>` that prints its own report.
  * With `--json`, a last line holds every result as JSON.
  */
+import { wantsHelp } from "../../src/cli/cli_args.ts";
+
 interface Benchmark {
   name: string;
   load: () => Promise<{ run(): Promise<Record<string, number>> }>;
@@ -14,6 +16,18 @@ const BENCHMARKS: Benchmark[] = [
   { name: "bundle", load: () => import("./bundle_data.ts") },
 ];
 
+const USAGE = `usage: deno task bench [--json] [NAME…]   (names: ${
+  BENCHMARKS.map((b) => b.name).join(", ")
+})`;
+if (wantsHelp(Deno.args)) {
+  console.log(USAGE);
+  Deno.exit(0);
+}
+const badFlags = Deno.args.filter((a) => a.startsWith("-") && a !== "--json");
+if (badFlags.length > 0) {
+  console.error(`bench: unknown option ${badFlags[0]}\n${USAGE}`);
+  Deno.exit(2);
+}
 const args = Deno.args.filter((a) => !a.startsWith("--"));
 const unknown = args.filter((a) => !BENCHMARKS.some((b) => b.name === a));
 if (unknown.length > 0) {

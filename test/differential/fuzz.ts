@@ -9,7 +9,7 @@
  * time. Exits 1 when an unexplained disagreement was found.
  */
 import { join } from "node:path";
-import { parseCliArgs } from "../../src/cli/cli_args.ts";
+import { HelpRequested, parseCliArgs } from "../../src/cli/cli_args.ts";
 import { generateCase, type GeneratedCase } from "./generate/case.ts";
 import { render } from "./generate/policy.ts";
 import { explain } from "./explain.ts";
@@ -146,15 +146,33 @@ export function formatSummary(s: FuzzSummary, options: Pick<FuzzOptions, "seed" 
   return lines.join("\n");
 }
 
+const FUZZ_USAGE =
+  `usage: deno task fuzz [--seed N] [--count N] [--jobs N] [--out DIR] [--no-shrink] [--shrink-budget N]
+
+Generates policies and inputs, and compares this project's answers with OPA's (the oracle).`;
+
+function fuzzArgs() {
+  try {
+    return parseCliArgs(Deno.args, {
+      seed: { type: "string" },
+      count: { type: "string" },
+      jobs: { type: "string" },
+      out: { type: "string" },
+      "no-shrink": { type: "boolean" },
+      "shrink-budget": { type: "string" },
+    });
+  } catch (e) {
+    if (e instanceof HelpRequested) {
+      console.log(FUZZ_USAGE);
+      Deno.exit(0);
+    }
+    console.error(`fuzz: ${(e as Error).message}\n${FUZZ_USAGE}`);
+    Deno.exit(2);
+  }
+}
+
 if (import.meta.main) {
-  const args = parseCliArgs(Deno.args, {
-    seed: { type: "string" },
-    count: { type: "string" },
-    jobs: { type: "string" },
-    out: { type: "string" },
-    "no-shrink": { type: "boolean" },
-    "shrink-budget": { type: "string" },
-  });
+  const args = fuzzArgs();
   const started = performance.now();
   const seed = Number(args.values.seed ?? Date.now() % 1_000_000);
   const count = Number(args.values.count ?? 1000);

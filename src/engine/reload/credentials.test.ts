@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { bundleHeadersFromEnv, CredentialsError } from "./credentials.ts";
+import { awsSignerFromEnv, bundleHeadersFromEnv, CredentialsError } from "./credentials.ts";
 
 const env = (vars: Record<string, string>) => (name: string) => vars[name];
 
@@ -34,4 +34,33 @@ Deno.test("bundle credentials: malformed values are refused without repeating th
       return true;
     }, JSON.stringify(vars));
   }
+});
+
+Deno.test("AWS SigV4 from the environment: missing credentials are named, each request is signed afresh", () => {
+  assert.throws(() => awsSignerFromEnv(() => undefined), (e: unknown) => {
+    assert.ok(e instanceof CredentialsError);
+    assert.match(e.message, /AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION/);
+    return true;
+  });
+  const vars: Record<string, string> = {
+    AWS_ACCESS_KEY_ID: "AKID",
+    AWS_SECRET_ACCESS_KEY: "sk",
+    AWS_REGION: "eu-west-1",
+  };
+  let t = Date.UTC(2025, 0, 2, 3, 4, 5);
+  const sign = awsSignerFromEnv((n) => vars[n], {}, () => t);
+  const h = new Headers({ "if-none-match": '"e1"' });
+  sign("GET", "https://bucket.s3.amazonaws.com/b.tar.gz", h);
+  assert.match(
+    h.get("authorization")!,
+    /^AWS4-HMAC-SHA256 Credential=AKID\/20250102\/eu-west-1\/s3\/aws4_request,SignedHeaders=host;if-none-match;x-amz-content-sha256;x-amz-date,Signature=[0-9a-f]{64}$/,
+  );
+  assert.equal(h.get("x-amz-date"), "20250102T030405Z");
+  assert.equal(h.get("host"), null, "fetch sets Host itself");
+  vars.AWS_SESSION_TOKEN = "tok";
+  t += 1000;
+  const h2 = new Headers();
+  sign("GET", "https://bucket.s3.amazonaws.com/b.tar.gz", h2);
+  assert.equal(h2.get("x-amz-security-token"), "tok", "credentials are read at each request");
+  assert.equal(h2.get("x-amz-date"), "20250102T030406Z");
 });

@@ -8,7 +8,15 @@
  * never in the URL: a URL with a user or password is refused, and what is shown of the URL in
  * logs, errors and /readyz (`location`) has no query either. Redirects are followed by hand (at
  * most 5): to another origin the configured headers are not sent, as any of them may be a
- * credential.
+ * credential; nor is a request to another origin signed.
+ *
+ * OPA's bundle service protocol: every request says `Accept: application/vnd.openpolicyagent.bundles`
+ * (and gzip); with `longPollSeconds` it also asks `Prefer: wait=N`, and a server that answers with
+ * `Content-Type: application/vnd.openpolicyagent.bundles` holds a request whose `If-None-Match` is
+ * current until the bundle changes (200) or N seconds passed (304). Such a server is long-polling
+ * (`longPolling`): the manager asks again at once rather than after its poll period. A request is
+ * bounded in time either way (`timeoutMs`, plus N when long polling), so a server that never
+ * answers cannot hold the reloads up.
  */
 import { type BundleLimits, checkArchiveSize, resolveLimits } from "../bundle/limits.ts";
 import { EngineError } from "../types.ts";
@@ -17,11 +25,19 @@ import { type BundleSource, contentVersion, type SourceSnapshot } from "./source
 export interface HttpSourceOptions {
   /** Request headers (e.g. Authorization); never logged. */
   headers?: Record<string, string>;
+  /** Signs a request to the bundle's origin (AWS SigV4: credentials.ts), setting its headers. */
+  sign?: (method: string, url: string, headers: Headers) => void;
+  /** Ask the server to hold an unchanged bundle's request this long (OPA's long polling). 0: off. */
+  longPollSeconds?: number;
+  /** Deadline of one request (connect, answer and body), beyond the long-poll wait. Default 60 s. */
+  timeoutMs?: number;
   limits?: Partial<BundleLimits>;
   fetch?: typeof fetch;
 }
 
 const MAX_REDIRECTS = 5;
+export const BUNDLES_MEDIA_TYPE = "application/vnd.openpolicyagent.bundles";
+const ACCEPT = `${BUNDLES_MEDIA_TYPE}, application/gzip;q=0.9, */*;q=0.1`;
 
 /** The URL as it may be shown: no user, password, query or fragment. Throws on a URL with credentials. */
 export function shownBundleUrl(url: string): string {
@@ -46,15 +62,31 @@ export function shownBundleUrl(url: string): string {
 
 export class HttpBundleSource implements BundleSource {
   readonly location: string;
+  /** The server answered the last bundle with OPA's long-polling media type (and long polling is on). */
+  longPolling = false;
 
   constructor(private readonly url: string, private readonly options: HttpSourceOptions = {}) {
     this.location = shownBundleUrl(url);
   }
 
   async fetch(since?: string): Promise<SourceSnapshot | null> {
+    const wait = this.options.longPollSeconds ?? 0;
+    const deadline = AbortSignal.timeout((this.options.timeoutMs ?? 60_000) + wait * 1000);
+    try {
+      return await this.#fetch(since, wait, deadline);
+    } catch (e) {
+      if (deadline.aborted && !(e instanceof EngineError)) {
+        throw new EngineError("bundle_not_found", `${this.location} did not answer in time`, { cause: e });
+      }
+      throw e;
+    }
+  }
+
+  async #fetch(since: string | undefined, wait: number, signal: AbortSignal): Promise<SourceSnapshot | null> {
     const limits = resolveLimits(this.options.limits);
-    const response = await this.#get(since);
+    const response = await this.#get(since, wait, signal);
     if (response.status === 304) {
+      // A 304 carries no Content-Type (RFC 9110 §15.4.5): the server's mode stays as it was.
       await response.body?.cancel();
       return null;
     }
@@ -71,23 +103,31 @@ export class HttpBundleSource implements BundleSource {
         throw e;
       }
     }
+    this.longPolling = wait > 0 && (response.headers.get("Content-Type") ?? "").split(";")[0].trim() ===
+        BUNDLES_MEDIA_TYPE;
     const bytes = await readLimited(response.body, limits, this.location);
     const version = response.headers.get("ETag") ?? await contentVersion([["archive", bytes]]);
     return version === since ? null : { kind: "archive", bytes, version };
   }
 
   /** GET with the configured headers, following redirects by hand (see the module comment). */
-  async #get(since: string | undefined): Promise<Response> {
+  async #get(since: string | undefined, wait: number, signal: AbortSignal): Promise<Response> {
     const origin = new URL(this.url).origin;
     let target = this.url;
     for (let hops = 0;; hops++) {
       const sameOrigin = new URL(target).origin === origin;
       const headers = new Headers(sameOrigin ? this.options.headers : undefined);
+      headers.set("Accept", ACCEPT);
+      if (wait > 0) headers.set("Prefer", `wait=${wait}`);
       if (since !== undefined && !since.startsWith("sha256:")) headers.set("If-None-Match", since);
+      if (sameOrigin) this.options.sign?.("GET", target, headers);
       let response: Response;
       try {
-        response = await (this.options.fetch ?? fetch)(target, { headers, redirect: "manual" });
+        response = await (this.options.fetch ?? fetch)(target, { headers, redirect: "manual", signal });
       } catch (e) {
+        if (signal.aborted) {
+          throw new EngineError("bundle_not_found", `${this.location} did not answer in time`);
+        }
         throw new EngineError("bundle_not_found", `cannot fetch ${this.location}: ${this.#scrub(e)}`, {
           cause: e,
         });

@@ -14,6 +14,9 @@ import { EngineError } from "../types.ts";
 import { type Clock, systemClock, type TimerId } from "./clock.ts";
 import type { BundleSource } from "./source.ts";
 
+/** The shortest time between two long-polling requests. */
+const LONG_POLL_MIN_GAP_MS = 1000;
+
 export type ReloadOutcome = "activated" | "unchanged" | "failed";
 
 export interface ReloadStatus {
@@ -69,6 +72,7 @@ export class BundleManager {
   #running: Promise<ReloadOutcome> | null = null;
   #queued: Promise<ReloadOutcome> | null = null;
   #pollTimer: TimerId | undefined;
+  #pollStartedAt = 0;
   #debounceTimer: TimerId | undefined;
   #watcher: Deno.FsWatcher | undefined;
   #stopped = false;
@@ -199,10 +203,16 @@ export class BundleManager {
   #schedulePoll(): void {
     const interval = this.options.pollIntervalMs ?? 30_000;
     if (this.#stopped || interval <= 0) return;
+    // A long-polling server answers when the bundle changes or its wait ends: ask again at once,
+    // but never more often than once a second (a server answering at once must not make a loop).
+    const delay = this.source.longPolling === true
+      ? Math.max(0, LONG_POLL_MIN_GAP_MS - (this.#clock.now().getTime() - this.#pollStartedAt))
+      : interval;
     this.#pollTimer = this.#clock.setTimeout(() => {
       this.#pollTimer = undefined;
+      this.#pollStartedAt = this.#clock.now().getTime();
       void this.reload().finally(() => this.#schedulePoll());
-    }, interval);
+    }, delay);
   }
 
   #watch(paths: string[]): void {

@@ -197,3 +197,53 @@ Deno.test("http source: a body without a length is counted as it streams", async
     await server.shutdown();
   }
 });
+
+Deno.test("http source: OPA's long polling — Prefer: wait=N, long-polling only with OPA's media type", async () => {
+  const seen: (string | null)[] = [];
+  let media = "application/vnd.openpolicyagent.bundles";
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+    seen.push(req.headers.get("prefer"));
+    if (req.headers.get("if-none-match") === '"e1"') return new Response(null, { status: 304 });
+    return new Response("bundle-bytes", { headers: { ETag: '"e1"', "Content-Type": media } });
+  });
+  try {
+    const url = `http://127.0.0.1:${server.addr.port}/b.tar.gz`;
+    const source = new HttpBundleSource(url, { longPollSeconds: 7 });
+    assert.ok(await source.fetch());
+    assert.equal(source.longPolling, true);
+    assert.equal(await source.fetch('"e1"'), null);
+    assert.equal(source.longPolling, true, "a 304 (no Content-Type) keeps the mode");
+    media = "application/gzip";
+    assert.ok(await source.fetch());
+    assert.equal(source.longPolling, false, "a server without the media type is polled");
+    assert.deepEqual(seen, ["wait=7", "wait=7", "wait=7"]);
+    const off = new HttpBundleSource(url);
+    media = "application/vnd.openpolicyagent.bundles";
+    assert.ok(await off.fetch());
+    assert.equal(off.longPolling, false, "long polling off unless configured");
+    assert.equal(seen[3], null);
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("http source: a server that never answers is a bundle_not_found after the deadline", async () => {
+  let release: () => void = () => {};
+  const held = new Promise<void>((r) => release = r);
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async () => {
+    await held;
+    return new Response("late");
+  });
+  try {
+    const source = new HttpBundleSource(`http://127.0.0.1:${server.addr.port}/b`, { timeoutMs: 200 });
+    const started = Date.now();
+    await assert.rejects(source.fetch(), (e: unknown) => {
+      assert.ok(e instanceof EngineError && e.code === "bundle_not_found" && /in time/.test(e.message));
+      return true;
+    });
+    assert.ok(Date.now() - started < 5_000);
+  } finally {
+    release();
+    await server.shutdown();
+  }
+});

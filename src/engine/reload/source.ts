@@ -12,6 +12,8 @@ export interface BundleSource {
   /** Local paths worth watching with Deno.watchFs; absent for remote sources. */
   readonly watchPaths?: string[];
   fetch(since?: string): Promise<SourceSnapshot | null>;
+  /** The server holds requests until the bundle changes (HTTP long polling): ask again at once. */
+  readonly longPolling?: boolean;
 }
 
 export async function contentVersion(parts: Iterable<[string, Uint8Array]>): Promise<string> {

@@ -157,3 +157,44 @@ Deno.test("decision cache: cached decisions are frozen, and the cache is bounded
   assert.equal(cache.size, 1);
   assert.equal(cache.get(alice, key("/3")), undefined);
 });
+
+Deno.test("decision cache: OPA-Envoy's fields key on the request values they are made of", () => {
+  const envoy = { scheme: "https", clientPort: 1234 };
+  const values = (paths: string[][], over = {}) => {
+    const ps = keyParts({ paths, volatile: [] }, ALLOW_LIST);
+    assert.ok(Array.isArray(ps), String(ps));
+    return ps.map((f) => f(inputParts({ envoy, ...over })));
+  };
+  const http = (...rest: string[]) => ["attributes", "request", "http", ...rest];
+  assert.deepEqual(values([http("method"), http("path"), http("host"), http("scheme")]), [
+    "GET",
+    "/orders/42?a=1&b=2&a=3",
+    "api.example.com",
+    "https",
+  ]);
+  assert.deepEqual(
+    values([http("headers", "user-agent"), http("headers", ":method"), http("headers", "x-no")]),
+    [
+      "t/1",
+      "GET",
+    ],
+  );
+  assert.deepEqual(values([["parsed_path", "0"], ["parsed_query", "a"]]), ["/orders/42", "?a=1&b=2&a=3"]);
+  // Absent in the gateway's own format: the same (null) for every request.
+  const ps = keyParts({ paths: [http("method")], volatile: [] }, ALLOW_LIST) as ((p: unknown) => unknown)[];
+  assert.equal(ps[0](inputParts()), null);
+  for (
+    const [path, why] of [
+      [http("id"), /http\.id/],
+      [["attributes", "request", "time"], /not cached/],
+      [["attributes", "source", "address"], /not cached/],
+      [["attributes"], /not cached/],
+      [http(), /not cached/],
+      [["parsed_body", "amount"], /parsed_body, unknown/],
+      [["truncated_body"], /truncated_body, unknown/],
+    ] as [string[], RegExp][]
+  ) {
+    const r = keyParts({ paths: [path], volatile: [] }, ALLOW_LIST);
+    assert.ok(typeof r === "string" && why.test(r), `${path.join(".")}: ${String(r)}`);
+  }
+});

@@ -26,9 +26,12 @@ import type { BundleInfo, InputDependencies } from "../../engine/types.ts";
 import type { KeyRecord } from "../../keys/types.ts";
 import type { InputParts } from "../input/build.ts";
 import type { Decision } from "./schema.ts";
+import type { EnvoyEffects } from "./envoy_result.ts";
 
 export interface CachedDecision {
   decision: Decision;
+  /** An OPA-Envoy result's effects (envoy_result.ts). */
+  envoy?: EnvoyEffects | null;
   revision: string;
 }
 
@@ -65,6 +68,12 @@ export function keyParts(
       parts.push((p) => p.route.id); // route ids are unique; a route's fields are fixed
       continue;
     }
+    if (top === "attributes" || top === "parsed_path" || top === "parsed_query") {
+      const envoy = envoyParts(path, headerAllowList);
+      if (typeof envoy === "string") return envoy;
+      parts.push(...envoy);
+      continue;
+    }
     if (top !== "request") return `reads input.${top}, unknown to the decision cache`;
     switch (field) {
       case undefined:
@@ -99,6 +108,52 @@ export function keyParts(
     }
   }
   return parts;
+}
+
+/** Absent (null) in the gateway's own input format, where OPA-Envoy's fields are not given. */
+const inEnvoy = (f: (p: InputParts) => string | null): KeyPart => (p) => p.envoy === undefined ? null : f(p);
+
+/**
+ * Key parts for OPA-Envoy's fields (input/build.ts): each is a function of the same request values
+ * the gateway's fields are (method, path and query, host, scheme, allow-listed headers). The request
+ * id and time, the source address and port, and the body are never cached on.
+ */
+function envoyParts(path: string[], headerAllowList: readonly string[]): KeyPart[] | Uncacheable {
+  const [top, a, b, field, sub] = path;
+  if (top === "parsed_path") return [inEnvoy((p) => p.path)];
+  if (top === "parsed_query") return [inEnvoy((p) => p.search)];
+  const target = inEnvoy((p) => p.path + p.search);
+  const method = inEnvoy((p) => p.method);
+  const host = inEnvoy((p) => p.host);
+  const scheme = inEnvoy((p) => p.envoy!.scheme);
+  if (a !== "request" || b !== "http" || field === undefined) {
+    return `reads input.${path.slice(0, 3).join(".")}, not cached`;
+  }
+  switch (field) {
+    case "method":
+      return [method];
+    case "path":
+    case "query":
+      return [target];
+    case "host":
+      return [host];
+    case "scheme":
+      return [scheme];
+    case "headers": {
+      const named = (name: string) => inEnvoy((p) => p.headers.get(name));
+      if (sub === undefined) return [host, method, target, scheme, ...headerAllowList.map(named)];
+      const pseudo: Record<string, KeyPart> = {
+        ":authority": host,
+        ":method": method,
+        ":path": target,
+        ":scheme": scheme,
+      };
+      if (sub in pseudo) return [pseudo[sub]];
+      return headerAllowList.includes(sub) ? [named(sub)] : [];
+    }
+    default:
+      return `reads input.attributes.request.http.${field}, not cached`;
+  }
 }
 
 export class DecisionCache {
@@ -171,6 +226,7 @@ export class DecisionCache {
       entries.clear();
     }
     deepFreeze(value.decision);
+    deepFreeze(value.envoy);
     if (!entries.has(key)) this.#size++;
     entries.set(key, value);
   }

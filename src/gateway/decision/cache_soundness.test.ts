@@ -28,6 +28,14 @@ decision := {"allow": count(parts) > 1, "reason": parts[0]}`,
 g(x) := upper(x)
 decision := {"allow": true, "reason": g(f(input.request.method))}`,
   route_and_identity: `decision := {"allow": input.route.id == "orders", "reason": input.identity.subject}`,
+  envoy_http: `import input.attributes.request.http as http_request
+decision := {"allow": http_request.method == "GET", "reason": concat("|", [http_request.path, http_request.host])}`,
+  envoy_headers:
+    `decision := {"allow": true, "reason": concat(",", [v | some h; v := input.attributes.request.http.headers[h]])}`,
+  envoy_parsed:
+    `decision := {"allow": count(input.parsed_path) > 1, "reason": sprintf("%v", [input.parsed_query])}`,
+  envoy_pseudo:
+    `decision := {"allow": true, "reason": object.get(input.attributes.request.http.headers, ":authority", "-")}`,
 };
 
 const METHODS = ["GET", "POST"];
@@ -59,6 +67,7 @@ function randomParts(record: ReturnType<typeof keyRecord>) {
     clientAddress: pick(CLIENTS),
     requestId: `req-${seed}`,
     now: new Date(seed * 1000),
+    envoy: { scheme: "http", clientPort: seed % 65536 },
   });
 }
 

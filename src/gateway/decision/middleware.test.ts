@@ -12,9 +12,14 @@ const route =
   new RouteTable([{ id: "orders", prefix: "/orders", upstream: "http://orders.internal" }]).routes[0];
 const preset = { key: keyRecord(), route };
 
-function run(evaluator: FakeEvaluator, init?: RequestInit, path = "/orders/1?x=1") {
+function run(
+  evaluator: FakeEvaluator,
+  init?: RequestInit,
+  path = "/orders/1?x=1",
+  inputFormat: "gateway" | "envoy" = "gateway",
+) {
   const h = harness(
-    [decision({ evaluator, headerAllowList: ["User-Agent"], now: () => new Date(0) })],
+    [decision({ evaluator, headerAllowList: ["User-Agent"], now: () => new Date(0), inputFormat })],
     preset,
   );
   return { res: h.app.request(path, init), states: h.states };
@@ -71,7 +76,8 @@ Deno.test("engine errors, undefined and malformed decisions fail closed with 503
     [new FakeEvaluator(() => ({ error: "policy_instance_unavailable" })), "policy_error"],
     [new FakeEvaluator(() => ({ error: "no_policy_loaded" }), null), "no_policy_loaded"],
     [new FakeEvaluator(() => ({ value: { allow: "yes", reason: "x" } })), "policy_malformed"],
-    [new FakeEvaluator(() => ({ value: true })), "policy_malformed"],
+    [new FakeEvaluator(() => ({ value: "true" })), "policy_malformed"],
+    [new FakeEvaluator(() => ({ value: [true] })), "policy_malformed"],
     [new FakeEvaluator(() => ({ value: { allow: true } })), "policy_malformed"],
     [
       new FakeEvaluator(() => ({
@@ -199,4 +205,37 @@ Deno.test("a caller whose evaluation was stopped waits before its next one; othe
   assert.equal(again.reason, "policy_timeout");
   assert.ok(again.ms >= STOPPED_MS - 5, `waited ${again.ms} ms`);
   assert.deepEqual(evaluations, ["slowpoke", "alice", "slowpoke"], "the other caller went first");
+});
+
+Deno.test("a boolean answer allows or denies (OPA-Envoy's simple form)", async () => {
+  const yes = run(new FakeEvaluator(() => ({ value: true })));
+  assert.equal((await yes.res).status, 200);
+  assert.equal(yes.states[0].outcome, "allow");
+  const no = await run(new FakeEvaluator(() => ({ value: false }))).res;
+  assert.equal(no.status, 403);
+  assert.equal((await errorBody(no)).reason, "policy_denied");
+});
+
+Deno.test("inputFormat envoy: OPA-Envoy's input, and its result object's status, headers and body", async () => {
+  const ev = new FakeEvaluator(() => ({
+    value: { allowed: false, http_status: 401, headers: { "www-authenticate": "x" }, body: "no" },
+  }));
+  const r = await run(ev, { headers: { "user-agent": "ua/1" } }, "/orders/a%20b?x=1", "envoy").res;
+  assert.equal(r.status, 401);
+  assert.equal(r.headers.get("www-authenticate"), "x");
+  assert.equal(await r.text(), "no");
+  const input = ev.inputs[0] as any;
+  assert.equal(input.identity.subject, "alice", "the gateway's identity beside OPA-Envoy's shape");
+  assert.equal(input.attributes.request.http.path, "/orders/a%20b?x=1");
+  assert.equal(input.attributes.request.http.headers["user-agent"], "ua/1");
+  assert.deepEqual(input.parsed_path, ["orders", "a b"]);
+
+  for (const value of [{ allowed: "true" }, { allow: true, reason: "x" }, 1]) {
+    const { res, states } = run(new FakeEvaluator(() => ({ value })), undefined, undefined, "envoy");
+    const bad = await res;
+    assert.equal(bad.status, 403, JSON.stringify(value));
+    assert.equal((await errorBody(bad)).reason, "policy_result_invalid");
+    assert.equal(states[0].outcome, "deny");
+    assert.ok(states[0].detail);
+  }
 });

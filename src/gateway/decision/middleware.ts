@@ -12,19 +12,24 @@
  * A caller (key, route) whose evaluation was stopped at the policy's deadline or memory cap waits
  * before its next evaluation (slow_callers.ts), so that other requests are held up by at most
  * about one deadline.
+ *
+ * The entrypoint may also answer as an OPA-Envoy policy does, a boolean or OPA-Envoy's result
+ * object (envoy_result.ts), and with `inputFormat: "envoy"` the input also has OPA-Envoy's shape
+ * (input/build.ts).
  */
 import type { MiddlewareHandler } from "hono";
 import { type BundleInfo, type EngineErrorCode, JsonText, type PolicyEvaluator } from "../../engine/types.ts";
 import type { GatewayEnv } from "../context.ts";
-import { errorResponse } from "../errors/respond.ts";
+import { errorResponse, policyDenial } from "../errors/respond.ts";
 import { policyReason, type ReasonId } from "../errors/reasons.ts";
 import type { HeaderSource, InputParts } from "../input/build.ts";
 import { inputJson } from "../input/encode.ts";
+import { type BodyOptions, readBodyForPolicy } from "../input/body.ts";
 import type { DecisionCache } from "./cache.ts";
 import { SlowCallers } from "./slow_callers.ts";
 import type { Decision } from "./schema.ts";
 import { type Stage, stageMiddleware } from "../stage.ts";
-import { validateDecision } from "./validate.ts";
+import { checkResult, type EnvoyEffects } from "./envoy_result.ts";
 
 export interface DecisionOptions {
   evaluator: PolicyEvaluator;
@@ -37,6 +42,12 @@ export interface DecisionOptions {
   now?: () => Date;
   /** Reuses decisions for inputs that agree on all the policy reads (cache.ts). */
   cache?: DecisionCache;
+  /** "envoy": the input also has OPA-Envoy's shape, and an object answer is OPA-Envoy's result. */
+  inputFormat?: "gateway" | "envoy";
+  /** The listener's scheme (OPA-Envoy's `attributes.request.http.scheme`). Default "http". */
+  scheme?: "http" | "https";
+  /** With inputFormat "envoy": read a JSON body into `parsed_body` (input/body.ts). */
+  parseBody?: BodyOptions;
 }
 
 const ENGINE_REASONS: Partial<Record<EngineErrorCode, ReasonId>> = {
@@ -58,6 +69,9 @@ export function decisionStage(opts: DecisionOptions): Stage {
   const onEvaluated = opts.onEvaluated;
   const cache = opts.cache;
   const slow = new SlowCallers();
+  const envoyInput = opts.inputFormat === "envoy";
+  const scheme = opts.scheme ?? "http";
+  const parseBody = envoyInput ? opts.parseBody : undefined;
 
   return function decide(c, state) {
     const key = state.key, route = state.route, method = state.method, path = state.path;
@@ -79,6 +93,21 @@ export function decisionStage(opts: DecisionOptions): Stage {
       clientAddress: c.env?.remoteAddr?.hostname ?? "",
       now: NOT_YET,
     };
+    if (envoyInput) parts.envoy = { scheme, clientPort: c.env?.remoteAddr?.port ?? 0 };
+    if (parseBody !== undefined && method !== "GET" && method !== "HEAD") {
+      return readBodyForPolicy(raw.body, raw.headers.get("content-type"), parseBody).then((read) => {
+        if (!read.ok) return errorResponse(c, read.why === "invalid" ? "body_invalid" : "body_timeout");
+        state.requestBody = read.stream;
+        parts.envoy!.body = { parsed: read.parsed, truncated: read.truncated };
+        return decideWith(c, state, parts);
+      });
+    }
+    return decideWith(c, state, parts);
+  };
+
+  /** The decision for these input parts: from the cache, or evaluated (after a slow caller's wait). */
+  function decideWith(c: Parameters<Stage>[0], state: Parameters<Stage>[1], parts: InputParts) {
+    const key = parts.key, route = parts.route;
 
     let cacheKey: string | null = null;
     let bundle: BundleInfo | null = null;
@@ -92,7 +121,7 @@ export function decisionStage(opts: DecisionOptions): Stage {
           state.input = parts;
           state.decisionCache = "hit";
           state.revision = hit.revision;
-          return conclude(c, state, hit.decision);
+          return conclude(c, state, hit.decision, hit.envoy ?? null);
         }
         state.decisionCache = "miss";
       }
@@ -104,7 +133,7 @@ export function decisionStage(opts: DecisionOptions): Stage {
     if (wait <= 0) return evaluate(c, state, parts, cacheKey, bundle, caller);
     return new Promise<void>((resolve) => setTimeout(resolve, wait))
       .then(() => evaluate(c, state, parts, cacheKey, bundle, caller));
-  };
+  }
 
   /** Evaluates, checks and caches the decision; `caller` is set when slow callers are known. */
   function evaluate(
@@ -130,16 +159,30 @@ export function decisionStage(opts: DecisionOptions): Stage {
       return errorResponse(c, ENGINE_REASONS[code] ?? "policy_error");
     }
     if (caller !== null) slow.succeeded(caller);
-    const checked = validateDecision(result.value);
+    const checked = checkResult(result.value, envoyInput);
     if (!checked.ok) {
       state.detail = checked.issue;
-      return errorResponse(c, "policy_malformed");
+      return errorResponse(c, checked.invalid ? "policy_result_invalid" : "policy_malformed");
     }
     if (cacheKey !== null && result.revision !== null) {
-      cache!.set(bundle, parts.key, cacheKey, { decision: checked.decision, revision: result.revision });
+      cache!.set(bundle, parts.key, cacheKey, {
+        decision: checked.decision,
+        envoy: checked.envoy,
+        revision: result.revision,
+      });
     }
-    return conclude(c, state, checked.decision);
+    return conclude(c, state, checked.decision, checked.envoy);
   }
+}
+
+/**
+ * Adds an allowing OPA-Envoy result's `response_headers_to_add` to the response the caller gets
+ * (whatever answered after the decision: the upstream's response, or a rate-limit refusal).
+ */
+export function addPolicyResponseHeaders(res: Response, state: Parameters<Stage>[1]): void {
+  const envoy = state.envoy;
+  if (envoy === null || envoy.responseHeaders.length === 0 || state.decision?.allow !== true) return;
+  for (const [name, value] of envoy.responseHeaders) res.headers.append(name, value);
 }
 
 /** The headers as the upstream gets them: without those the caller's `Connection` names. */
@@ -150,9 +193,19 @@ function withoutTokens(headers: Headers, tokens: ReadonlySet<string>): HeaderSou
 /** Placeholder until the clock is read (only when the policy is evaluated). */
 const NOT_YET = new Date(0);
 
-function conclude(c: Parameters<Stage>[0], state: Parameters<Stage>[1], d: Decision) {
+function conclude(
+  c: Parameters<Stage>[0],
+  state: Parameters<Stage>[1],
+  d: Decision,
+  envoy: EnvoyEffects | null,
+) {
   state.decision = d;
-  if (!d.allow) return errorResponse(c, "policy_denied", policyReason(d.reason));
+  state.envoy = envoy;
+  if (!d.allow) {
+    return envoy === null
+      ? errorResponse(c, "policy_denied", policyReason(d.reason))
+      : policyDenial(c, envoy.status, envoy.denyHeaders, envoy.body);
+  }
   state.outcome = "allow";
   state.reason = policyReason(d.reason, "allowed");
   return null;

@@ -20,9 +20,18 @@ export const REASONS = {
   key_revoked: { status: 401, error: "unauthorized" },
   key_expired: { status: 401, error: "unauthorized" },
   policy_denied: { status: 403, error: "forbidden" },
+  /**
+   * The policy answered in OPA-Envoy's form (decision/envoy_result.ts) but not with a valid result:
+   * a denial, as Envoy answers an authorization error by default.
+   */
+  policy_result_invalid: { status: 403, error: "forbidden" },
   route_not_found: { status: 404, error: "not_found" },
   /** CONNECT, TRACE, TRACK: never proxied. */
   method_not_allowed: { status: 405, error: "method_not_allowed" },
+  /** The body the policy reads (OPA-Envoy's parsed_body) is not the JSON its Content-Type says. */
+  body_invalid: { status: 400, error: "bad_request" },
+  /** The body the policy reads did not arrive within policy.envoy.bodyTimeoutMs. */
+  body_timeout: { status: 408, error: "request_timeout" },
   request_too_large: { status: 413, error: "payload_too_large" },
   uri_too_long: { status: 414, error: "uri_too_long" },
   rate_limited: { status: 429, error: "too_many_requests" },

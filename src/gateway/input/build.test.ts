@@ -70,3 +70,41 @@ Deno.test("query keys like __proto__ are plain keys", () => {
   assert.equal(Object.getPrototypeOf({}).polluted, undefined);
   assertValid(JSON.parse(JSON.stringify(doc)));
 });
+
+Deno.test("OPA-Envoy's shape: attributes.request.http, parsed_path, parsed_query, never a credential", () => {
+  const doc = buildInput(parts({
+    envoy: { scheme: "http", clientPort: 4321 },
+    path: "/people/a%20b",
+    search: "?q=1&q=2",
+    headerAllowList: ["user-agent"],
+  }));
+  assertValid(doc);
+  const http = doc.attributes!.request.http;
+  assert.equal(http.method, "GET");
+  assert.equal(http.path, "/people/a%20b?q=1&q=2");
+  assert.equal(http.host, "api.example.com");
+  assert.equal(http.scheme, "http");
+  assert.equal(http.query, "q=1&q=2");
+  assert.ok(!("authorization" in http.headers) && !("x-api-key" in http.headers));
+  assert.deepEqual(http.headers, {
+    ":authority": "api.example.com",
+    ":method": "GET",
+    ":path": "/people/a%20b?q=1&q=2",
+    ":scheme": "http",
+    "user-agent": "t/1",
+  });
+  assert.deepEqual(doc.attributes!.source.address.socketAddress, { address: "127.0.0.1", portValue: 4321 });
+  assert.deepEqual(doc.parsed_path, ["people", "a b"]);
+  assert.deepEqual({ ...doc.parsed_query }, { q: ["1", "2"] });
+  assert.equal(doc.parsed_body, undefined);
+  assert.deepEqual(buildInput(parts({ envoy: { scheme: "http", clientPort: 1 }, path: "/" })).parsed_path, [
+    "",
+  ]);
+  const withBody = buildInput(
+    parts({ envoy: { scheme: "http", clientPort: 1, body: { parsed: { a: 1 }, truncated: false } } }),
+  );
+  assertValid(withBody);
+  assert.deepEqual(withBody.parsed_body, { a: 1 });
+  assert.equal(withBody.truncated_body, false);
+  assert.equal(buildInput(parts()).attributes, undefined, "the gateway's shape alone by default");
+});

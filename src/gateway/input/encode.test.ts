@@ -35,3 +35,18 @@ Deno.test("the cached identity fragment follows the record object", () => {
   assert.ok(inputJson(other).includes('"subject":"bob"'));
   assert.equal(inputJson(p), first);
 });
+
+Deno.test("OPA-Envoy's shape: inputJson is exactly JSON.stringify(buildInput(…))", () => {
+  const envoy = { scheme: "https", clientPort: 50123 };
+  const envoyCases: Array<[string, Partial<InputParts>]> = [
+    ["typical", { envoy }],
+    ["no headers, root path", { envoy, path: "/", search: "", headerAllowList: [] }],
+    ["decoded segments", { envoy, path: "/a%20b//c%ZZ/%C3%BC", search: "?x=%22" }],
+    ["body", { envoy: { ...envoy, body: { parsed: { a: [1, "x"], "\u2028": null }, truncated: false } } }],
+    ["truncated body", { envoy: { ...envoy, body: { parsed: null, truncated: true } } }],
+  ];
+  for (const [name, over] of envoyCases) {
+    const p = parts(over);
+    assert.equal(inputJson(p), JSON.stringify(buildInput(p)), name);
+  }
+});

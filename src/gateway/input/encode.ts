@@ -8,7 +8,7 @@
  */
 import type { KeyRecord } from "../../keys/types.ts";
 import type { CompiledRoute } from "../routes/table.ts";
-import { type HeaderSource, INPUT_VERSION, type InputParts } from "./build.ts";
+import { type HeaderSource, INPUT_VERSION, type InputParts, parsedPath } from "./build.ts";
 
 const identityJson = new WeakMap<KeyRecord, string>();
 const routeJson = new WeakMap<CompiledRoute, string>();
@@ -69,11 +69,39 @@ function queryOf(search: string): string {
 
 /** The input document as JSON text. */
 export function inputJson(p: InputParts): string {
-  return `{"version":${INPUT_VERSION},"identity":${identityOf(p.key)},"request":{"id":${
+  const headers = headersOf(p.headers, p.headerAllowList);
+  const query = queryOf(p.search);
+  const time = p.now.toISOString();
+  const gateway = `{"version":${INPUT_VERSION},"identity":${identityOf(p.key)},"request":{"id":${
     JSON.stringify(p.requestId)
   },"method":${JSON.stringify(p.method)},"path":${JSON.stringify(p.path)},"host":${
     JSON.stringify(p.host)
-  },"query":${queryOf(p.search)},"headers":${headersOf(p.headers, p.headerAllowList)},"client":{"address":${
+  },"query":${query},"headers":${headers},"client":{"address":${
     JSON.stringify(p.clientAddress)
-  }},"time":"${p.now.toISOString()}"},"route":${routeOf(p.route)}}`;
+  }},"time":"${time}"},"route":${routeOf(p.route)}`;
+  return p.envoy === undefined ? gateway + "}" : gateway + envoyJson(p, headers, query, time) + "}";
+}
+
+/** OPA-Envoy's fields, from `,"attributes"` on (buildInput's order). */
+function envoyJson(p: InputParts, headers: string, query: string, time: string): string {
+  const envoy = p.envoy!;
+  const method = JSON.stringify(p.method);
+  const target = JSON.stringify(p.path + p.search);
+  const host = JSON.stringify(p.host);
+  const scheme = JSON.stringify(envoy.scheme);
+  const pseudo = `{":authority":${host},":method":${method},":path":${target},":scheme":${scheme}`;
+  let out = `,"attributes":{"source":{"address":{"socketAddress":{"address":${
+    JSON.stringify(p.clientAddress)
+  },"portValue":${envoy.clientPort}}}},"request":{"time":"${time}","http":{"id":${
+    JSON.stringify(p.requestId)
+  },"method":${method},"headers":${
+    headers.length > 2 ? pseudo + "," + headers.slice(1) : pseudo + "}"
+  },"path":${target},"host":${host},"scheme":${scheme},"query":${
+    JSON.stringify(p.search.slice(1))
+  }}}},"parsed_path":${JSON.stringify(parsedPath(p.path))},"parsed_query":${query}`;
+  const body = envoy.body;
+  if (body !== undefined) {
+    out += `,"parsed_body":${JSON.stringify(body.parsed) ?? "null"},"truncated_body":${body.truncated}`;
+  }
+  return out;
 }

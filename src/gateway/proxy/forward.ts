@@ -134,7 +134,9 @@ export function proxyStage(opts: ProxyOptions): Stage {
     let tooLarge = false;
     // GET and HEAD carry no body upstream (fetch refuses one): Deno's server already drops it for
     // "GET", but gives a lower-case "get" (upper-cased by the target stage) its body stream.
-    let body: ReadableStream<Uint8Array> | null = method === "GET" || method === "HEAD" ? null : raw.body;
+    let body: ReadableStream<Uint8Array> | null = method === "GET" || method === "HEAD"
+      ? null
+      : state.requestBody ?? raw.body;
     if (body !== null && contentLength === null) body = limitBody(body, maxBodyBytes, () => tooLarge = true);
 
     const abort = new AbortController();
@@ -152,6 +154,7 @@ export function proxyStage(opts: ProxyOptions): Stage {
           proto,
           contentLength,
           policyHeaders: decision.headers,
+          removeHeaders: state.envoy?.removeHeaders,
           connectionTokens: state.connectionTokens,
         }),
         body,

@@ -93,6 +93,8 @@ export interface UpstreamRequestFacts {
   proto: string;
   contentLength: string | null;
   policyHeaders?: Record<string, string>;
+  /** Lower-case names of the caller's fields the policy removed (OPA-Envoy's request_headers_to_remove). */
+  removeHeaders?: readonly string[];
   /** What the caller's Connection field lists; read from `incoming` when not given. */
   connectionTokens?: ReadonlySet<string> | null;
 }
@@ -121,10 +123,12 @@ export class HeaderRules {
   upstream(incoming: HeaderPairs, r: UpstreamRequestFacts): HeaderPairs {
     const drop = this.#dropUp;
     const tokens = r.connectionTokens === undefined ? tokensOf(incoming) : r.connectionTokens;
+    const removed = r.removeHeaders !== undefined && r.removeHeaders.length > 0 ? r.removeHeaders : null;
     const out: HeaderPairs = [];
     for (const pair of incoming) {
       const name = pair[0];
       if (drop.has(name) || isForwardingField(name) || (tokens !== null && tokens.has(name))) continue;
+      if (removed !== null && removed.includes(name)) continue;
       out.push(pair);
     }
     if (r.policyHeaders) {

@@ -43,7 +43,7 @@ export function planRuleSet(p: Planner, node: RuleNode, name: string, spec: Spec
           const ruleDepth = b.depth;
           planBody(p, b, rule.body, () =>
             planTerm(p, b, rule.head.key!, (v) => {
-              b.emit({ type: "SetAddStmt", value: v, set: result });
+              b.emit({ type: "SetAddStmt", value: v, set: result }, rule.head.loc);
               if (isConstant(rule.head.key!)) b.emit({ type: "BreakStmt", index: b.depth - ruleDepth });
             }));
         });
@@ -73,7 +73,7 @@ export function planRuleSet(p: Planner, node: RuleNode, name: string, spec: Spec
             p,
             b,
             rule.head.value!,
-            (v) => b.emit({ type: "AssignVarStmt", source: v, target: result }),
+            (v) => b.emit({ type: "AssignVarStmt", source: v, target: result }, rule.head.loc),
           );
         });
       }
@@ -103,8 +103,12 @@ function planObjectRule(p: Planner, b: FuncBuilder, rule: Rule, result: Local): 
         for (let j = 0; j < keyOps.length - 1; j++) cur = dotOrCreate(b, cur, keyOps[j], "MakeObjectStmt");
         const last = keyOps[keyOps.length - 1];
         planTerm(p, b, element, (v) => {
-          if (isSet) b.emit({ type: "SetAddStmt", value: v, set: dotOrCreate(b, cur, last, "MakeSetStmt") });
-          else b.emit({ type: "ObjectInsertOnceStmt", key: last, value: v, object: cur }, rule.head.loc);
+          if (isSet) {
+            b.emit(
+              { type: "SetAddStmt", value: v, set: dotOrCreate(b, cur, last, "MakeSetStmt") },
+              rule.head.loc,
+            );
+          } else b.emit({ type: "ObjectInsertOnceStmt", key: last, value: v, object: cur }, rule.head.loc);
           if (constant) b.emit({ type: "BreakStmt", index: b.depth - ruleDepth });
         });
       }));
@@ -123,7 +127,7 @@ function planObjectDefault(p: Planner, b: FuncBuilder, rule: Rule, result: Local
       inBlock(b, () => b.emit({ type: "DotStmt", source: local(result), key, target: existing }));
       b.emit({ type: "IsUndefinedStmt", source: existing });
       planTerm(p, b, rule.head.value!, (value) =>
-        b.emit({ type: "ObjectInsertStmt", key, value, object: result }));
+        b.emit({ type: "ObjectInsertStmt", key, value, object: result }, rule.head.loc));
     }));
 }
 

@@ -75,6 +75,17 @@ function render(wasm: Uint8Array, hash: string): string {
   ].join("\n");
 }
 
+const USAGE = "usage: deno task runtime:build [--check]   (--check: exit 1 when runtime_wasm.ts is stale)";
+
+if (import.meta.main && (Deno.args.includes("--help") || Deno.args.includes("-h"))) {
+  console.log(USAGE);
+  Deno.exit(0);
+}
+if (import.meta.main && Deno.args.some((a) => a !== "--check")) {
+  console.error(`runtime:build: unknown argument ${Deno.args.find((a) => a !== "--check")}\n${USAGE}`);
+  Deno.exit(2);
+}
+
 if (import.meta.main) {
   const sources = await readSources();
   const hash = await hashSources(sources);

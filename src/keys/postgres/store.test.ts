@@ -193,7 +193,7 @@ Deno.test("migrations: applied once, recorded, concurrent runs serialised, a new
     const { schema } = db.settings;
     assert.equal(await schemaVersion(sql, schema), 0);
     const runs = await Promise.all([migrate(sql, schema), migrate(sql, schema), migrate(sql, schema)]);
-    assert.deepEqual(runs.flat(), [1], "exactly one run applied version 1");
+    assert.deepEqual(runs.flat().sort(), MIGRATIONS.map((m) => m.version), "exactly one run applied each");
     assert.equal(await schemaVersion(sql, schema), MIGRATIONS.length);
     const next: Migration = {
       version: MIGRATIONS.length + 1,
@@ -209,6 +209,33 @@ Deno.test("migrations: applied once, recorded, concurrent runs serialised, a new
     const index =
       await sql`SELECT indexdef FROM pg_indexes WHERE schemaname = ${schema} AND indexname = 'api_keys_hash_key'`;
     assert.match(String(index[0].indexdef), /UNIQUE INDEX .* \(hash\)/, "lookups by hash use an index");
+  } finally {
+    await sql.end({ timeout: 1 });
+    await db.drop();
+  }
+});
+
+Deno.test("migrations: a row written under version 1 reads after version 2 with no name, no metadata, no last use", async () => {
+  const db = await testPostgres();
+  const sql = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+  try {
+    const { schema } = db.settings;
+    assert.deepEqual(await migrate(sql, schema, MIGRATIONS.slice(0, 1)), [1]);
+    await sql.unsafe(
+      `INSERT INTO "${schema}".api_keys (id, hash, org, subject, identity_type, scopes, plan, env, created)
+       VALUES ('key_old', $1, 'acme', 'svc', 'service', '{read}', 'free', 'live', '2025-01-01T00:00:00Z')`,
+      ["c".repeat(64)],
+    );
+    const store = await PostgresKeyStore.open(db.settings); // applies version 2
+    try {
+      const record = (await store.get("key_old"))!;
+      assert.deepEqual([record.name, record.metadata, record.lastUsed], [null, {}, null]);
+      assert.deepEqual(record.scopes, ["read"]);
+      await store.recordLastUsed([{ id: "key_old", at: "2025-02-01T00:00:00.000Z" }]);
+      assert.equal((await store.findByHash("c".repeat(64)))!.lastUsed, "2025-02-01T00:00:00.000Z");
+    } finally {
+      store.close();
+    }
   } finally {
     await sql.end({ timeout: 1 });
     await db.drop();

@@ -46,7 +46,10 @@ Deno.test("check: every problem is one line, and no secret is printed", async ()
   await withFile("policy: { entrypoint: gateway/nothing }\n", async (path) => {
     const r = await check({ config: path, env: env({}) });
     assert.equal(r.problems.length, 1);
-    assert.match(r.problems[0], /^policy policies: policy_compile_failed: .*"gateway\/nothing" does not refer to a rule/);
+    assert.match(
+      r.problems[0],
+      /^policy policies: policy_compile_failed: .*"gateway\/nothing" does not refer to a rule/,
+    );
   });
   await withFile("routes: [{ id: a, prefix: /a, upstrem: 'http://x' }]\n", async (path) => {
     const r = await check({ config: path, env: env({}) });

@@ -7,7 +7,7 @@ import postgres from "postgres";
 import { FlakyProxy } from "../../redis/testing/test_redis.ts";
 import { subscribeKeyChanges } from "../changes.ts";
 import { KeyError } from "../errors.ts";
-import { createKey, revokeKey } from "../manage.ts";
+import { createKey, revokeKey, updateKey } from "../manage.ts";
 import { keyStoreSuite, sampleRecord } from "../store_suite.ts";
 import { TEST_DATABASE_URL, testPostgres } from "../testing/test_postgres.ts";
 import { KeyVerifier } from "../verifier.ts";
@@ -75,6 +75,51 @@ Deno.test("PostgresKeyStore: a revocation in one replica reaches the other's lis
     } finally {
       await stop();
       verifierB.close();
+    }
+  }));
+
+Deno.test("PostgresKeyStore: scopes narrowed in one replica apply to the other's next request (NOTIFY)", () =>
+  withStores(2, async ([a, b]) => {
+    const verifierB = new KeyVerifier({ store: replicaView(b), secret: SECRET, cacheTtlMs: 600_000 });
+    const controlB = new KeyVerifier({ store: replicaView(b), secret: SECRET, cacheTtlMs: 600_000 });
+    let heard = Promise.withResolvers<PgKeyChange>();
+    const stop = await b.listen((change) => {
+      verifierB.invalidate(change.hash);
+      heard.resolve(change);
+    });
+    const scopes = async (v: KeyVerifier, raw: string) => {
+      const check = await v.verify(raw);
+      return check.ok ? check.record.scopes : check.reason;
+    };
+    try {
+      const { record, rawKey } = await createKey({ store: a, secret: SECRET }, {
+        ...NEW_KEY,
+        scopes: ["read", "write"],
+      });
+      await heard.promise;
+      heard = Promise.withResolvers();
+      assert.deepEqual(await scopes(verifierB, rawKey), ["read", "write"]); // cached for ten minutes
+      assert.deepEqual(await scopes(controlB, rawKey), ["read", "write"]);
+      await updateKey({ store: a }, record.id, { scopes: ["read"], name: "narrowed" });
+      assert.deepEqual(await heard.promise, { id: record.id, hash: record.hash });
+      assert.deepEqual(await scopes(verifierB, rawKey), ["read"]);
+      assert.deepEqual(
+        await scopes(controlB, rawKey),
+        ["read", "write"],
+        "the test depends on the notification",
+      );
+      // A revoked key stays revoked: an update refused, and a stale put cannot clear it.
+      await revokeKey({ store: a }, record.id);
+      await assert.rejects(
+        updateKey({ store: b }, record.id, { expires: null }),
+        (e) => e instanceof KeyError && e.code === "key_revoked",
+      );
+      await b.put({ ...record, scopes: ["read", "write"] });
+      assert.notEqual((await a.get(record.id))!.revoked, null);
+    } finally {
+      await stop();
+      verifierB.close();
+      controlB.close();
     }
   }));
 

@@ -75,7 +75,7 @@ export async function check(
   const port = env("GATEWAY_PORT") || String(config.server.port);
   const admin = config.server.admin ? `${config.server.admin.hostname}:${config.server.admin.port}` : null;
 
-  const keys = await checkKeys(config, env, problems);
+  const keys = checkKeys(config, env, problems);
   const jwt = await checkJwt(config, env, problems);
   const rateLimits = checkRedis(config, env, problems);
   const policy = await checkPolicy(config, env, problems, opts.exists ?? exists);
@@ -94,7 +94,7 @@ export async function check(
   };
 }
 
-async function checkKeys(config: GatewayConfig, env: Env, problems: string[]): Promise<string> {
+function checkKeys(config: GatewayConfig, env: Env, problems: string[]): string {
   const secret = env(KEY_SECRET_ENV);
   if (secret && new TextEncoder().encode(secret).length < MIN_SECRET_BYTES) {
     problems.push(`${KEY_SECRET_ENV}: must be at least ${MIN_SECRET_BYTES} bytes`);

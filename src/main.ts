@@ -46,6 +46,7 @@ import type { RateLimiter } from "./gateway/ratelimit/types.ts";
 import { redactUrl, redactUrlsIn } from "./gateway/observe/redact.ts";
 import { routeProblems, RouteTable } from "./gateway/routes/table.ts";
 import { KeyError } from "./keys/errors.ts";
+import { LastUsedRecorder } from "./keys/last_used.ts";
 import { createKey } from "./keys/manage.ts";
 import { openKeys } from "./keys/open.ts";
 import { publishingKeyStore, subscribeKeyChangesFromRedis } from "./keys/redis_changes.ts";
@@ -159,10 +160,22 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
     );
   }
   if (processLabel) metrics.registry.setDefaultLabels({ process: processLabel });
+  // Last use of each key: noted in memory per accepted request, written at most once per key per
+  // keys.lastUsedFlushMs (and once at stop); a failed write is logged and retried, never a request's.
+  const lastUsed = new LastUsedRecorder({
+    store: opened.store,
+    intervalMs: config.keys.lastUsedFlushMs,
+    onError: (e, keys) =>
+      keysLog.warn("last use of keys not saved: retried at the next flush", {
+        keys,
+        code: e instanceof KeyError ? e.code : "key_store_failed",
+      }),
+  });
   const verifier = new KeyVerifier({
     store: countingStore(store, metrics),
     secret: opened.secret,
     cacheTtlMs: config.keys.cacheTtlMs,
+    onAccepted: (record) => lastUsed.note(record.id),
   });
   if (redis !== null) {
     onResubscribed = () => verifier.invalidateAll();
@@ -432,6 +445,7 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
     await demo?.shutdown();
     await redis?.close();
     await (stopListening as (() => Promise<void>) | null)?.();
+    await lastUsed.stop();
     store.close?.();
     await opa.close();
     await decisionWriter.flush();

@@ -18,10 +18,11 @@ import { testPostgres } from "../keys/testing/test_postgres.ts";
 
 const CLI = new URL("./keys.ts", import.meta.url).pathname;
 
-async function run(args: string[], env: Record<string, string> = {}) {
+async function run(args: string[], env: Record<string, string> = {}, cwd?: string) {
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--unstable-kv", CLI, ...args],
-    env: { GATEWAY_KEY_SECRET: "", ...env },
+    cwd,
+    env: { GATEWAY_KEY_SECRET: "", GATEWAY_CONFIG: "", ...env },
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -108,7 +109,7 @@ Deno.test("keys CLI: create, list, show, rotate, revoke against a KV file", asyn
     const revoked = await run(["revoke", rot.record.id, "--db", db]);
     assert.equal(revoked.code, 0, revoked.stderr);
     assert.match(revoked.stdout, /^revoked key_/);
-    assert.deepEqual(await verifyWith(db, rot.key), { ok: false, reason: "revoked" });
+    assert.deepEqual(await verifyWith(db, rot.key), { ok: false, reason: "revoked", keyId: rot.record.id });
 
     const shown = await run(["show", rot.record.id, "--db", db, "--json"]);
     assert.equal(JSON.parse(shown.stdout).record.status, "revoked");
@@ -296,7 +297,7 @@ Deno.test("keys CLI: Redis unreachable — the revocation stands, the missed ann
       new RegExp(`warning: redis_unavailable: change to ${record.id} saved but not`),
     );
     assert.equal(revoked.stderr.includes("hunter2"), false, "the password is never printed");
-    assert.deepEqual(await verifyWith(db, key), { ok: false, reason: "revoked" });
+    assert.deepEqual(await verifyWith(db, key), { ok: false, reason: "revoked", keyId: record.id });
   });
 });
 
@@ -331,7 +332,7 @@ Deno.test("keys CLI --store postgres: migrate, create, revoke — a listening st
   try {
     const migrated = await run(["migrate", ...pg], env);
     assert.equal(migrated.code, 0, migrated.stderr);
-    assert.match(migrated.stdout, /applied migrations 1/);
+    assert.match(migrated.stdout, /applied migrations 1, 2/);
     assert.match((await run(["migrate", ...pg], env)).stdout, /up to date/);
 
     const store = await PostgresKeyStore.open(db.settings);
@@ -354,7 +355,7 @@ Deno.test("keys CLI --store postgres: migrate, create, revoke — a listening st
       const verifier = new KeyVerifier({ store, secret: env.GATEWAY_KEY_SECRET, cacheTtlMs: 0 });
       assert.equal((await verifier.verify(key)).ok, true);
       assert.equal((await run(["revoke", ...pg, record.id], env)).code, 0);
-      assert.deepEqual(await verifier.verify(key), { ok: false, reason: "revoked" });
+      assert.deepEqual(await verifier.verify(key), { ok: false, reason: "revoked", keyId: record.id });
       const deadline = Date.now() + 5000;
       while (heard.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       assert.deepEqual(heard, [record.id, record.id], "both writes were notified");
@@ -372,6 +373,172 @@ Deno.test("keys CLI --store postgres: migrate, create, revoke — a listening st
     assert.equal(noUrl.code, 1);
     assert.match(noUrl.stderr, /set \$DATABASE_URL/);
   } finally {
+    await db.drop();
+  }
+});
+
+Deno.test("keys CLI: name and metadata at create, update in place (scopes, expiry, name, metadata), never a revoked key", async () => {
+  await withDb(async (db) => {
+    const created = await run([
+      ...CREATE,
+      "--db",
+      db,
+      "--scopes",
+      "read,write",
+      "--expires",
+      "30d",
+      "--name",
+      "CI deploys",
+      "--meta",
+      "team=platform",
+      "--meta",
+      "ticket=OPS-12",
+    ]);
+    assert.equal(created.code, 0, created.stderr);
+    const { key, record } = JSON.parse(created.stdout);
+    assert.deepEqual([record.name, record.metadata, record.last_used], [
+      "CI deploys",
+      { team: "platform", ticket: "OPS-12" },
+      null,
+    ]);
+    const shown = await run(["show", record.id, "--db", db]);
+    assert.match(shown.stdout, /name: +CI deploys/);
+    assert.match(shown.stdout, /meta: +team=platform/);
+    assert.match(shown.stdout, /last use: +never seen/);
+    const table = await run(["list", "--db", db]);
+    assert.match(table.stdout, /LAST USED\s+NAME/);
+    assert.match(
+      table.stdout,
+      new RegExp(`${record.id}\\s+acme\\s+svc\\s+service\\s+read,write\\s.*-\\s+CI deploys`),
+    );
+
+    const updated = await run([
+      "update",
+      record.id,
+      "--db",
+      db,
+      "--json",
+      "--scopes",
+      "read",
+      "--expires",
+      "never",
+      "--name",
+      "narrowed",
+      "--meta",
+      "ticket=",
+      "--meta",
+      "owner=ops",
+    ]);
+    assert.equal(updated.code, 0, updated.stderr);
+    const after = JSON.parse(updated.stdout).record;
+    assert.deepEqual(
+      [after.id, after.scopes, after.expires, after.name, after.metadata],
+      [record.id, ["read"], null, "narrowed", { team: "platform", owner: "ops" }],
+    );
+    const check = await verifyWith(db, key);
+    assert.deepEqual(check.ok && check.record.scopes, ["read"], "same key, narrowed");
+
+    assert.equal((await run(["update", record.id, "--db", db])).code, 1, "nothing to update");
+    assert.equal((await run(["update", "--db", db, "--name", "x"])).code, 2, "no id");
+    assert.equal((await run(["update", record.id, "--db", db, "--meta", "novalue"])).code, 2);
+    const badMeta = await run(["update", record.id, "--db", db, "--meta", "a b=c"]);
+    assert.equal(badMeta.code, 1);
+    assert.match(badMeta.stderr, /key_invalid_input/);
+    assert.equal((await run(["revoke", record.id, "--db", db])).code, 0);
+    const revived = await run(["update", record.id, "--db", db, "--expires", "never"]);
+    assert.equal(revived.code, 1);
+    assert.match(revived.stderr, /key_revoked/);
+    assert.deepEqual(await verifyWith(db, key), { ok: false, reason: "revoked", keyId: record.id });
+  });
+});
+
+Deno.test("keys CLI reads the gateway's configuration file: --config, $GATEWAY_CONFIG, gateway.yaml; flags override", async () => {
+  const settings = await testRedis();
+  const dir = await Deno.makeTempDir();
+  try {
+    const fileDb = `${dir}/from-file.db`;
+    const yaml =
+      `keys:\n  db: ${fileDb}\nredis:\n  url: ${settings.url}\n  keyPrefix: "${settings.keyPrefix}"\n`;
+    await Deno.writeTextFile(`${dir}/gw.yaml`, yaml);
+    await Deno.writeTextFile(`${dir}/gateway.yaml`, yaml);
+    await hearing(settings, async (heard, next) => {
+      // --config: the store is the file's keys.db, changes go to the file's Redis under its prefix.
+      const created = await run([...CREATE, "--config", `${dir}/gw.yaml`], { REDIS_URL: "" });
+      assert.equal(created.code, 0, created.stderr);
+      const { record } = JSON.parse(created.stdout);
+      await next(1);
+      assert.equal(heard[0].id, record.id, "announced on the file's redis.keyPrefix");
+      const kv = await KvKeyStore.open(fileDb);
+      assert.equal((await kv.get(record.id))?.id, record.id, "written to the file's keys.db");
+      kv.close();
+      // $GATEWAY_CONFIG, and gateway.yaml in the working directory.
+      const viaEnv = await run(["list", "--json"], { GATEWAY_CONFIG: `${dir}/gw.yaml`, REDIS_URL: "" });
+      assert.deepEqual(JSON.parse(viaEnv.stdout).keys.map((k: { id: string }) => k.id), [record.id]);
+      const viaCwd = await run(["update", record.id, "--name", "from-cwd", "--json"], { REDIS_URL: "" }, dir);
+      assert.equal(viaCwd.code, 0, viaCwd.stderr);
+      assert.equal(JSON.parse(viaCwd.stdout).record.name, "from-cwd");
+      await next(2);
+      assert.equal(heard[1].id, record.id, "update announced");
+      // Flags override the file.
+      const otherDb = `${dir}/flag.db`;
+      const flagged = await run([
+        ...CREATE,
+        "--config",
+        `${dir}/gw.yaml`,
+        "--db",
+        otherDb,
+        "--redis-prefix",
+        "nobody:",
+      ], {
+        REDIS_URL: "",
+      });
+      assert.equal(flagged.code, 0, flagged.stderr);
+      const other = await KvKeyStore.open(otherDb);
+      assert.equal((await other.list()).length, 1);
+      other.close();
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(heard.length, 2, "not announced under the file's prefix");
+    });
+    // An invalid file is a usage error naming the field, as for the gateway.
+    await Deno.writeTextFile(`${dir}/bad.yaml`, "keys:\n  stor: postgres\n");
+    const bad = await run(["list", "--config", `${dir}/bad.yaml`]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /keys: unknown field "stor" \(did you mean "store"\?\)/);
+    assert.equal((await run(["list", "--config", `${dir}/missing.yaml`])).code, 2);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("keys CLI: keys.store postgres and keys.postgres.schema from the configuration file", async () => {
+  const db = await testPostgres();
+  const dir = await Deno.makeTempDir();
+  const env = {
+    DATABASE_URL: db.settings.url,
+    GATEWAY_KEY_SECRET: "cli-pg-secret-cli-pg-secret-cli-pg-secret",
+  };
+  try {
+    await Deno.writeTextFile(
+      `${dir}/gw.yaml`,
+      `keys:\n  store: postgres\n  postgres:\n    schema: ${db.settings.schema}\n`,
+    );
+    const created = await run([...CREATE, "--config", `${dir}/gw.yaml`, "--name", "pg"], env);
+    assert.equal(created.code, 0, created.stderr);
+    const { record } = JSON.parse(created.stdout);
+    const store = await PostgresKeyStore.open(db.settings);
+    try {
+      assert.equal((await store.get(record.id))?.name, "pg", "in the file's schema");
+    } finally {
+      store.close();
+    }
+    const updated = await run(
+      ["update", record.id, "--config", `${dir}/gw.yaml`, "--scopes", "", "--json"],
+      env,
+    );
+    assert.equal(updated.code, 0, updated.stderr);
+    assert.deepEqual(JSON.parse(updated.stdout).record.scopes, []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
     await db.drop();
   }
 });

@@ -2,30 +2,49 @@
  * Key management CLI: `deno task keys <command> [options]`.
  *
  *   create  --org O --subject S --type human|service|agent [--scopes a,b] [--plan P]
- *           [--expires ISO|30d|12h] [--env live|test]
- *   list    [--org O]
+ *           [--expires ISO|30d|12h] [--env live|test] [--name N] [--meta k=v]…
+ *   update  <id> [--scopes a,b] [--expires ISO|30d|never] [--name N] [--meta k=v]…
+ *           (in place, no rotation; `--meta k=` removes k, `--name ""` the name; announced like
+ *           a revocation, so gateways apply it on the next request; never to a revoked key)
+ *   list    [--org O]                 (scopes, status, expiry, last use, name)
  *   show    <id>
  *   revoke  <id>
  *   rotate  <id> [--grace 3600|1h]    (default grace: 0 — the old key stops now)
  *   migrate                           (PostgreSQL: apply pending schema migrations)
  *   jwk     [--alg EdDSA|ES256|RS256] [--kid K]   (a new JWT signing key set for GATEWAY_JWT_KEYS)
  *
- * Common: --json; where the keys are: --store kv|postgres (default $GATEWAY_KEYS_STORE, else kv).
- * kv: --db PATH (default $GATEWAY_KEYS_DB or data/keys.db). postgres: the connection from
- * $DATABASE_URL, --pg-schema S (default "gateway", as the gateways' keys.postgres.schema); every
- * write is then seen by every gateway at once (NOTIFY), with or without Redis.
- * Redis: with $REDIS_URL set or --redis URL (no password: that goes in $REDIS_URL only), create,
- * rotate and revoke are announced to running gateways on `<prefix>key-changes` (--redis-prefix,
- * default "gw:", as the gateways' redis.keyPrefix), so they act on it at once. If the announcement
- * fails the write still stands (exit 0) and a warning names the key: the gateways then see the
- * change within their keys.cacheTtlMs.
+ * The gateway's configuration file is read as the gateway reads it (`--config PATH`, else
+ * $GATEWAY_CONFIG, else gateway.yaml / gateway.yml / gateway.json when present; config/load.ts):
+ * its keys.store, keys.db, keys.postgres and redis (url, keyPrefix) say where the keys are and where
+ * changes are announced; a flag overrides the file.
+ * Common: --json; where the keys are: --store kv|postgres (default $GATEWAY_KEYS_STORE, else the
+ * file's keys.store). kv: --db PATH (default the file's keys.db, else $GATEWAY_KEYS_DB, else
+ * data/keys.db, as the gateway). postgres: the connection from $DATABASE_URL, --pg-schema S
+ * (default the file's keys.postgres.schema, else "gateway"); every write is then seen by every
+ * gateway at once (NOTIFY), with or without Redis.
+ * Redis: with --redis URL (no password: that goes in $REDIS_URL only), $REDIS_URL, or a file whose
+ * gateways use Redis, create, update, rotate and revoke are announced to running gateways on
+ * `<prefix>key-changes` (--redis-prefix, else the file's redis.keyPrefix, else "gw:"), so they act
+ * on it at once. If the announcement fails the write still stands (exit 0) and a warning names the
+ * key: the gateways then see the change within their keys.cacheTtlMs.
  * The HMAC secret comes from $GATEWAY_KEY_SECRET or, for kv only, from `<db>.secret` beside the
  * store (generated on first use). The raw key is printed once, by create and rotate, to stdout only.
  * Exit codes: 0 ok, 1 operation failed (stable error id on stderr), 2 usage error.
  */
+import { ConfigError } from "../config/errors.ts";
+import { loadConfig } from "../config/load.ts";
+import type { GatewayConfig } from "../config/schema.ts";
 import { generateSigningJwk, SIGNING_ALGS, type SigningAlg } from "../gateway/jwt/signing_keys.ts";
 import { KeyError } from "../keys/errors.ts";
-import { createKey, IDENTITY_TYPES, type KeyView, keyView, revokeKey, rotateKey } from "../keys/manage.ts";
+import {
+  createKey,
+  IDENTITY_TYPES,
+  type KeyView,
+  keyView,
+  revokeKey,
+  rotateKey,
+  updateKey,
+} from "../keys/manage.ts";
 import { keysDbPath, type KeyStoreKind, openKeys } from "../keys/open.ts";
 import type { IdentityType, KeyStore } from "../keys/types.ts";
 import { redactRedisUrl } from "../redis/config.ts";
@@ -33,16 +52,19 @@ import { RedisError } from "../redis/errors.ts";
 import { HelpRequested, parseCliArgs, UsageError } from "./cli_args.ts";
 import { announcerSettings, type KeyAnnouncer, openKeyAnnouncer } from "./key_announcer.ts";
 
-const USAGE = `usage: deno task keys <create|list|show|revoke|rotate|migrate|jwk> [options]
+const USAGE = `usage: deno task keys <create|update|list|show|revoke|rotate|migrate|jwk> [options]
   create  --org O --subject S --type human|service|agent [--scopes a,b] [--plan P] [--expires ISO|30d] [--env live]
+          [--name N] [--meta k=v]...
+  update  <id> [--scopes a,b] [--expires ISO|30d|never] [--name N] [--meta k=v]...  (k= removes k)
   list    [--org O]
   show    <id>
   revoke  <id>
   rotate  <id> [--grace SECONDS|1h]
   migrate (postgres: apply pending schema migrations)
   jwk     [--alg EdDSA|ES256|RS256] [--kid K]  a new private signing key set for $GATEWAY_JWT_KEYS
-  common: --store kv|postgres  --db PATH (kv)  --pg-schema S (postgres; $DATABASE_URL)  --json
-          --redis URL  --redis-prefix P (announce changes; default: $REDIS_URL)`;
+  common: --config PATH (default $GATEWAY_CONFIG, else gateway.yaml: keys and redis as the gateway reads them)
+          --store kv|postgres  --db PATH (kv)  --pg-schema S (postgres; $DATABASE_URL)  --json
+          --redis URL  --redis-prefix P (announce changes; default: $REDIS_URL, else the file's redis)`;
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 
@@ -60,6 +82,27 @@ function parseExpires(text: string, now: Date): string {
   return new Date(t).toISOString();
 }
 
+/** `--meta k=v` flags as a map; with `removable`, `k=` maps k to null (remove it). */
+function parseMeta(
+  flags: string[] | undefined,
+  removable: boolean,
+): Record<string, string | null> | undefined {
+  if (flags === undefined || flags.length === 0) return undefined;
+  const out: Record<string, string | null> = {};
+  for (const flag of flags) {
+    const eq = flag.indexOf("=");
+    if (eq <= 0) throw new UsageError(`invalid --meta "${flag}" (use key=value)`);
+    const value = flag.slice(eq + 1);
+    if (value === "" && !removable) throw new UsageError(`--meta ${flag.slice(0, eq)} needs a value`);
+    out[flag.slice(0, eq)] = value === "" ? null : value;
+  }
+  return out;
+}
+
+function parseScopes(text: string): string[] {
+  return text.split(",").map((s) => s.trim()).filter((s) => s);
+}
+
 function describe(view: KeyView): string {
   const lines = [
     `id:       ${view.id}`,
@@ -71,14 +114,19 @@ function describe(view: KeyView): string {
     `status:   ${view.status}`,
     `created:  ${view.created}`,
     `expires:  ${view.expires ?? "never"}`,
+    `last use: ${view.last_used ?? "never seen"}`,
   ];
+  if (view.name !== null) lines.splice(1, 0, `name:     ${view.name}`);
+  for (const [k, v] of Object.entries(view.metadata)) lines.push(`meta:     ${k}=${v}`);
   if (view.revoked) lines.push(`revoked:  ${view.revoked}`);
   if (view.grace_until) lines.push(`grace:    valid until ${view.grace_until}`);
   return lines.join("\n");
 }
 
 function table(views: KeyView[]): string {
-  const rows = [["ID", "ORG", "SUBJECT", "TYPE", "SCOPES", "ENV", "PLAN", "STATUS", "EXPIRES"]];
+  const rows = [
+    ["ID", "ORG", "SUBJECT", "TYPE", "SCOPES", "ENV", "PLAN", "STATUS", "EXPIRES", "LAST USED", "NAME"],
+  ];
   for (const v of views) {
     const scopes = v.scopes.join(",") || "-";
     rows.push([
@@ -91,6 +139,8 @@ function table(views: KeyView[]): string {
       v.plan,
       v.status,
       v.expires ?? "never",
+      v.last_used ?? "-",
+      v.name ?? "-",
     ]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
@@ -148,6 +198,9 @@ export async function main(args: string[]): Promise<number> {
       "pg-schema": { type: "string" },
       alg: { type: "string" },
       kid: { type: "string" },
+      name: { type: "string" },
+      meta: { type: "string", multiple: true },
+      config: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     });
   } catch (error) {
@@ -165,22 +218,37 @@ export async function main(args: string[]): Promise<number> {
     else console.error(USAGE);
     return values.help ? 0 : 2;
   }
-  if (!["create", "list", "show", "revoke", "rotate", "migrate", "jwk"].includes(command)) {
+  if (!["create", "update", "list", "show", "revoke", "rotate", "migrate", "jwk"].includes(command)) {
     console.error(`unknown command "${command}"\n${USAGE}`);
     return 2;
   }
   if (command === "jwk") return await printSigningKeySet(values.alg ?? "EdDSA", values.kid, rest);
 
+  // The gateways' configuration file: where the keys are and where changes are announced.
+  let config: GatewayConfig;
+  try {
+    ({ config } = await loadConfig({ path: values.config }));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    return 2;
+  }
+  const gatewaysUseRedis = config.redis !== undefined || config.rateLimit.store === "redis";
+
   let redisSettings;
   try {
-    redisSettings = announcerSettings({ url: values.redis, prefix: values["redis-prefix"] });
+    redisSettings = announcerSettings({
+      url: values.redis,
+      prefix: values["redis-prefix"],
+      file: gatewaysUseRedis ? (config.redis ?? {}) : undefined,
+    });
   } catch (error) {
     if (!(error instanceof RedisError)) throw error;
     console.error(`${error.message}\n${USAGE}`);
     return 2;
   }
 
-  const kind = (values.store ?? (Deno.env.get("GATEWAY_KEYS_STORE") || "kv")) as KeyStoreKind;
+  const kind = (values.store ?? (Deno.env.get("GATEWAY_KEYS_STORE") || config.keys.store)) as KeyStoreKind;
   if (kind !== "kv" && kind !== "postgres") {
     console.error(`--store must be kv or postgres\n${USAGE}`);
     return 2;
@@ -193,8 +261,12 @@ export async function main(args: string[]): Promise<number> {
   try {
     opened = await openKeys({
       store: kind,
-      db: values.db,
-      postgres: { schema: values["pg-schema"], migrate: command === "migrate" ? false : undefined },
+      db: values.db ?? config.keys.db,
+      postgres: {
+        ...config.keys.postgres,
+        schema: values["pg-schema"] ?? config.keys.postgres.schema,
+        migrate: command === "migrate" ? false : config.keys.postgres.migrate,
+      },
     });
   } catch (error) {
     console.error(
@@ -204,7 +276,7 @@ export async function main(args: string[]): Promise<number> {
   }
   const { secret, source } = opened;
   if (source === "generated") {
-    console.error(`note: generated a new key HMAC secret beside ${keysDbPath(values.db)}`);
+    console.error(`note: generated a new key HMAC secret beside ${keysDbPath(values.db ?? config.keys.db)}`);
   }
   if (command === "migrate") {
     try {
@@ -225,7 +297,7 @@ export async function main(args: string[]): Promise<number> {
   // Writes are announced to the gateways when Redis is configured (reads need no Redis).
   let announcer: KeyAnnouncer | null = null;
   let store: KeyStore = opened.store;
-  if (redisSettings !== null && ["create", "rotate", "revoke"].includes(command)) {
+  if (redisSettings !== null && ["create", "update", "rotate", "revoke"].includes(command)) {
     const where = redactRedisUrl(redisSettings.url);
     announcer = await openKeyAnnouncer(opened.store, redisSettings, (error, change) =>
       console.error(
@@ -251,14 +323,32 @@ export async function main(args: string[]): Promise<number> {
           org: values.org,
           subject: values.subject,
           identityType: values.type as IdentityType,
-          scopes: values.scopes ? values.scopes.split(",").map((s) => s.trim()).filter((s) => s) : [],
+          scopes: values.scopes ? parseScopes(values.scopes) : [],
           plan: values.plan,
           expires: values.expires ? parseExpires(values.expires, now) : null,
           env: values.env,
+          name: values.name,
+          metadata: parseMeta(values.meta, false) as Record<string, string> | undefined,
         });
         const view = keyView(issued.record, now);
         if (!json) console.error("This key is shown once. Store it now; it cannot be recovered.");
         print(json, { key: issued.rawKey, record: view }, `${issued.rawKey}\n\n${describe(view)}`);
+        return 0;
+      }
+      case "update": {
+        const id = oneId(rest, command);
+        const record = await updateKey(ctx, id, {
+          scopes: values.scopes === undefined ? undefined : parseScopes(values.scopes),
+          expires: values.expires === undefined
+            ? undefined
+            : values.expires === "never"
+            ? null
+            : parseExpires(values.expires, now),
+          name: values.name === undefined ? undefined : values.name === "" ? null : values.name,
+          metadata: parseMeta(values.meta, true),
+        });
+        const view = keyView(record, now);
+        print(json, { record: view }, `updated ${view.id}\n\n${describe(view)}`);
         return 0;
       }
       case "list": {

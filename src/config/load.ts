@@ -30,7 +30,8 @@ export async function loadConfig(
   LoadedConfig
 > {
   const env = opts.env ?? ((name) => Deno.env.get(name));
-  const file = opts.path ?? env(CONFIG_ENV) ?? await firstExisting(DEFAULT_FILES);
+  // An empty $GATEWAY_CONFIG is unset (as for the other variables), not "no file".
+  const file = opts.path ?? (env(CONFIG_ENV) || undefined) ?? await firstExisting(DEFAULT_FILES);
   if (file === null || file === undefined || file === "") {
     return { config: parseConfig({}, "(defaults)"), file: null };
   }

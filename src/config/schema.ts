@@ -188,6 +188,11 @@ export const configSchema = z.object({
     /** Deno KV file of the key store (":memory:" for none). GATEWAY_KEYS_DB overrides. */
     db: z.string().min(1).optional(),
     cacheTtlMs: z.number().int().min(0).default(1000),
+    /**
+     * How often the last use of keys is written (one batch, at most one write per key per interval;
+     * keys/last_used.ts); 0: not recorded.
+     */
+    lastUsedFlushMs: z.number().int().min(0).max(86_400_000).default(60_000),
     /** With store "postgres" (src/keys/postgres/settings.ts). The connection string is $DATABASE_URL only. */
     postgres: z.object({
       schema: z.string().regex(/^[a-z_][a-z0-9_]{0,47}$/, "a lower-case SQL name of at most 48 characters")

@@ -2,13 +2,16 @@
  * Embedded, persistent KeyStore on Deno KV (a SQLite file; needs `--unstable-kv`). No server.
  *
  * Layout: ["gw_keys", "id", id] → KeyRecord; ["gw_keys", "hash", hash] → id. A put writes both in
- * one atomic operation guarded by the versionstamps it read, and retries on conflict.
+ * one atomic operation guarded by the versionstamps it read, and retries on conflict. A last-use
+ * write (recordLastUsed) is one atomic operation per record, guarded the same way: it changes
+ * `lastUsed` of the record it read and nothing else, so it never undoes a put made meanwhile.
  */
 import { resolve } from "node:path";
 import { publishKeyChange } from "./changes.ts";
 import { KeyError } from "./errors.ts";
 import { byCreatedThenId } from "./memory_store.ts";
-import type { KeyRecord, KeyStore } from "./types.ts";
+import { latest, mergePut, normalizeRecord } from "./record_rules.ts";
+import type { KeyRecord, KeyStore, LastUse } from "./types.ts";
 
 const ROOT = "gw_keys";
 const MAX_ATTEMPTS = 8;
@@ -43,7 +46,7 @@ export class KvKeyStore implements KeyStore {
 
   async get(id: string): Promise<KeyRecord | null> {
     const entry = await this.#kv.get<KeyRecord>([ROOT, "id", id]);
-    return entry.value;
+    return entry.value === null ? null : normalizeRecord(entry.value);
   }
 
   async findByHash(hash: string): Promise<KeyRecord | null> {
@@ -54,7 +57,6 @@ export class KvKeyStore implements KeyStore {
   }
 
   async put(record: KeyRecord): Promise<void> {
-    const value: KeyRecord = { ...record, scopes: [...record.scopes] };
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const [current, owner] = await this.#kv.getMany<[KeyRecord, string]>([
         [ROOT, "id", record.id],
@@ -63,6 +65,7 @@ export class KvKeyStore implements KeyStore {
       if (owner.value !== null && owner.value !== record.id) {
         throw new KeyError("key_store_failed", "another key already has this hash");
       }
+      const value = mergePut(current.value, record);
       const op = this.#kv.atomic().check(current).check(owner)
         .set([ROOT, "id", record.id], value)
         .set([ROOT, "hash", record.hash], record.id);
@@ -78,10 +81,30 @@ export class KvKeyStore implements KeyStore {
     throw new KeyError("key_store_failed", `could not write key ${record.id}: too much contention`);
   }
 
+  async recordLastUsed(uses: readonly LastUse[]): Promise<void> {
+    for (const use of uses) {
+      for (let attempt = 0;; attempt++) {
+        const current = await this.#kv.get<KeyRecord>([ROOT, "id", use.id]);
+        if (current.value === null) break;
+        const lastUsed = latest(current.value.lastUsed ?? null, use.at);
+        if (lastUsed === (current.value.lastUsed ?? null)) break;
+        const result = await this.#kv.atomic().check(current)
+          .set([ROOT, "id", use.id], { ...current.value, lastUsed }).commit();
+        if (result.ok) break;
+        if (attempt + 1 >= MAX_ATTEMPTS) {
+          throw new KeyError(
+            "key_store_failed",
+            `could not note the last use of ${use.id}: too much contention`,
+          );
+        }
+      }
+    }
+  }
+
   async list(filter?: { org?: string }): Promise<KeyRecord[]> {
     const out: KeyRecord[] = [];
     for await (const entry of this.#kv.list<KeyRecord>({ prefix: [ROOT, "id"] })) {
-      if (filter?.org === undefined || entry.value.org === filter.org) out.push(entry.value);
+      if (filter?.org === undefined || entry.value.org === filter.org) out.push(normalizeRecord(entry.value));
     }
     out.sort(byCreatedThenId);
     return out;

@@ -1,6 +1,6 @@
 /**
- * Key management operations shared by the CLI and the admin API: create, revoke, rotate. The raw
- * key is returned once, by create and rotate, and never stored, listed or logged.
+ * Key management operations shared by the CLI and the admin API: create, update, revoke, rotate.
+ * The raw key is returned once, by create and rotate, and never stored, listed or logged.
  */
 import { KeyError } from "./errors.ts";
 import { generateKeyId, generateRawKey, isValidEnv } from "./format.ts";
@@ -19,7 +19,30 @@ export interface NewKeyInput {
   /** ISO 8601 instant, or null/undefined for no expiry. */
   expires?: string | null;
   env?: string;
+  /** Human label (METADATA_LIMITS.nameLength characters at most, no control characters). */
+  name?: string | null;
+  /** Operator-set strings (bounded by METADATA_LIMITS). */
+  metadata?: Record<string, string>;
 }
+
+/** What `updateKey` may change; an absent field is left as it is. */
+export interface KeyChanges {
+  scopes?: string[];
+  /** ISO 8601 instant in the future, or null for no expiry. */
+  expires?: string | null;
+  /** null removes the name. */
+  name?: string | null;
+  /** Merged into the key's metadata; a null value removes that entry. */
+  metadata?: Record<string, string | null>;
+}
+
+/** Bounds of a key's name and metadata (validated as key_invalid_input). */
+export const METADATA_LIMITS = {
+  entries: 16,
+  keyLength: 64,
+  valueLength: 256,
+  nameLength: 128,
+} as const;
 
 export interface IssuedKey {
   record: KeyRecord;
@@ -35,9 +58,72 @@ export interface ManageContext {
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;
 const SCOPE = /^[A-Za-z0-9][A-Za-z0-9._:*/-]{0,127}$/;
+const META_KEY = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._:/-]{0,${METADATA_LIMITS.keyLength - 1}}$`);
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 function invalid(message: string): KeyError {
   return new KeyError("key_invalid_input", message);
+}
+
+function validScopes(input: string[] | undefined): string[] {
+  if (input !== undefined && !Array.isArray(input)) throw invalid("scopes must be a list");
+  const scopes = [...new Set(input ?? [])];
+  for (const scope of scopes) {
+    if (typeof scope !== "string" || !SCOPE.test(scope)) throw invalid(`invalid scope "${scope}"`);
+  }
+  return scopes;
+}
+
+function validExpires(input: string | null | undefined, now: Date): string | null {
+  if (input === undefined || input === null) return null;
+  const t = typeof input === "string" ? Date.parse(input) : NaN;
+  if (Number.isNaN(t)) throw invalid("expires must be an ISO 8601 date-time");
+  if (t <= now.getTime()) throw invalid("expires must be in the future");
+  return new Date(t).toISOString();
+}
+
+function validName(name: string | null | undefined): string | null {
+  if (name === undefined || name === null) return null;
+  if (
+    typeof name !== "string" || name.trim() === "" || name.length > METADATA_LIMITS.nameLength ||
+    CONTROL.test(name)
+  ) {
+    throw invalid(`name must be 1-${METADATA_LIMITS.nameLength} characters without control characters`);
+  }
+  return name;
+}
+
+/** Validates a metadata map (after merging); throws key_invalid_input naming the first problem. */
+export function validMetadata(input: Record<string, unknown> | undefined): Record<string, string> {
+  if (input === undefined) return {};
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw invalid("metadata must be a map of strings");
+  }
+  const entries = Object.entries(input);
+  if (entries.length > METADATA_LIMITS.entries) {
+    throw invalid(`metadata holds at most ${METADATA_LIMITS.entries} entries`);
+  }
+  const out: Record<string, string> = {};
+  for (const [key, value] of entries) {
+    if (!META_KEY.test(key)) {
+      throw invalid(
+        `metadata key "${
+          key.slice(0, 80)
+        }" must be 1-${METADATA_LIMITS.keyLength} characters [A-Za-z0-9._:/-]`,
+      );
+    }
+    if (
+      typeof value !== "string" || value === "" || value.length > METADATA_LIMITS.valueLength ||
+      CONTROL.test(value)
+    ) {
+      throw invalid(
+        `metadata value of "${key}" must be 1-${METADATA_LIMITS.valueLength} characters without control characters`,
+      );
+    }
+    out[key] = value;
+  }
+  return out;
 }
 
 /** Validates and normalizes input; throws KeyError("key_invalid_input"). */
@@ -47,19 +133,12 @@ export function validateNewKey(input: NewKeyInput, now: Date): Required<NewKeyIn
   if (!IDENTITY_TYPES.includes(input.identityType)) {
     throw invalid(`identity type must be one of ${IDENTITY_TYPES.join(", ")}`);
   }
-  const scopes = [...new Set(input.scopes ?? [])];
-  for (const scope of scopes) if (!SCOPE.test(scope)) throw invalid(`invalid scope "${scope}"`);
+  const scopes = validScopes(input.scopes);
   const plan = input.plan ?? "free";
   if (!NAME.test(plan)) throw invalid("plan must be 1-128 characters [A-Za-z0-9._:@/-]");
   const env = input.env ?? "live";
   if (!isValidEnv(env)) throw invalid("env must match [a-z][a-z0-9]{0,15}");
-  let expires: string | null = null;
-  if (input.expires !== undefined && input.expires !== null) {
-    const t = Date.parse(input.expires);
-    if (Number.isNaN(t)) throw invalid("expires must be an ISO 8601 date-time");
-    if (t <= now.getTime()) throw invalid("expires must be in the future");
-    expires = new Date(t).toISOString();
-  }
+  const expires = validExpires(input.expires, now);
   return {
     org: input.org,
     subject: input.subject,
@@ -68,6 +147,8 @@ export function validateNewKey(input: NewKeyInput, now: Date): Required<NewKeyIn
     plan,
     expires,
     env,
+    name: validName(input.name),
+    metadata: validMetadata(input.metadata),
   };
 }
 
@@ -89,6 +170,9 @@ export async function createKey(ctx: ManageContext, input: NewKeyInput): Promise
     graceUntil: null,
     env: valid.env,
     hash: hasher.hash(rawKey),
+    name: valid.name,
+    metadata: valid.metadata,
+    lastUsed: null,
   };
   await ctx.store.put(record);
   return { record, rawKey };
@@ -106,6 +190,50 @@ export async function revokeKey(ctx: Omit<ManageContext, "secret">, id: string):
   const record = await mustGet(ctx.store, id);
   if (record.revoked !== null && Date.parse(record.revoked) <= now.getTime()) return record;
   const updated: KeyRecord = { ...record, revoked: now.toISOString() };
+  await ctx.store.put(updated);
+  return updated;
+}
+
+/**
+ * Changes a key's scopes, expiry, name or metadata in place (same key, same id: no rotation).
+ * Written with a put, so announced like a revocation (changes.ts, Redis, PostgreSQL NOTIFY): every
+ * verifier drops its cached lookup and narrowed scopes apply to the next request. A revoked,
+ * rotated-out or expired key cannot be updated (key_revoked): an update never brings a key back,
+ * and the store keeps a revocation written meanwhile (record_rules.ts).
+ */
+export async function updateKey(
+  ctx: Omit<ManageContext, "secret">,
+  id: string,
+  changes: KeyChanges,
+): Promise<KeyRecord> {
+  const now = (ctx.now ?? (() => new Date()))();
+  if (
+    changes.scopes === undefined && changes.expires === undefined && changes.name === undefined &&
+    changes.metadata === undefined
+  ) {
+    throw invalid("nothing to update: give scopes, expires, name or metadata");
+  }
+  const record = await mustGet(ctx.store, id);
+  const status = keyStatus(record, now);
+  if (status === "revoked" || status === "rotated") throw new KeyError("key_revoked", `key ${id} is revoked`);
+  if (status === "expired") throw new KeyError("key_revoked", `key ${id} has expired`);
+  const updated: KeyRecord = { ...record };
+  if (changes.scopes !== undefined) updated.scopes = validScopes(changes.scopes);
+  if (changes.expires !== undefined) updated.expires = validExpires(changes.expires, now);
+  if (changes.name !== undefined) updated.name = validName(changes.name);
+  if (changes.metadata !== undefined) {
+    if (
+      typeof changes.metadata !== "object" || changes.metadata === null || Array.isArray(changes.metadata)
+    ) {
+      throw invalid("metadata must be a map of strings");
+    }
+    const merged: Record<string, unknown> = { ...(record.metadata ?? {}) };
+    for (const [key, value] of Object.entries(changes.metadata)) {
+      if (value === null) delete merged[key];
+      else merged[key] = value;
+    }
+    updated.metadata = validMetadata(merged);
+  }
   await ctx.store.put(updated);
   return updated;
 }
@@ -137,6 +265,8 @@ export async function rotateKey(
     plan: old.plan,
     expires: old.expires,
     env: old.env,
+    name: old.name,
+    metadata: old.metadata,
   });
   const previous: KeyRecord = {
     ...old,
@@ -159,6 +289,10 @@ export interface KeyView {
   expires: string | null;
   revoked: string | null;
   grace_until: string | null;
+  name: string | null;
+  metadata: Record<string, string>;
+  /** Up to the recorder's flush interval (keys.lastUsedFlushMs) behind; null: never seen. */
+  last_used: string | null;
   status: KeyStatus;
 }
 
@@ -175,6 +309,9 @@ export function keyView(record: KeyRecord, now: Date): KeyView {
     expires: record.expires,
     revoked: record.revoked,
     grace_until: record.graceUntil,
+    name: record.name ?? null,
+    metadata: { ...(record.metadata ?? {}) },
+    last_used: record.lastUsed ?? null,
     status: keyStatus(record, now),
   };
 }

@@ -1,11 +1,8 @@
 /** In-memory KeyStore, for tests and throwaway runs. Records are copied in and out. */
 import { publishKeyChange } from "./changes.ts";
 import { KeyError } from "./errors.ts";
-import type { KeyRecord, KeyStore } from "./types.ts";
-
-function copy(record: KeyRecord): KeyRecord {
-  return { ...record, scopes: [...record.scopes] };
-}
+import { latest, mergePut, normalizeRecord as copy } from "./record_rules.ts";
+import type { KeyRecord, KeyStore, LastUse } from "./types.ts";
 
 export class MemoryKeyStore implements KeyStore {
   /** Wrappers may expose the same value so their verifiers hear this store's changes (changes.ts). */
@@ -30,10 +27,18 @@ export class MemoryKeyStore implements KeyStore {
     }
     const previous = this.#byId.get(record.id);
     if (previous && previous.hash !== record.hash) this.#idByHash.delete(previous.hash);
-    this.#byId.set(record.id, copy(record));
+    this.#byId.set(record.id, mergePut(previous ?? null, record));
     this.#idByHash.set(record.hash, record.id);
     publishKeyChange(this, record);
     if (previous && previous.hash !== record.hash) publishKeyChange(this, previous);
+    return Promise.resolve();
+  }
+
+  recordLastUsed(uses: readonly LastUse[]): Promise<void> {
+    for (const use of uses) {
+      const record = this.#byId.get(use.id);
+      if (record) record.lastUsed = latest(record.lastUsed ?? null, use.at);
+    }
     return Promise.resolve();
   }
 

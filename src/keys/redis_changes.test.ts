@@ -9,7 +9,7 @@ import { closedPort, settingsAt, testRedis, testUpstash } from "../redis/testing
 import { UpstashConnection } from "../redis/upstash.ts";
 import { subscribeKeyChanges } from "./changes.ts";
 import { KvKeyStore } from "./kv_store.ts";
-import { createKey, type NewKeyInput, revokeKey } from "./manage.ts";
+import { createKey, type NewKeyInput, revokeKey, updateKey } from "./manage.ts";
 import { MemoryKeyStore } from "./memory_store.ts";
 import {
   announceKeyChange,
@@ -80,6 +80,46 @@ Deno.test("revoked through replica A, rejected by replica B on its next request 
     assert.deepEqual(await verifierB.verify(rawKey), { ok: false, reason: "revoked", keyId: record.id });
     // Without the subscription, B's cache would still say yes: the test depends on the message.
     assert.equal((await controlB.verify(rawKey)).ok, true);
+  } finally {
+    await unsubscribe();
+    verifierB.close();
+    controlB.close();
+    await a.close();
+    await b.close();
+  }
+});
+
+Deno.test("scopes narrowed through replica A: replica B's next request sees them (no TTL wait)", async () => {
+  const settings = await testRedis();
+  const a = await RedisConnection.connect(settings);
+  const b = await RedisConnection.connect(settings);
+  const shared = new MemoryKeyStore();
+  const storeA = publishingKeyStore(shared, { redis: a });
+  const verifierB = new KeyVerifier({ store: otherReplicaView(shared), secret: SECRET, cacheTtlMs: 600_000 });
+  const controlB = new KeyVerifier({ store: otherReplicaView(shared), secret: SECRET, cacheTtlMs: 600_000 });
+  let heard = Promise.withResolvers<KeyChange>();
+  const unsubscribe = await subscribeKeyChangesFromRedis(b, (change) => {
+    verifierB.invalidate(change.hash);
+    heard.resolve(change);
+  });
+  const scopes = async (v: KeyVerifier, raw: string) => {
+    const check = await v.verify(raw);
+    return check.ok ? check.record.scopes : check.reason;
+  };
+  try {
+    const { record, rawKey } = await createKey({ store: storeA, secret: SECRET }, {
+      ...NEW_KEY,
+      scopes: ["read", "write"],
+    });
+    await heard.promise;
+    heard = Promise.withResolvers();
+    assert.deepEqual(await scopes(verifierB, rawKey), ["read", "write"]); // cached in B for ten minutes
+    assert.deepEqual(await scopes(controlB, rawKey), ["read", "write"]);
+    await updateKey({ store: storeA }, record.id, { scopes: ["read"] });
+    assert.deepEqual(await heard.promise, { id: record.id, hash: record.hash });
+    assert.deepEqual(await scopes(verifierB, rawKey), ["read"]);
+    // Without the subscription, B's cache would still grant "write": the test depends on the message.
+    assert.deepEqual(await scopes(controlB, rawKey), ["read", "write"]);
   } finally {
     await unsubscribe();
     verifierB.close();

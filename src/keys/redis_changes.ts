@@ -139,6 +139,8 @@ export function publishingKeyStore(store: KeyStore, opts: PublishingStoreOptions
     },
     close: () => store.close?.(),
   };
+  // Last uses are not key changes: passed through, not announced.
+  if (store.recordLastUsed) wrapper.recordLastUsed = (uses) => store.recordLastUsed!(uses);
   // In-process verifiers keep hearing the inner store's changes synchronously (changes.ts).
   const inner = (store as { changeChannel?: unknown }).changeChannel;
   if (typeof inner === "string") wrapper.changeChannel = inner;

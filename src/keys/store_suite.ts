@@ -28,6 +28,9 @@ export function sampleRecord(overrides: Partial<KeyRecord> = {}): KeyRecord {
     graceUntil: null,
     env: "live",
     hash: counter.toString(16).padStart(64, "0"),
+    name: null,
+    metadata: {},
+    lastUsed: null,
     ...overrides,
   };
 }
@@ -123,6 +126,69 @@ export function keyStoreSuite(name: string, open: () => Promise<StoreFixture>): 
       stop();
       await store.put({ ...record, revoked: "2025-01-01T00:00:00.000Z" });
       assert.deepEqual(seen, [record.id]);
+    }));
+
+  Deno.test(`${name}: name and metadata round-trip; a record of the older shape reads with defaults`, () =>
+    withStore(async (store) => {
+      const named = sampleRecord({ name: "CI deploys", metadata: { team: "platform", ticket: "OPS-12" } });
+      await store.put(named);
+      assert.deepEqual(await store.get(named.id), named);
+      assert.deepEqual(await store.findByHash(named.hash), named);
+      const old = sampleRecord();
+      const { name: _n, metadata: _m, lastUsed: _l, ...older } = old;
+      await store.put(older as KeyRecord);
+      assert.deepEqual(await store.get(old.id), { ...older, name: null, metadata: {}, lastUsed: null });
+      assert.deepEqual((await store.list()).map((r) => r.metadata), [named.metadata, {}]);
+    }));
+
+  Deno.test(`${name}: a put never clears a revocation or a grace end, nor moves the last use back`, () =>
+    withStore(async (store) => {
+      const record = sampleRecord({ lastUsed: "2025-03-01T00:00:00.000Z" });
+      await store.put(record);
+      const revoked = {
+        ...record,
+        revoked: "2025-02-01T00:00:00.000Z",
+        graceUntil: "2025-02-02T00:00:00.000Z",
+      };
+      await store.put(revoked);
+      // A writer that read the record before the revocation (e.g. an update) puts it back unrevoked.
+      await store.put({ ...record, scopes: ["read", "write"], lastUsed: null });
+      const got = (await store.get(record.id))!;
+      assert.equal(got.revoked, revoked.revoked);
+      assert.equal(got.graceUntil, revoked.graceUntil);
+      assert.equal(got.lastUsed, record.lastUsed);
+      assert.deepEqual(got.scopes, ["read", "write"]);
+      // An earlier revocation wins over a later one.
+      await store.put({ ...got, revoked: "2025-01-15T00:00:00.000Z" });
+      assert.equal((await store.get(record.id))!.revoked, "2025-01-15T00:00:00.000Z");
+    }));
+
+  Deno.test(`${name}: recordLastUsed moves lastUsed forward only, changes nothing else, announces nothing`, () =>
+    withStore(async (store) => {
+      assert.ok(store.recordLastUsed, "every store notes last uses");
+      const a = sampleRecord();
+      const b = sampleRecord({ lastUsed: "2025-06-01T00:00:00.000Z" });
+      await store.put(a);
+      await store.put(b);
+      await store.put({ ...a, revoked: "2025-05-01T00:00:00.000Z", scopes: [] });
+      const seen: string[] = [];
+      const stop = subscribeKeyChanges(store, (r) => seen.push(r.id));
+      await store.recordLastUsed!([
+        { id: a.id, at: "2025-05-02T00:00:00.000Z" },
+        { id: b.id, at: "2025-05-02T00:00:00.000Z" }, // older than b's: kept as is
+        { id: "key_unknown", at: "2025-05-02T00:00:00.000Z" },
+      ]);
+      await store.recordLastUsed!([]);
+      stop();
+      assert.deepEqual(seen, []);
+      assert.deepEqual(await store.get(a.id), {
+        ...a,
+        revoked: "2025-05-01T00:00:00.000Z",
+        scopes: [],
+        lastUsed: "2025-05-02T00:00:00.000Z",
+      });
+      assert.equal((await store.findByHash(b.hash))!.lastUsed, "2025-06-01T00:00:00.000Z");
+      assert.equal(await store.get("key_unknown"), null);
     }));
 
   Deno.test(`${name}: concurrent puts of different keys all land`, () =>

@@ -25,6 +25,23 @@ export interface KeyRecord {
   env: string;
   /** HMAC-SHA-256 of the secret, hex; never the raw key. */
   hash: string;
+  /** Optional human label set by the operator (absent in records written before it existed). */
+  name?: string | null;
+  /** Operator-set string map, bounded (manage.ts: METADATA_LIMITS); absent in older records. */
+  metadata?: Record<string, string>;
+  /**
+   * ISO 8601: the last accepted request with this key, as flushed by the gateway's last-use
+   * recorder (last_used.ts; at most one write per key per interval, so up to that much behind).
+   * Never moves back: stores keep the later of the stored and the written value.
+   */
+  lastUsed?: string | null;
+}
+
+/** One key's last use, as flushed by the recorder (last_used.ts). */
+export interface LastUse {
+  id: string;
+  /** ISO 8601. */
+  at: string;
 }
 
 export type KeyRejection = "missing" | "malformed" | "unknown" | "revoked" | "expired";
@@ -40,5 +57,12 @@ export interface KeyStore {
   findByHash(hash: string): Promise<KeyRecord | null>;
   put(record: KeyRecord): Promise<void>;
   list(filter?: { org?: string }): Promise<KeyRecord[]>;
+  /**
+   * Notes last uses in one batch: only `lastUsed` changes (to the later of stored and given), never
+   * another field, so a revocation or scope change written meanwhile stands; unknown ids are
+   * skipped. Not a key change: nothing is announced (authorization does not read it). Optional for
+   * wrappers and fakes; without it the recorder does nothing.
+   */
+  recordLastUsed?(uses: readonly LastUse[]): Promise<void>;
   close?(): void;
 }

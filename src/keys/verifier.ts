@@ -26,6 +26,8 @@ export interface KeyVerifierOptions {
   now?: () => Date;
   cacheTtlMs?: number;
   cacheMaxEntries?: number;
+  /** Called with every accepted record (e.g. LastUsedRecorder.note; must be cheap and not throw). */
+  onAccepted?: (record: KeyRecord) => void;
 }
 
 interface CacheEntry {
@@ -45,6 +47,7 @@ export class KeyVerifier {
   readonly #cache = new Map<string, CacheEntry>();
   readonly #inflight = new Map<string, Promise<KeyRecord | null>>();
   readonly #unsubscribe: () => void;
+  readonly #onAccepted: ((record: KeyRecord) => void) | undefined;
   /** Bumped on every invalidation; a lookup that straddles one is not cached. */
   #generation = 0;
 
@@ -54,6 +57,7 @@ export class KeyVerifier {
     this.#now = opts.now ?? (() => new Date());
     this.#ttl = opts.cacheTtlMs ?? 1000;
     this.#max = opts.cacheMaxEntries ?? 10_000;
+    this.#onAccepted = opts.onAccepted;
     this.#unsubscribe = subscribeKeyChanges(this.#store, (record) => this.invalidate(record.hash));
   }
 
@@ -73,11 +77,16 @@ export class KeyVerifier {
     const record = this.#cached(hash, t);
     if (record !== undefined) {
       const env = rawKey.slice(KEY_PREFIX.length + 1, rawKey.indexOf("_", KEY_PREFIX.length + 1)); // well-formed
-      return judge(record, env, now);
+      return this.#accepted(judge(record, env, now));
     }
     const parsed = parseRawKey(rawKey);
     if (parsed === null) return { ok: false, reason: "malformed" };
-    return this.#lookup(hash, t).then((found) => judge(found, parsed.env, now));
+    return this.#lookup(hash, t).then((found) => this.#accepted(judge(found, parsed.env, now)));
+  }
+
+  #accepted(check: KeyCheck): KeyCheck {
+    if (check.ok && this.#onAccepted !== undefined) this.#onAccepted(check.record);
+    return check;
   }
 
   /** Drops the cached lookup for a key hash (called automatically on store changes in this process). */

@@ -158,3 +158,65 @@ Deno.test("admin: store failures are 500 without details", async () => {
 Deno.test("admin: a short HMAC secret fails at construction", () => {
   assert.throws(() => adminRoutes({ store: new MemoryKeyStore(), token: TOKEN, hmacSecret: "short" }));
 });
+
+Deno.test("admin: create takes a name and metadata; list and show return them with last_used", async () => {
+  const { call, store } = setup();
+  const body =
+    await (await call("POST", "/admin/keys", { ...NEW_KEY, name: "billing", metadata: { team: "pay" } }))
+      .json();
+  assert.deepEqual([body.record.name, body.record.metadata, body.record.last_used], ["billing", {
+    team: "pay",
+  }, null]);
+  await store.recordLastUsed([{ id: body.record.id, at: "2025-05-01T00:00:00.000Z" }]);
+  const listed = (await (await call("GET", "/admin/keys")).json()).keys[0];
+  assert.deepEqual([listed.name, listed.metadata, listed.last_used], [
+    "billing",
+    { team: "pay" },
+    "2025-05-01T00:00:00.000Z",
+  ]);
+  const tooMany = Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, "v"]));
+  const bad = await call("POST", "/admin/keys", { ...NEW_KEY, metadata: tooMany });
+  assert.equal(bad.status, 400);
+  assert.equal((await bad.json()).error, "key_invalid_input");
+  const notStrings = await call("POST", "/admin/keys", { ...NEW_KEY, metadata: { a: 1 } });
+  assert.equal(notStrings.status, 400);
+});
+
+Deno.test("admin: PATCH narrows scopes on the next request, changes expiry, name and metadata; never revives", async () => {
+  const { call, verifier } = setup();
+  const created = await (await call("POST", "/admin/keys", { ...NEW_KEY, scopes: ["read", "write"] })).json();
+  const first = await verifier.verify(created.key); // now cached for a minute
+  assert.deepEqual(first.ok && first.record.scopes, ["read", "write"]);
+  const res = await call("PATCH", `/admin/keys/${created.record.id}`, {
+    scopes: ["read"],
+    expires: "2025-06-01T00:00:00Z",
+    name: "narrowed",
+    metadata: { owner: "ops" },
+  });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get("cache-control"), "no-store");
+  const { record } = await res.json();
+  assert.deepEqual(
+    [record.id, record.scopes, record.expires, record.name, record.metadata],
+    [created.record.id, ["read"], "2025-06-01T00:00:00.000Z", "narrowed", { owner: "ops" }],
+  );
+  const next = await verifier.verify(created.key);
+  assert.deepEqual(next.ok && next.record.scopes, ["read"], "the next request sees the narrowed scopes");
+  const cleared = await (await call("PATCH", `/admin/keys/${created.record.id}`, {
+    expires: null,
+    metadata: { owner: null },
+  })).json();
+  assert.deepEqual([cleared.record.expires, cleared.record.metadata], [null, {}]);
+
+  for (const body of [{}, { hash: "x" }, { scopes: "read" }, { expires: "yesterday" }, { revoked: null }]) {
+    const bad = await call("PATCH", `/admin/keys/${created.record.id}`, body);
+    assert.equal(bad.status, 400, JSON.stringify(body));
+    assert.equal((await bad.json()).error, "key_invalid_input");
+  }
+  assert.equal((await call("PATCH", "/admin/keys/key_nope", { name: "x" })).status, 404);
+  await call("POST", `/admin/keys/${created.record.id}/revoke`);
+  const revived = await call("PATCH", `/admin/keys/${created.record.id}`, { expires: null });
+  assert.equal(revived.status, 409);
+  assert.equal((await revived.json()).error, "key_revoked");
+  assert.equal((await verifier.verify(created.key)).ok, false);
+});

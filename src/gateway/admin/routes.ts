@@ -1,9 +1,14 @@
 /**
  * Admin HTTP API for API keys, a Hono sub-app mounted at /admin by the gateway:
  *
- *   POST /keys               create; body {org, subject, identity_type, scopes?, plan?, expires?, env?}
- *   GET  /keys[?org=…]       list (never the raw key or its hash)
+ *   POST /keys               create; body {org, subject, identity_type, scopes?, plan?, expires?, env?,
+ *                            name?, metadata?}
+ *   GET  /keys[?org=…]       list (never the raw key or its hash; with name, metadata, last_used)
  *   GET  /keys/:id           one key
+ *   PATCH /keys/:id          body {scopes?, expires? (null: never), name? (null: none), metadata?
+ *                            (merged; a null value removes)}: changed in place, no rotation; takes
+ *                            effect on the next request (announced like a revocation); 409 key_revoked
+ *                            for a revoked, rotated-out or expired key
  *   POST /keys/:id/revoke    revoke now (takes effect on the next request in this process)
  *   POST /keys/:id/rotate    body {grace_seconds}: new key; the old one stays valid for the grace period
  *
@@ -17,7 +22,7 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { KeyError, type KeyErrorCode } from "../../keys/errors.ts";
 import { constantTimeEqual, KeyHasher } from "../../keys/hash.ts";
-import { createKey, IDENTITY_TYPES, keyView, revokeKey, rotateKey } from "../../keys/manage.ts";
+import { createKey, IDENTITY_TYPES, keyView, revokeKey, rotateKey, updateKey } from "../../keys/manage.ts";
 import type { IdentityType, KeyStore } from "../../keys/types.ts";
 
 export interface AdminRoutesOptions {
@@ -39,6 +44,15 @@ const CreateBody = z.object({
   plan: z.string().optional(),
   expires: z.string().nullable().optional(),
   env: z.string().optional(),
+  name: z.string().nullable().optional(),
+  metadata: z.record(z.string(), z.string()).optional(),
+}).strict();
+
+const UpdateBody = z.object({
+  scopes: z.array(z.string()).max(256).optional(),
+  expires: z.string().nullable().optional(),
+  name: z.string().nullable().optional(),
+  metadata: z.record(z.string(), z.string().nullable()).optional(),
 }).strict();
 
 const RotateBody = z.object({ grace_seconds: z.number().int().min(0).max(366 * 86400) }).strict();
@@ -128,6 +142,8 @@ export function adminRoutes(opts: AdminRoutesOptions): Hono {
       plan: input.plan,
       expires: input.expires,
       env: input.env,
+      name: input.name,
+      metadata: input.metadata,
     });
     c.header("Cache-Control", "no-store");
     return c.json({ key: issued.rawKey, record: keyView(issued.record, now()) }, 201);
@@ -144,6 +160,16 @@ export function adminRoutes(opts: AdminRoutesOptions): Hono {
   app.get("/keys/:id", async (c) => {
     const record = await opts.store.get(c.req.param("id"));
     if (record === null) return fail(c, 404, "key_not_found");
+    c.header("Cache-Control", "no-store");
+    return c.json({ record: keyView(record, now()) });
+  });
+
+  app.patch("/keys/:id", async (c) => {
+    const body = await readJson(c);
+    if (!body.ok) return body.response;
+    const parsed = UpdateBody.safeParse(body.value);
+    if (!parsed.success) return fail(c, 400, "key_invalid_input", issues(parsed.error));
+    const record = await updateKey(ctx, c.req.param("id"), parsed.data);
     c.header("Cache-Control", "no-store");
     return c.json({ record: keyView(record, now()) });
   });

@@ -23,6 +23,19 @@ Deno.test("a built input validates against schema/input.v1.json", () => {
   assertValid(buildInput(parts({ search: "", key: keyRecord({ identityType: "agent", scopes: [] }) })));
 });
 
+Deno.test("the key's operator-set metadata is in the input, within the schema's bounds", () => {
+  const metadata = { tier: "gold", "cost-center": "4711" };
+  const doc = buildInput(parts({ key: keyRecord({ metadata }) }));
+  assert.deepEqual(doc.identity.metadata, metadata);
+  assertValid(doc);
+  const tooMany = structuredClone(doc) as any;
+  tooMany.identity.metadata = Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, "v"]));
+  assert.equal(validate(tooMany), false);
+  const notString = structuredClone(doc) as any;
+  notString.identity.metadata = { k: 1 };
+  assert.equal(validate(notString), false);
+});
+
 Deno.test("the schema rejects what the gateway must never produce", () => {
   const doc = structuredClone(buildInput(parts()));
   assert.ok(validate(doc));
@@ -47,6 +60,7 @@ Deno.test("input carries identity, request and route; query values are lists", (
     scopes: ["orders:read"],
     plan: "pro",
     env: "test",
+    metadata: {},
   });
   assert.deepEqual({ ...doc.request.query }, { a: ["1", "3"], b: ["2"] });
   assert.deepEqual(doc.route, { id: "orders", upstream: "http://orders.internal", prefix: "/orders" });

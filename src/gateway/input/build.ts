@@ -26,6 +26,8 @@ export interface InputV1 {
     scopes: string[];
     plan: string;
     env: string;
+    /** The key's operator-set metadata (keys/manage.ts: bounded string map; {} when none). */
+    metadata: Record<string, string>;
   };
   request: {
     id: string;
@@ -114,6 +116,7 @@ export function buildInput(p: InputParts): InputV1 {
       scopes: p.key.scopes,
       plan: p.key.plan,
       env: p.key.env,
+      metadata: p.key.metadata ?? {},
     },
     request: {
       id: p.requestId,

@@ -18,6 +18,7 @@ const cases: Array<[string, Partial<InputParts>]> = [
     headerAllowList: ["user-agent"],
   }],
   ["other identity", { key: keyRecord({ identityType: "agent", scopes: [], plan: "" }) }],
+  ["metadata", { key: keyRecord({ metadata: { tier: "gold", "a.b": 'q"\u2028' } }) }],
 ];
 
 Deno.test("inputJson is exactly JSON.stringify(buildInput(…))", () => {

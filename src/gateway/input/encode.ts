@@ -24,6 +24,7 @@ function identityOf(key: KeyRecord): string {
       scopes: key.scopes,
       plan: key.plan,
       env: key.env,
+      metadata: key.metadata ?? {},
     });
     identityJson.set(key, json);
   }

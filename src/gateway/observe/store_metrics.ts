@@ -24,6 +24,7 @@ export function countingStore(store: KeyStore, metrics: GatewayMetrics): KeyStor
     list: (filter) => store.list(filter),
     close: () => store.close?.(),
   };
+  if (store.recordLastUsed) wrapper.recordLastUsed = (uses) => store.recordLastUsed!(uses);
   if (typeof channel === "string") wrapper.changeChannel = channel;
   else subscribeKeyChanges(store, (record) => publishKeyChange(wrapper, record));
   return wrapper;

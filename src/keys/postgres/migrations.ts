@@ -43,6 +43,18 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX api_keys_created ON "${schema}".api_keys (created, id);
       `),
   },
+  {
+    version: 2,
+    name: "api_keys_name_metadata_last_used",
+    // Rows written before read as name null, metadata {}, last_used null.
+    up: (sql, schema) =>
+      sql.unsafe(`
+        ALTER TABLE "${schema}".api_keys
+          ADD COLUMN name      text,
+          ADD COLUMN metadata  jsonb NOT NULL DEFAULT '{}'::jsonb,
+          ADD COLUMN last_used timestamptz;
+      `),
+  },
 ];
 
 /** Applies the pending migrations; returns the versions applied (empty when up to date). */

@@ -7,7 +7,7 @@ import postgres from "postgres";
 import { FlakyProxy } from "../../redis/testing/test_redis.ts";
 import { subscribeKeyChanges } from "../changes.ts";
 import { KeyError } from "../errors.ts";
-import { createKey, revokeKey } from "../manage.ts";
+import { createKey, revokeKey, updateKey } from "../manage.ts";
 import { keyStoreSuite, sampleRecord } from "../store_suite.ts";
 import { TEST_DATABASE_URL, testPostgres } from "../testing/test_postgres.ts";
 import { KeyVerifier } from "../verifier.ts";
@@ -75,6 +75,51 @@ Deno.test("PostgresKeyStore: a revocation in one replica reaches the other's lis
     } finally {
       await stop();
       verifierB.close();
+    }
+  }));
+
+Deno.test("PostgresKeyStore: scopes narrowed in one replica apply to the other's next request (NOTIFY)", () =>
+  withStores(2, async ([a, b]) => {
+    const verifierB = new KeyVerifier({ store: replicaView(b), secret: SECRET, cacheTtlMs: 600_000 });
+    const controlB = new KeyVerifier({ store: replicaView(b), secret: SECRET, cacheTtlMs: 600_000 });
+    let heard = Promise.withResolvers<PgKeyChange>();
+    const stop = await b.listen((change) => {
+      verifierB.invalidate(change.hash);
+      heard.resolve(change);
+    });
+    const scopes = async (v: KeyVerifier, raw: string) => {
+      const check = await v.verify(raw);
+      return check.ok ? check.record.scopes : check.reason;
+    };
+    try {
+      const { record, rawKey } = await createKey({ store: a, secret: SECRET }, {
+        ...NEW_KEY,
+        scopes: ["read", "write"],
+      });
+      await heard.promise;
+      heard = Promise.withResolvers();
+      assert.deepEqual(await scopes(verifierB, rawKey), ["read", "write"]); // cached for ten minutes
+      assert.deepEqual(await scopes(controlB, rawKey), ["read", "write"]);
+      await updateKey({ store: a }, record.id, { scopes: ["read"], name: "narrowed" });
+      assert.deepEqual(await heard.promise, { id: record.id, hash: record.hash });
+      assert.deepEqual(await scopes(verifierB, rawKey), ["read"]);
+      assert.deepEqual(
+        await scopes(controlB, rawKey),
+        ["read", "write"],
+        "the test depends on the notification",
+      );
+      // A revoked key stays revoked: an update refused, and a stale put cannot clear it.
+      await revokeKey({ store: a }, record.id);
+      await assert.rejects(
+        updateKey({ store: b }, record.id, { expires: null }),
+        (e) => e instanceof KeyError && e.code === "key_revoked",
+      );
+      await b.put({ ...record, scopes: ["read", "write"] });
+      assert.notEqual((await a.get(record.id))!.revoked, null);
+    } finally {
+      await stop();
+      verifierB.close();
+      controlB.close();
     }
   }));
 
@@ -193,7 +238,7 @@ Deno.test("migrations: applied once, recorded, concurrent runs serialised, a new
     const { schema } = db.settings;
     assert.equal(await schemaVersion(sql, schema), 0);
     const runs = await Promise.all([migrate(sql, schema), migrate(sql, schema), migrate(sql, schema)]);
-    assert.deepEqual(runs.flat(), [1], "exactly one run applied version 1");
+    assert.deepEqual(runs.flat().sort(), MIGRATIONS.map((m) => m.version), "exactly one run applied each");
     assert.equal(await schemaVersion(sql, schema), MIGRATIONS.length);
     const next: Migration = {
       version: MIGRATIONS.length + 1,
@@ -209,6 +254,33 @@ Deno.test("migrations: applied once, recorded, concurrent runs serialised, a new
     const index =
       await sql`SELECT indexdef FROM pg_indexes WHERE schemaname = ${schema} AND indexname = 'api_keys_hash_key'`;
     assert.match(String(index[0].indexdef), /UNIQUE INDEX .* \(hash\)/, "lookups by hash use an index");
+  } finally {
+    await sql.end({ timeout: 1 });
+    await db.drop();
+  }
+});
+
+Deno.test("migrations: a row written under version 1 reads after version 2 with no name, no metadata, no last use", async () => {
+  const db = await testPostgres();
+  const sql = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+  try {
+    const { schema } = db.settings;
+    assert.deepEqual(await migrate(sql, schema, MIGRATIONS.slice(0, 1)), [1]);
+    await sql.unsafe(
+      `INSERT INTO "${schema}".api_keys (id, hash, org, subject, identity_type, scopes, plan, env, created)
+       VALUES ('key_old', $1, 'acme', 'svc', 'service', '{read}', 'free', 'live', '2025-01-01T00:00:00Z')`,
+      ["c".repeat(64)],
+    );
+    const store = await PostgresKeyStore.open(db.settings); // applies version 2
+    try {
+      const record = (await store.get("key_old"))!;
+      assert.deepEqual([record.name, record.metadata, record.lastUsed], [null, {}, null]);
+      assert.deepEqual(record.scopes, ["read"]);
+      await store.recordLastUsed([{ id: "key_old", at: "2025-02-01T00:00:00.000Z" }]);
+      assert.equal((await store.findByHash("c".repeat(64)))!.lastUsed, "2025-02-01T00:00:00.000Z");
+    } finally {
+      store.close();
+    }
   } finally {
     await sql.end({ timeout: 1 });
     await db.drop();

@@ -8,7 +8,10 @@
  * - A put is one transaction: the row is written and the change (id and hash, plus the old hash
  *   when it moved) is sent with `pg_notify` on `<schema>_key_changes`, delivered at commit to every
  *   listening replica (`listen`), which drops that cached lookup. Stores on the same database and
- *   schema in one process also share a named in-process change channel (changes.ts).
+ *   schema in one process also share a named in-process change channel (changes.ts). A put keeps
+ *   the earlier revocation and grace end and the later last use (record_rules.ts), in SQL.
+ * - Last uses (recordLastUsed) are one UPDATE of `last_used` alone for the whole batch, only ever
+ *   forward, not announced (authorization does not read it).
  * - Every query runs under `queryTimeoutMs`; an unreachable or slow server fails it with
  *   KeyError(key_store_unavailable), never a wait: the verifier then answers from its cache while
  *   an entry lasts and fails closed for anything it must look up.
@@ -17,7 +20,8 @@
 import postgres, { type Sql } from "postgres";
 import { publishKeyChange } from "../changes.ts";
 import { KeyError } from "../errors.ts";
-import type { KeyRecord, KeyStore } from "../types.ts";
+import { latest } from "../record_rules.ts";
+import type { KeyRecord, KeyStore, LastUse } from "../types.ts";
 import { migrate } from "./migrations.ts";
 import { type PostgresSettings, redactDatabaseUrl } from "./settings.ts";
 
@@ -51,11 +55,15 @@ interface Row {
   expires: Date | null;
   revoked: Date | null;
   grace_until: Date | null;
+  name: string | null;
+  metadata: Record<string, string> | null;
+  last_used: Date | null;
 }
 
 const HASH = /^[0-9a-f]{64}$/;
 const COLUMNS =
-  "id, hash, org, subject, identity_type, scopes, plan, env, created, expires, revoked, grace_until";
+  "id, hash, org, subject, identity_type, scopes, plan, env, created, expires, revoked, grace_until, " +
+  "name, metadata, last_used";
 
 export class PostgresKeyStore implements KeyStore {
   readonly settings: PostgresSettings;
@@ -150,13 +158,16 @@ export class PostgresKeyStore implements KeyStore {
           ]);
           previousHash = prev.length > 0 ? String(prev[0].hash) : null;
           await tx.unsafe(
-            `INSERT INTO ${this.#table} (${COLUMNS}, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now())
+            `INSERT INTO ${this.#table} AS k (${COLUMNS}, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::text::jsonb, $15, now())
              ON CONFLICT (id) DO UPDATE SET
                hash = EXCLUDED.hash, org = EXCLUDED.org, subject = EXCLUDED.subject,
                identity_type = EXCLUDED.identity_type, scopes = EXCLUDED.scopes, plan = EXCLUDED.plan,
                env = EXCLUDED.env, created = EXCLUDED.created, expires = EXCLUDED.expires,
-               revoked = EXCLUDED.revoked, grace_until = EXCLUDED.grace_until, updated_at = now()`,
+               revoked = LEAST(k.revoked, EXCLUDED.revoked),
+               grace_until = LEAST(k.grace_until, EXCLUDED.grace_until),
+               name = EXCLUDED.name, metadata = EXCLUDED.metadata,
+               last_used = GREATEST(k.last_used, EXCLUDED.last_used), updated_at = now()`,
             [
               record.id,
               record.hash,
@@ -170,6 +181,9 @@ export class PostgresKeyStore implements KeyStore {
               record.expires,
               record.revoked,
               record.graceUntil,
+              record.name ?? null,
+              JSON.stringify(record.metadata ?? {}),
+              record.lastUsed ?? null,
             ],
           );
           const notify = (hash: string) =>
@@ -187,6 +201,19 @@ export class PostgresKeyStore implements KeyStore {
     if (previousHash !== null && previousHash !== record.hash) {
       publishKeyChange(this, { ...record, hash: previousHash });
     }
+  }
+
+  async recordLastUsed(uses: readonly LastUse[]): Promise<void> {
+    const at = new Map<string, string>();
+    for (const u of uses) at.set(u.id, latest(at.get(u.id) ?? null, u.at)!);
+    if (at.size === 0) return;
+    await this.#query("recordLastUsed", (sql) =>
+      sql.unsafe(
+        `UPDATE ${this.#table} AS k SET last_used = u.at
+         FROM unnest($1::text[], $2::text[]::timestamptz[]) AS u(id, at)
+         WHERE k.id = u.id AND (k.last_used IS NULL OR k.last_used < u.at)`,
+        [[...at.keys()] as unknown as string, [...at.values()] as unknown as string],
+      ));
   }
 
   /**
@@ -293,6 +320,9 @@ function toRecord(row: Row): KeyRecord {
     graceUntil: iso(row.grace_until),
     env: row.env,
     hash: row.hash,
+    name: row.name ?? null,
+    metadata: { ...(row.metadata ?? {}) },
+    lastUsed: iso(row.last_used),
   };
 }
 

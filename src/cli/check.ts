@@ -23,7 +23,7 @@ import { keysDbPath } from "../keys/open.ts";
 import { resolvePostgresSettings } from "../keys/postgres/settings.ts";
 import { KEY_SECRET_ENV } from "../keys/secret.ts";
 import { redactRedisUrl, resolveRedisSettings } from "../redis/config.ts";
-import { parseCliArgs } from "./cli_args.ts";
+import { cliMain, parseCliArgs } from "./cli_args.ts";
 
 const USAGE = `usage: deno task check [--config PATH] [--json]
   Checks the configuration, the environment's secrets, the routes and the policy bundle as
@@ -206,27 +206,18 @@ export function formatReport(r: CheckReport): string {
   ].join("\n");
 }
 
-export async function main(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseCliArgs(args, {
+export function main(args: string[]): Promise<number> {
+  return cliMain("check", USAGE, args, async (args) => {
+    const { values } = parseCliArgs(args, {
       config: { type: "string" },
       json: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    }));
-  } catch (e) {
-    console.error(`${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const report = await check({ config: values.config });
-  if (values.json) console.log(JSON.stringify(report, null, 2));
-  else console.log(formatReport(report));
-  for (const p of report.problems) console.error(`problem: ${p}`);
-  return report.problems.length === 0 ? 0 : 1;
+    });
+    const report = await check({ config: values.config });
+    if (values.json) console.log(JSON.stringify(report, null, 2));
+    else console.log(formatReport(report));
+    for (const p of report.problems) console.error(`problem: ${p}`);
+    return report.problems.length === 0 ? 0 : 1;
+  });
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -28,5 +28,20 @@ Deno.test("runtime imports: the gateway's entry points load the stores' clients,
   ) {
     assert.ok(kept.includes(name), name);
   }
-  for (const name of ["autocannon", "assemblyscript/", "ajv"]) assert.ok(!kept.includes(name), name);
+});
+
+Deno.test("runtime imports: deno.json maps only what the gateway and its tasks load (the first run installs no build or bench tool)", async () => {
+  const config = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url)));
+  const used = new Set<string>();
+  for (
+    const entry of ["../main.ts", "./keys.ts", "./check.ts", "./build.ts", "../engine/compile_worker.ts"]
+  ) {
+    for (const name of await packagesLoadedBy(new URL(entry, import.meta.url).pathname)) used.add(name);
+  }
+  // The test, benchmark and runtime-build tools are inline npm: specifiers in the files that use them.
+  const mapped = new Set(Object.keys(config.imports).map((k) => k.replace(/\/$/, "")));
+  for (const name of ["autocannon", "assemblyscript", "fast-check", "pure-rand", "ajv"]) {
+    assert.ok(!mapped.has(name), `${name} is a dev tool: not in the import map`);
+  }
+  assert.deepEqual([...mapped].filter((name) => !used.has(name)), [], "mapped but loaded by no entry point");
 });

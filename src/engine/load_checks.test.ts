@@ -4,7 +4,7 @@
  * reaches the module (JSON bytes, keys in the module's order), on this thread or from a worker.
  */
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import fc from "npm:fast-check@^4";
 import { compile } from "../rego/mod.ts";
 import { emptyManifest } from "./bundle/manifest.ts";
 import { serializeData } from "./bundle/data.ts";

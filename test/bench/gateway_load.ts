@@ -34,7 +34,7 @@
  * BENCH_CONNECTIONS (default 64), BENCH_CPU_PROF=DIR (write a V8 CPU profile of the gateway
  * process there), BENCH_DECISION_CACHE=off, BENCH_CEILING=1.
  */
-import autocannon from "autocannon";
+import autocannon from "npm:autocannon@^9.0.0";
 import { stringify as toYaml } from "yaml";
 import { fileURLToPath } from "node:url";
 import { createKey } from "../../src/keys/manage.ts";

@@ -10,7 +10,7 @@
  */
 import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
-import fc from "fast-check";
+import fc from "npm:fast-check@^4";
 import { rawPath } from "../../src/gateway/testing/paths.ts";
 import { LARGE_TEXT, SMALL_TEXT } from "./fixtures/texts.ts";
 import { addKey, gatewayRefusing, ROOT, withGateway } from "./harness.ts";

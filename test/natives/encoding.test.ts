@@ -8,7 +8,7 @@
  * differ on non-ASCII input only, which is compared for the verdict.
  */
 import { deepEqual } from "node:assert/strict";
-import fc from "fast-check";
+import fc from "npm:fast-check@^4";
 import { host, Parity } from "./parity.ts";
 
 const parity = new Parity();

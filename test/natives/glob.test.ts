@@ -11,7 +11,7 @@
  * class (`api-*`): its translation escapes it as `\\-`, which a `u` RegExp rejects; those are skipped.
  */
 import { deepEqual } from "node:assert/strict";
-import fc from "fast-check";
+import fc from "npm:fast-check@^4";
 import { host, Parity } from "./parity.ts";
 
 const ITEMS = ["a", "b", "x", "é", ".", "/", "-", ",", "*", "**", "?", "\\*", "\\{", "\\\\", "]", "😀"];

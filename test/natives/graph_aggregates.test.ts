@@ -6,7 +6,7 @@
  * "must be {array, set}". set_diff has no host implementation.
  */
 import { deepEqual } from "node:assert/strict";
-import fc from "fast-check";
+import fc from "npm:fast-check@^4";
 import { host, Parity } from "./parity.ts";
 
 const parity = new Parity();

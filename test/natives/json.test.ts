@@ -7,7 +7,7 @@
  * arrays); a wrong paths operand is "one of {set, array}" as OPA words it.
  */
 import { deepEqual } from "node:assert/strict";
-import fc from "fast-check";
+import fc from "npm:fast-check@^4";
 import { host, Parity } from "./parity.ts";
 
 const parity = new Parity();

@@ -6,7 +6,7 @@
  * (`/08`), and a non-string second operand is reported as "operand 1", as OPA words it.
  */
 import { deepEqual } from "node:assert/strict";
-import fc from "fast-check";
+import fc from "npm:fast-check@^4";
 import { host, Parity } from "./parity.ts";
 
 const octet = fc.oneof(fc.integer({ min: 0, max: 255 }).map(String), fc.constantFrom("256", "01", "00", ""));

@@ -17,7 +17,7 @@
  * \p{^…} under (?i) (Go negates after case folding, JavaScript before).
  */
 import { deepEqual } from "node:assert/strict";
-import fc from "fast-check";
+import fc from "npm:fast-check@^4";
 import { host, type Outcome, Parity } from "./parity.ts";
 import { findAll } from "../../src/engine/builtins/regex.ts";
 import { translateRe2 } from "../../src/engine/builtins/re2.ts";

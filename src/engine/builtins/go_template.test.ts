@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import fc from "npm:fast-check@^4";
 import { BuiltinError } from "./errors.ts";
 import { TEMPLATE_LIMITS } from "./go_template.ts";
 import { assertFails, call } from "./test_support.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import fc from "npm:fast-check@^4";
 import { goKeyLess, goYamlToJson, jsonToGoYaml } from "./go_yaml.ts";
 import { call } from "./test_support.ts";
 

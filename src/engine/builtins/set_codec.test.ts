@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import fc from "npm:fast-check@^4";
 import { compile } from "../../rego/mod.ts";
 import { adaptBuiltins } from "../builtin_adapter.ts";
 import { instantiatePolicy } from "../load.ts";

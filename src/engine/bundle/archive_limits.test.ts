@@ -3,7 +3,7 @@
  * amount of memory and time, and every malformed archive is a clean EngineError.
  */
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import fc from "npm:fast-check@^4";
 import { packTar } from "modern-tar";
 import { gzipBomb } from "../testing/hostile_bundles.ts";
 import { EngineError } from "../types.ts";

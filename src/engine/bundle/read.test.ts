@@ -3,7 +3,7 @@ import { EngineError } from "../types.ts";
 import { emptyManifest } from "./manifest.ts";
 import { readBundle } from "./read.ts";
 import { assembleFiles, writeBundle } from "./write.ts";
-import fc from "fast-check";
+import fc from "npm:fast-check@^4";
 import { compareCodePoints, MAX_DATA_DEPTH, mergeDataFiles, serializeData } from "./data.ts";
 import { resolveLimits } from "./limits.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import fc from "npm:fast-check@^4";
 import { callerHeaderAllowed, checkResult } from "./envoy_result.ts";
 
 Deno.test("a boolean answer allows or denies, in either input format", () => {

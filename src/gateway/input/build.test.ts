@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import Ajv from "ajv";
+import Ajv from "npm:ajv@^8.20.0";
 import { fileURLToPath } from "node:url";
 import { inputParts, keyRecord } from "../testing/fakes.ts";
 import { buildInput } from "./build.ts";

@@ -3,7 +3,7 @@
  * slashes, backslashes, controls, non-ASCII, characters to escape and plain text, mostly benign so
  * that about half of them are accepted by the normaliser. Test-only.
  */
-import fc from "fast-check";
+import fc from "npm:fast-check@^4";
 
 const hostilePieces = fc.constantFrom(
   "%2f",

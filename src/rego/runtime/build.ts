@@ -5,7 +5,7 @@
  *   deno task runtime:build           compile and write runtime_wasm.ts
  *   deno task runtime:build --check   exit 1 if runtime_wasm.ts is stale
  */
-import asc from "assemblyscript/dist/asc.js";
+import asc from "npm:assemblyscript@^0.28.0/dist/asc.js";
 import { encodeBase64 } from "./base64.ts";
 
 const ASSEMBLY_DIR = new URL("./assembly/", import.meta.url);

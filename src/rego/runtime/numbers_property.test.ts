@@ -4,7 +4,7 @@
  * may send. Results OPA gives are checked case by case in numbers_opa.test.ts.
  */
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import fc from "npm:fast-check@^4";
 import { Runtime } from "./harness.ts";
 
 /** A decimal as sign × digits × 10^exp (BigInt digits). */

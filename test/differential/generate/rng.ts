@@ -2,8 +2,8 @@
  * The generator's source of randomness: xoroshiro128+ from pure-rand (fast-check's own PRNG), so
  * that a seed reproduces a case exactly.
  */
-import { uniformInt } from "pure-rand/distribution/uniformInt";
-import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import { uniformInt } from "npm:pure-rand@^8.4.2/distribution/uniformInt";
+import { xoroshiro128plus } from "npm:pure-rand@^8.4.2/generator/xoroshiro128plus";
 
 export class Rng {
   private g;

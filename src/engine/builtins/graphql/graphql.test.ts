@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import fc from "npm:fast-check@^4";
 import { BuiltinError } from "../errors.ts";
 import { assertFails, call } from "../test_support.ts";
 import { MAX_NESTING } from "./limits.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import fc from "npm:fast-check@^4";
 import { BuiltinError } from "../errors.ts";
 import { JSON_SCHEMA_BUILTINS } from "./builtins.ts";
 import { regoBundle } from "../../testing/rego_bundle.ts";

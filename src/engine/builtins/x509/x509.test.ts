@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import fc from "npm:fast-check@^4";
 import { X509_BUILTINS } from "./builtins.ts";
 import { setVerificationClock } from "./verify.ts";
 import { BuiltinError } from "../errors.ts";

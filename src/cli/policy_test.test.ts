@@ -103,3 +103,22 @@ Deno.test("policy:test --help exits 0, an unknown flag 2, --format json has OPA'
     assert.ok(json.every((r) => typeof r.duration === "number"));
   });
 });
+
+Deno.test("policy:test --bench: passing tests are run in growing rounds and report N and ns/op; failing ones are not", async () => {
+  await withFiles({
+    "a.rego": 'package demo\nimport rego.v1\nallow if input.user == "alice"\n',
+    "a_test.rego":
+      'package demo\nimport rego.v1\ntest_alice if allow with input as {"user": "alice"}\ntest_bob if allow with input as {"user": "bob"}\n',
+  }, async (dir) => {
+    const { outcomes } = await runPolicyTests({ paths: [dir], regoVersion: 1, benchMs: 20 });
+    const [alice, bob] = outcomes;
+    assert.ok(alice.bench !== undefined && alice.bench.N >= 1 && alice.bench.nsPerOp > 0);
+    assert.ok(alice.bench.T >= 20e6, "the last round lasted at least the bench time");
+    assert.match(String(alice.bench.N), /^[125]0*$/, "rounds of 1, 2, 5, 10… as Go's testing.B");
+    assert.equal(bob.passed, false);
+    assert.equal(bob.bench, undefined);
+    const [json] = jsonResults([alice]) as { bench_result?: { N: number; ns_per_op: number } }[];
+    assert.equal(json.bench_result?.N, alice.bench.N);
+  });
+  assert.equal(await main(["--bench", "--benchtime", "zero"]), 2);
+});

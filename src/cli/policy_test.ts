@@ -23,6 +23,8 @@ Runs the test_* rules of the *_test.rego files, as \`opa test\` does.
   -r, --run REGEX       run only the tests whose name (data.pkg.test_x) matches
   --format FORMAT       pretty (default) or json (OPA's test result objects)
   -v, --verbose         show every test and what it printed (failing tests always show it)
+  --bench               benchmark each passing test: iterations and ns/op, as \`opa test --bench\`
+  --benchtime MS        with --bench: measure each test for about this long (default 1000)
   --v0-compatible       modules are Rego v0 unless they import rego.v1
   -h, --help            this text
 
@@ -37,6 +39,8 @@ export interface PolicyTestConfig {
   threshold?: number;
   run?: RegExp;
   format?: "pretty" | "json";
+  /** Benchmark each passing test for about this many milliseconds (opa test --bench). */
+  benchMs?: number;
 }
 
 export function parsePolicyTestArgs(args: string[]): PolicyTestConfig {
@@ -47,6 +51,8 @@ export function parsePolicyTestArgs(args: string[]): PolicyTestConfig {
     threshold: { type: "string" },
     run: { type: "string", short: "r" },
     format: { type: "string" },
+    bench: { type: "boolean" },
+    benchtime: { type: "string" },
   });
   const format = values.format ?? "pretty";
   if (format !== "pretty" && format !== "json") throw new UsageError("--format must be pretty or json");
@@ -65,7 +71,12 @@ export function parsePolicyTestArgs(args: string[]): PolicyTestConfig {
       throw new UsageError(`--run: ${(e as Error).message}`);
     }
   }
+  const benchMs = values.benchtime === undefined ? 1000 : Number(values.benchtime);
+  if (!Number.isFinite(benchMs) || benchMs <= 0) {
+    throw new UsageError("--benchtime must be a positive number of ms");
+  }
   return {
+    benchMs: values.bench ? benchMs : undefined,
     paths: positionals.length > 0 ? positionals : ["policies"],
     regoVersion: values["v0-compatible"] ? 0 : 1,
     verbose: values.verbose ?? false,
@@ -120,6 +131,8 @@ export interface TestOutcome {
   /** What the test's print() calls wrote. */
   printed: string[];
   durationNs: number;
+  /** With --bench, for a passing test: iterations run and their total time, as Go's testing.B. */
+  bench?: { N: number; T: number; nsPerOp: number };
 }
 
 export async function runPolicyTests(
@@ -169,7 +182,16 @@ export async function runPolicyTests(
     });
     try {
       const result = evaluatePolicy(policy, "", test.entrypoint, undefined);
-      if (result.ok && result.value === true) return done(true);
+      if (result.ok && result.value === true) {
+        const outcome = done(true);
+        if (config.benchMs !== undefined) {
+          outcome.bench = benchmark(
+            () => evaluatePolicy(policy, "", test.entrypoint, undefined),
+            config.benchMs,
+          );
+        }
+        return outcome;
+      }
       return done(false, result.ok ? `value ${JSON.stringify(result.value)}` : result.error.message);
     } finally {
       setPrintHook(undefined);
@@ -183,6 +205,24 @@ export async function runPolicyTests(
   return { outcomes, errors: [], coverage: coverageReport(coverPoints(modules), hits) };
 }
 
+/**
+ * Runs f in rounds of growing size (1, 2, 5, 10, 20, 50… as Go's testing.B) until a round takes
+ * about `targetMs`; the last round's count and time are the result.
+ */
+export function benchmark(f: () => unknown, targetMs: number): { N: number; T: number; nsPerOp: number } {
+  const steps = [1, 2, 5];
+  for (let scale = 1, i = 0;; i++) {
+    const n = steps[i % 3] * scale;
+    if (i % 3 === 2) scale *= 10;
+    const started = performance.now();
+    for (let k = 0; k < n; k++) f();
+    const ms = performance.now() - started;
+    if (ms >= targetMs || n >= 1e9) {
+      return { N: n, T: Math.round(ms * 1e6), nsPerOp: Math.round((ms * 1e6) / n) };
+    }
+  }
+}
+
 /** OPA's `opa test --format json` objects. */
 export function jsonResults(outcomes: TestOutcome[]) {
   return outcomes.map((o) => {
@@ -194,6 +234,7 @@ export function jsonResults(outcomes: TestOutcome[]) {
     if (!o.passed) out.fail = true;
     if (!o.passed && o.detail && !o.detail.startsWith("value ")) out.error = { message: o.detail };
     out.duration = o.durationNs;
+    if (o.bench) out.bench_result = { N: o.bench.N, T: o.bench.T, ns_per_op: o.bench.nsPerOp };
     if (o.printed.length) out.output = btoa(o.printed.map((l) => l + "\n").join(""));
     return out;
   });
@@ -210,6 +251,14 @@ async function run(args: string[]): Promise<number> {
     console.log(JSON.stringify(jsonResults(outcomes), null, 2));
   } else {
     for (const o of outcomes) {
+      if (o.bench) {
+        console.log(
+          `${o.test.name.padEnd(50)} ${String(o.bench.N).padStart(10)} ${
+            String(o.bench.nsPerOp).padStart(12)
+          } ns/op`,
+        );
+        continue;
+      }
       if (o.passed && !config.verbose) continue;
       console.log(o.passed ? `PASS ${o.name}` : `FAIL ${o.name}: ${o.detail}`);
       if (!o.passed || config.verbose) { for (const line of o.printed) console.log(`    ${line}`); }

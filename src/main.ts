@@ -25,6 +25,7 @@ import {
   bundleHeadersFromEnv,
   CredentialsError,
   type RequestSigner,
+  setPrintHook,
   shownBundleUrl,
   startEngine,
 } from "./engine/mod.ts";
@@ -94,6 +95,11 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
   if (envHost) config.server.hostname = envHost;
   if (envPort) config.server.port = Number(envPort);
   await configureLogging({ level: config.log.level });
+  // A policy's print() lines, at debug level only: they may carry request data.
+  if (config.log.level === "debug") {
+    const printLog = opsLogger("policy", "print");
+    setPrintHook((line) => printLog.debug("print", { line }));
+  }
   const decisionWriter = new LineWriter(Deno.stdout);
   const log = opsLogger("start");
   const env = (name: string) => Deno.env.get(name);
@@ -306,8 +312,10 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
     lookupIpAddr: config.policy.lookupIpAddr.enabled ? config.policy.lookupIpAddr : undefined,
     log: (entry) => {
       // The source may be a URL with credentials, and a message may quote one.
-      const props: Record<string, unknown> = { ...entry, source: redactUrl(entry.source) };
-      if (entry.message !== undefined) props.message = redactUrlsIn(entry.message);
+      // The entry's own level and message must not overwrite the log line's (LogTape's fields).
+      const { level: _level, message, ...rest } = entry;
+      const props: Record<string, unknown> = { ...rest, source: redactUrl(entry.source) };
+      if (message !== undefined) props.detail = redactUrlsIn(message);
       if (entry.level === "error") policyLog.error(entry.event, props);
       else policyLog.info(entry.event, props);
     },

@@ -37,6 +37,7 @@ export type { Bundle, Manifest } from "./bundle/bundle.ts";
 export type { KeyConfig, SigningAlgorithm } from "./bundle/signature.ts";
 export { type BundleLimits, DEFAULT_LIMITS } from "./bundle/limits.ts";
 export { HOST_BUILTINS };
+export { type PrintHook, setPrintHook } from "./builtins/index.ts";
 
 export interface StartOptions extends Omit<ManagerOptions, "builtins" | "source"> {
   /** A .tar.gz path, a directory of .rego/data files, or an http(s) URL. */

@@ -94,12 +94,27 @@ Deno.test("downstream: hop-by-hop dropped, set-cookie kept separately", () => {
     ["set-cookie", "b=2"],
     ["content-type", "text/plain"],
   ]);
-  const h = rules.downstream(up);
-  assert.equal(h.get("connection"), null);
-  assert.equal(h.get("x-internal"), null);
-  assert.equal(h.get("transfer-encoding"), null);
-  assert.deepEqual(h.getSetCookie(), ["a=1", "b=2"]);
-  assert.equal(h.get("content-type"), "text/plain");
+  const record = {
+    connection: "x-internal",
+    "x-internal": "1",
+    "transfer-encoding": "chunked",
+    "set-cookie": ["a=1", "b=2"],
+    "content-type": "text/plain",
+  };
+  // From fetch's Headers and from undici's record alike.
+  for (const fields of [up, record]) {
+    const h = new Headers(rules.downstream(fields));
+    assert.equal(h.get("connection"), null);
+    assert.equal(h.get("x-internal"), null);
+    assert.equal(h.get("transfer-encoding"), null);
+    assert.deepEqual(h.getSetCookie(), ["a=1", "b=2"]);
+    assert.equal(h.get("content-type"), "text/plain");
+  }
+});
+
+Deno.test("upstream: an Expect field is never forwarded (the gateway's server answers it)", () => {
+  assert.equal(up(new Headers({ expect: "100-continue", "x-a": "1" })).get("expect"), null);
+  assert.equal(up(new Headers(), { policyHeaders: { Expect: "100-continue" } }).get("expect"), null);
 });
 
 Deno.test("upstream: the caller's Connection removes caller fields only, never the gateway's or the policy's", () => {

@@ -43,6 +43,9 @@ const GATEWAY_OWNED = [
   "via",
   "content-length",
   "accept-encoding",
+  // An expectation is between the caller and the gateway, whose server has answered a
+  // `100-continue` already (and undici refuses to send one).
+  "expect",
   // Client address and forwarding claims.
   "forwarded",
   "x-real-ip",
@@ -99,6 +102,9 @@ export interface UpstreamRequestFacts {
 
 export type HeaderPairs = [string, string][];
 
+/** Response fields as undici gives them: lower-case names, repeated fields as arrays. */
+export type FieldRecord = Record<string, string | string[] | undefined>;
+
 export class HeaderRules {
   readonly #dropUp: Set<string>;
   readonly #dropDown: Set<string>;
@@ -149,14 +155,30 @@ export class HeaderRules {
     return out;
   }
 
-  /** Headers for the caller's response: the upstream's, without hop-by-hop fields. */
-  downstream(upstream: Headers): Headers {
-    const out = new Headers();
-    const connection = upstream.get("connection");
-    const drop = connection === null ? this.#dropDown : withTokens(this.#dropDown, connection);
-    upstream.forEach((value, name) => {
-      if (!drop.has(name)) out.append(name, value);
-    });
+  /**
+   * Fields for the caller's response: the upstream's (a Headers, or undici's record with repeated
+   * fields as arrays), without hop-by-hop fields.
+   */
+  downstream(upstream: Headers | FieldRecord): HeaderPairs {
+    const out: HeaderPairs = [];
+    if (upstream instanceof Headers) {
+      const connection = upstream.get("connection");
+      const drop = connection === null ? this.#dropDown : withTokens(this.#dropDown, connection);
+      upstream.forEach((value, name) => {
+        if (!drop.has(name)) out.push([name, value]);
+      });
+      return out;
+    }
+    const connection = upstream["connection"];
+    const drop = connection === undefined
+      ? this.#dropDown
+      : withTokens(this.#dropDown, typeof connection === "string" ? connection : connection.join(","));
+    for (const name in upstream) {
+      const value = upstream[name];
+      if (value === undefined || drop.has(name)) continue;
+      if (typeof value === "string") out.push([name, value]);
+      else for (const v of value) out.push([name, v]);
+    }
     return out;
   }
 }

@@ -136,3 +136,23 @@ Deno.test("undici client: a request with a body goes to the client for bodies (f
   assert.deepEqual(sent, ["/post"]);
   await client.close();
 });
+
+Deno.test("undici client: request heads go out as latin1, ASCII or not (the socket's fast path)", async () => {
+  const seen: (string | null)[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+    seen.push(req.headers.get("x-latin"));
+    return new Response("ok");
+  });
+  const client = new UndiciClient({ connections: 1, connectMs: 2000, overallMs: 10_000 });
+  try {
+    const origin = `http://127.0.0.1:${server.addr.port}`;
+    for (const value of ["plain", "caf\u00e9 \u00ff", "plain again"]) {
+      const res = await client.send(request(origin, "/", { headers: [["x-latin", value]] })).response;
+      await res.body;
+    }
+    assert.deepEqual(seen, ["plain", "caf\u00e9 \u00ff", "plain again"]);
+  } finally {
+    await client.close();
+    await server.shutdown();
+  }
+});

@@ -49,8 +49,11 @@ export function pipeline(
       state.detail = err instanceof Error ? err.message : String(err);
       res = errorResponse(c, err instanceof GatewayError ? err.reason : "internal_error");
     }
-    for (let j = Math.min(i, last + 1) - 1; j >= 0; j--) steps[j].after?.(res, state);
-    res.headers.set("x-request-id", state.requestId);
+    // The proxy's response has the request id and the throttle's fields in it already.
+    if (state.stamped !== res) {
+      for (let j = Math.min(i, last + 1) - 1; j >= 0; j--) steps[j].after?.(res, state);
+      res.headers.set("x-request-id", state.requestId);
+    }
     const status = res.status;
     if (state.bodyDone === null) record(c, state, status);
     else state.bodyDone.then(() => record(c, state, status));

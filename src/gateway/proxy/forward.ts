@@ -202,11 +202,15 @@ export function proxyStage(opts: ProxyOptions): Stage {
       state.detail = `upstream status ${res.status}`;
       return errorResponse(c, "upstream_invalid");
     }
-    const init = { status: res.status, statusText: res.statusText, headers: rules.downstream(res.headers) };
+    const init = {
+      status: res.status,
+      statusText: res.statusText,
+      headers: rules.downstreamStamped(res.headers, state.requestId, state.rateLimit),
+    };
     const upstreamBody = res.body;
     if (upstreamBody === null) {
       overallDeadlines.cancel(overall);
-      return new Response(null, init);
+      return state.stamped = new Response(null, init);
     }
     if (upstreamBody instanceof Promise) {
       let bytes: Uint8Array;
@@ -218,14 +222,14 @@ export function proxyStage(opts: ProxyOptions): Stage {
       } finally {
         overallDeadlines.cancel(overall);
       }
-      return new Response(bytes as Uint8Array<ArrayBuffer>, init);
+      return state.stamped = new Response(bytes as Uint8Array<ArrayBuffer>, init);
     }
     // A streamed body is recorded once it ends (it may have ended already).
     if (!bodyEnded) {
       done = Promise.withResolvers<void>();
       state.bodyDone = done.promise;
     }
-    return new Response(upstreamBody, init);
+    return state.stamped = new Response(upstreamBody, init);
   };
 }
 

@@ -18,6 +18,15 @@
  *   that compresses anyway is passed through compressed, with its own, true, headers).
  */
 
+import type { RateLimitOutcome } from "../ratelimit/types.ts";
+import { rateLimitHeaders } from "../throttle/headers.ts";
+
+/**
+ * The fields the throttle sets on an answer to a request it let through (throttle/headers.ts;
+ * Retry-After only on its own 429, so an upstream's passes).
+ */
+const RATE_LIMIT_FIELDS = ["ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"];
+
 const HOP_BY_HOP = [
   "connection",
   "keep-alive",
@@ -108,6 +117,8 @@ export type FieldRecord = Record<string, string | string[] | undefined>;
 export class HeaderRules {
   readonly #dropUp: Set<string>;
   readonly #dropDown: Set<string>;
+  readonly #dropDownStamped: Set<string>;
+  readonly #dropDownStampedLimited: Set<string>;
   readonly #jwtHeader: string;
   readonly #jwtPrefix: string;
   readonly #via: string;
@@ -118,6 +129,8 @@ export class HeaderRules {
     this.#via = opts.via;
     this.#dropUp = new Set([...HOP_BY_HOP, ...GATEWAY_OWNED, this.#jwtHeader]);
     this.#dropDown = new Set(HOP_BY_HOP);
+    this.#dropDownStamped = new Set([...HOP_BY_HOP, "x-request-id"]);
+    this.#dropDownStampedLimited = new Set([...this.#dropDownStamped, ...RATE_LIMIT_FIELDS]);
   }
 
   /**
@@ -160,10 +173,32 @@ export class HeaderRules {
    * fields as arrays), without hop-by-hop fields.
    */
   downstream(upstream: Headers | FieldRecord): HeaderPairs {
+    return this.#downstream(upstream, this.#dropDown);
+  }
+
+  /**
+   * The caller's response fields with the gateway's own set in them at once, as the pipeline and
+   * the throttle would set them afterwards (replacing the upstream's): X-Request-Id, and the
+   * RateLimit-* fields when the request was limited.
+   */
+  downstreamStamped(upstream: Headers | FieldRecord, requestId: string, rateLimit: RateLimitOutcome | null) {
+    const out = this.#downstream(
+      upstream,
+      rateLimit === null ? this.#dropDownStamped : this.#dropDownStampedLimited,
+    );
+    out.push(["x-request-id", requestId]);
+    if (rateLimit !== null) {
+      const h = rateLimitHeaders(rateLimit);
+      for (const name in h) out.push([name, h[name]]);
+    }
+    return out;
+  }
+
+  #downstream(upstream: Headers | FieldRecord, base: Set<string>): HeaderPairs {
     const out: HeaderPairs = [];
     if (upstream instanceof Headers) {
       const connection = upstream.get("connection");
-      const drop = connection === null ? this.#dropDown : withTokens(this.#dropDown, connection);
+      const drop = connection === null ? base : withTokens(base, connection);
       upstream.forEach((value, name) => {
         if (!drop.has(name)) out.push([name, value]);
       });
@@ -171,8 +206,8 @@ export class HeaderRules {
     }
     const connection = upstream["connection"];
     const drop = connection === undefined
-      ? this.#dropDown
-      : withTokens(this.#dropDown, typeof connection === "string" ? connection : connection.join(","));
+      ? base
+      : withTokens(base, typeof connection === "string" ? connection : connection.join(","));
     for (const name in upstream) {
       const value = upstream[name];
       if (value === undefined || drop.has(name)) continue;

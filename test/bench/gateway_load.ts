@@ -43,8 +43,9 @@
  * Options (env): BENCH_SECONDS (per round, default 5), BENCH_ROUNDS (per target, default 3),
  * BENCH_CONNECTIONS (default 64), BENCH_CPU_PROF=DIR (write a V8 CPU profile of the gateway
  * process there), BENCH_CEILING=1, BENCH_TARGETS=gateway,nginx,… (only those, besides the bare
- * proxy), BENCH_NGINX=off, BENCH_PORT_BASE (default 18400: the processes listen on it and the 6
- * ports after it), BENCH_CLIENT=fetch|undici (the gateway's upstream.client).
+ * proxy), BENCH_NGINX=off, BENCH_PORT_BASE (default 18400: the processes listen on it and the 7
+ * ports after it), BENCH_CLIENT=fetch|undici (the gateway's upstream.client), BENCH_BEFORE=DIR
+ * (another revision's checkout: its gateway, cached, measured in the same rounds).
  */
 import autocannon from "autocannon";
 import { stringify as toYaml } from "yaml";
@@ -239,6 +240,7 @@ async function startGateway(
   port: number,
   upstream: string,
   cache: boolean,
+  root = ROOT,
 ): Promise<Deno.ChildProcess> {
   await Deno.writeTextFile(
     `${dir}/${name}.yaml`,
@@ -250,25 +252,28 @@ async function startGateway(
         pollSeconds: 0,
         decisionCache: { enabled: cache },
       },
-      upstream: { client: Deno.env.get("BENCH_CLIENT") ?? "auto" },
+      ...(root === ROOT ? { upstream: { client: Deno.env.get("BENCH_CLIENT") ?? "auto" } } : {}),
       routes: [{ id: "bench", prefix: "/", upstream }],
     }),
   );
   const prof = Deno.env.get("BENCH_CPU_PROF");
   // The decision log goes to /dev/null: written and formatted as in production, not collected.
-  const proc = spawn(
-    [
+  const proc = new Deno.Command(Deno.execPath(), {
+    args: [
       "run",
       "-A",
       "--unstable-kv",
-      ...(prof && cache ? ["--cpu-prof", `--cpu-prof-dir=${prof}`] : []),
+      ...(prof && cache && root === ROOT ? ["--cpu-prof", `--cpu-prof-dir=${prof}`] : []),
       "src/main.ts",
       "--config",
       `${dir}/${name}.yaml`,
     ],
-    { GATEWAY_KEYS_DB: `${dir}/keys.db`, GATEWAY_KEY_SECRET: SECRET },
-    "null",
-  );
+    cwd: root,
+    env: { GATEWAY_KEYS_DB: `${dir}/keys.db`, GATEWAY_KEY_SECRET: SECRET },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
   await waitReady(`http://127.0.0.1:${port}`, proc);
   return proc;
 }
@@ -354,6 +359,18 @@ export async function run(): Promise<Record<string, number>> {
       gateway: { url: `${gateway}/items`, headers: auth, pid: gwProc.pid },
       "gateway-nocache": { url: `${gatewayNoCache}/items`, headers: auth, pid: gwNoCacheProc.pid },
     };
+    // BENCH_BEFORE=DIR: a checkout of another revision (e.g. `git worktree add DIR REV`, then
+    // `deno install` there), its gateway measured in the same rounds: a before/after in one run.
+    const before = Deno.env.get("BENCH_BEFORE");
+    if (before) {
+      const proc = await startGateway(dir, "gateway-before", ports.ceiling + 1, upstream, true, `${before}/`);
+      children.push(proc);
+      targets["gateway-before"] = {
+        url: `http://127.0.0.1:${ports.ceiling + 1}/items`,
+        headers: auth,
+        pid: proc.pid,
+      };
+    }
     const nginxBin = Deno.env.get("BENCH_NGINX") === "off" ? null : await findNginx();
     if (nginxBin !== null) {
       const nginxProc = await startNginx(nginxBin, dir, ports.nginx, upstream);
@@ -404,10 +421,11 @@ export async function run(): Promise<Record<string, number>> {
       gateway: "gateway (cached)",
       "gateway-nocache": "gateway (no cache)",
       ceiling: "header proxy",
+      "gateway-before": "gateway (BENCH_BEFORE)",
     };
     for (const name of names) {
       const l = s[name];
-      const key = name.replace("-", "_");
+      const key = name.replaceAll("-", "_");
       Object.assign(results, {
         [`${key}_rps`]: Math.round(l.rps),
         [`${key}_p50_ms`]: l.p50,

@@ -80,6 +80,7 @@ export function jsonLinesSink(writer: LineWriter): DecisionSink {
 }
 
 /** Characters JSON must escape (and lone surrogates, which JSON.stringify escapes too). */
+// deno-lint-ignore no-control-regex -- the control characters are what JSON escapes
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 const str = (s: string | null) =>
   s === null ? "null" : NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';

@@ -392,6 +392,19 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
     credentialParams: [...DEFAULT_CREDENTIAL_PARAMS, ...config.upstream.stripQueryParams],
     separateOps: config.server.admin !== undefined,
   };
+  // The upstream client: undici's Pool where node:net is (everywhere but Deno Deploy), loaded
+  // only when used.
+  const clientKind = config.upstream.client === "auto"
+    ? (opts.deploy ? "fetch" : "undici")
+    : config.upstream.client;
+  if (clientKind === "undici") {
+    const { UndiciClient } = await import("./gateway/proxy/undici_client.ts");
+    deps.upstreamClient = new UndiciClient({
+      connections: config.upstream.maxConnections,
+      connectMs: config.upstream.connectTimeoutMs,
+      overallMs: config.upstream.timeoutMs,
+    });
+  }
   const app = createGatewayApp(deps);
 
   if (opts.deploy) {
@@ -427,6 +440,7 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
     bundle: shownBundle,
     policy: policySource.follows,
     keys: opened.location,
+    upstream_client: clientKind,
     ...(processLabel ? { process: processLabel } : {}),
   });
 
@@ -449,6 +463,7 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
     stopping = true;
     await adminServer?.shutdown();
     await server.shutdown();
+    await deps.upstreamClient?.close();
     manager.stop();
     await demo?.shutdown();
     await redis?.close();

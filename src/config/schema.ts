@@ -225,6 +225,13 @@ export const configSchema = z.object({
      * parameter holding a gateway API key). Compared case-insensitively.
      */
     stripQueryParams: z.array(z.string().min(1).transform((n) => n.toLowerCase())).default([]),
+    /**
+     * The upstream HTTP client: "undici" (undici's Pool: the faster one, needs node:net), "fetch"
+     * (the runtime's), or "auto": undici, except on Deno Deploy (fetch).
+     */
+    client: z.enum(["auto", "undici", "fetch"]).default("auto"),
+    /** Connections per upstream origin at most (undici; fetch pools on its own). */
+    maxConnections: z.number().int().min(1).max(10_000).default(128),
   }).strict().prefault({}),
   limits: z.object({
     maxUrlLength: z.number().int().min(64).default(8192),

@@ -31,6 +31,7 @@ import { requestRecorder } from "./observe/record.ts";
 import { pipeline } from "./pipeline.ts";
 import { proxyStage, type TokenSigner } from "./proxy/forward.ts";
 import { HeaderRules } from "./proxy/headers.ts";
+import type { UpstreamClient } from "./proxy/upstream_client.ts";
 import type { RateLimiter } from "./ratelimit/types.ts";
 import { requestId } from "./request_id/middleware.ts";
 import { routingStage } from "./routes/middleware.ts";
@@ -71,7 +72,9 @@ export interface GatewayDeps {
   admin?: Hono;
   /** The decision cache's bounds (decision/cache.ts), or false for none. Default: on. */
   decisionCache?: DecisionCacheOptions | false;
-  /** For tests: the fetch the proxy uses. */
+  /** The proxy's upstream client (proxy/upstream_client.ts); fetch's by default. */
+  upstreamClient?: UpstreamClient;
+  /** For tests: the fetch the proxy uses (without an upstreamClient). */
   fetch?: typeof fetch;
   now?: () => Date;
   /** Keep a caller's well-formed X-Request-Id (server.trustRequestId). Default false. */
@@ -184,6 +187,7 @@ export function createGatewayApp(d: GatewayDeps): Hono<GatewayEnv> {
         maxBodyBytes: d.limits.maxBodyBytes,
         scheme: d.scheme,
         fetch: d.fetch,
+        client: d.upstreamClient,
       }),
     },
   ];

@@ -68,6 +68,12 @@ export interface RequestState {
    * is recorded then, so the decision log can say the body was cut. Null for any other answer.
    */
   bodyDone: Promise<void> | null;
+  /**
+   * A response built with the gateway's own fields already in it (X-Request-Id, RateLimit-*: the
+   * proxy's, made once with them rather than amended after): the pipeline and the throttle's
+   * `after` step leave it alone. Null for any other.
+   */
+  stamped: Response | null;
 }
 
 export function newRequestState(requestId: string, startedAt: number): RequestState {
@@ -98,6 +104,7 @@ export function newRequestState(requestId: string, startedAt: number): RequestSt
     connectionTokens: null,
     requestBody: null,
     bodyDone: null,
+    stamped: null,
   };
 }
 

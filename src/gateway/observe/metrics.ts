@@ -2,8 +2,13 @@
  * Prometheus metrics (prom-client), in a registry of their own per gateway so tests and several
  * instances do not share counters. Label values are bounded: route ids come from the
  * configuration, decisions and statuses from small fixed sets.
+ *
+ * What is counted per request is counted in plain numbers (a cell per label set, resolved once;
+ * FastHistogram for the latencies) and handed to prom-client at scrape time: prom-client hashes
+ * the label set on every `inc`/`observe`, children included.
  */
 import client from "prom-client";
+import { FastHistogram, type HistogramCell } from "./fast_histogram.ts";
 
 export interface BundleStatus {
   /** Successful and failed bundle reloads so far. */
@@ -36,39 +41,46 @@ export interface DecisionLogCounts {
 export class GatewayMetrics {
   readonly registry = new client.Registry();
   readonly requests: client.Counter<"route" | "decision" | "status">;
-  readonly latency: client.Histogram<"route">;
-  readonly policyEval: client.Histogram<"result">;
+  readonly latency: FastHistogram;
+  readonly policyEval: FastHistogram;
   readonly rateLimitRejections: client.Counter<"route">;
   readonly keyLookups: client.Counter<"kind">;
-  /** Label children resolved once per label set (bounded: routes × decisions × statuses). */
-  readonly #requestChildren = new Map<string, client.Counter.Internal>();
-  readonly #latencyChildren = new Map<string, client.Histogram.Internal<"route">>();
-  readonly #policyOk: client.Histogram.Internal<"result">;
-  readonly #policyError: client.Histogram.Internal<"result">;
+  /** Request counts per label set (bounded: routes × decisions × statuses), read at scrape time. */
+  readonly #requestCounts = new Map<string, { route: string; decision: string; status: number; n: number }>();
+  readonly #latencyCells = new Map<string, HistogramCell>();
+  readonly #policyOk: HistogramCell;
+  readonly #policyError: HistogramCell;
   #decisionCache: DecisionCacheCounts | null = null;
 
   constructor(bundle?: BundleStatus) {
     const registers = [this.registry];
+    const counts = this.#requestCounts;
     this.requests = new client.Counter({
       name: "gateway_requests_total",
       help: "Requests answered, by route, decision (allow, deny, error) and HTTP status.",
       labelNames: ["route", "decision", "status"],
       registers,
+      collect() {
+        this.reset();
+        for (const c of counts.values()) {
+          this.inc({ route: c.route, decision: c.decision, status: String(c.status) }, c.n);
+        }
+      },
     });
-    this.latency = new client.Histogram({
-      name: "gateway_request_duration_seconds",
-      help: "Time from arrival to the response head, by route.",
-      labelNames: ["route"],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
-      registers,
-    });
-    this.policyEval = new client.Histogram({
-      name: "gateway_policy_eval_duration_seconds",
-      help: "Policy evaluation time, by result (ok, error).",
-      labelNames: ["result"],
-      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05],
-      registers,
-    });
+    this.latency = new FastHistogram(
+      "gateway_request_duration_seconds",
+      "Time from arrival to the response head, by route.",
+      "route",
+      [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+      this.registry,
+    );
+    this.policyEval = new FastHistogram(
+      "gateway_policy_eval_duration_seconds",
+      "Policy evaluation time, by result (ok, error).",
+      "result",
+      [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05],
+      this.registry,
+    );
     this.rateLimitRejections = new client.Counter({
       name: "gateway_rate_limit_rejections_total",
       help: "Requests refused by a rate limit, by route.",
@@ -81,8 +93,8 @@ export class GatewayMetrics {
       labelNames: ["kind"],
       registers,
     });
-    this.#policyOk = this.policyEval.labels({ result: "ok" });
-    this.#policyError = this.policyEval.labels({ result: "error" });
+    this.#policyOk = this.policyEval.cell("ok");
+    this.#policyError = this.policyEval.cell("error");
     if (bundle) {
       new client.Counter({
         name: "gateway_bundle_reloads_total",
@@ -206,23 +218,23 @@ export class GatewayMetrics {
   }
 
   observePolicy(durationMs: number, ok: boolean): void {
-    (ok ? this.#policyOk : this.#policyError).observe(durationMs / 1000);
+    this.policyEval.observe(ok ? this.#policyOk : this.#policyError, durationMs / 1000);
   }
 
   observeRequest(route: string, decision: string, status: number, seconds: number): void {
     const id = `${route}\u0000${decision}\u0000${status}`;
-    let counter = this.#requestChildren.get(id);
-    if (counter === undefined) {
-      counter = this.requests.labels({ route, decision, status: String(status) });
-      this.#requestChildren.set(id, counter);
+    let count = this.#requestCounts.get(id);
+    if (count === undefined) {
+      count = { route, decision, status, n: 0 };
+      this.#requestCounts.set(id, count);
     }
-    counter.inc();
-    let histogram = this.#latencyChildren.get(route);
-    if (histogram === undefined) {
-      histogram = this.latency.labels({ route });
-      this.#latencyChildren.set(route, histogram);
+    count.n++;
+    let cell = this.#latencyCells.get(route);
+    if (cell === undefined) {
+      cell = this.latency.cell(route);
+      this.#latencyCells.set(route, cell);
     }
-    histogram.observe(seconds);
+    this.latency.observe(cell, seconds);
   }
 
   get contentType(): string {

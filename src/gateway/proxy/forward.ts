@@ -6,21 +6,19 @@
  * query the target stage computed (never from `Request.url` or Hono's path), and checked to parse
  * back to the same path (RouteTable.upstreamUrl; fail closed); the method is the canonical one.
  *
- * The response body passes untouched (headers.ts asks the upstream for `identity`). A body with a
- * Content-Length of at most BUFFERED_BODY_BYTES is read whole before the answer starts (small
- * answers are nearly all of them, and a bytes body is what Deno serves cheapest); any other body
- * is streamed through a JS stream that the overall deadline can end. (Deno serves a fetch
- * response's own body stream in native code, where aborting the fetch no longer reaches it: a
- * stalled upstream body was never cut. Measured on loopback: streaming every body through JS
- * costs ~2× the proxy's CPU per small request, buffering small ones costs nothing measurable.)
+ * The response body passes untouched (headers.ts asks the upstream for `identity`). The upstream
+ * client (upstream_client.ts: undici's Pool by default, or fetch) hands small bodies over whole
+ * and streams any other through a JS stream that the overall deadline can end.
  *
  * Timeouts: `connectMs` bounds the wait for the upstream's response head (connect + first byte,
  * 504 upstream_timeout); `overallMs` bounds the whole exchange, response body included: a small
  * body late past it is a 504; a streamed body cut by it ends the client's response abruptly
  * (chunked stream not terminated, or fewer bytes than its Content-Length), and the decision log,
- * written once the body ends, says upstream_timeout. A client going away mid-body cancels the
- * upstream exchange. An upstream status a client cannot be given (1xx, or outside 100–599) is a
- * 502 upstream_invalid; any other upstream failure a 502 upstream_unreachable.
+ * written once the body ends, says upstream_timeout. Both are entries in a deadline queue
+ * (deadlines.ts) that abort the exchange: no timer or AbortController per request. A client going
+ * away mid-body cancels the upstream exchange. An upstream status a client cannot be given (1xx,
+ * or outside 100–599) is a 502 upstream_invalid; any other upstream failure a 502
+ * upstream_unreachable.
  */
 import type { Handler } from "hono";
 import type { GatewayEnv } from "../context.ts";
@@ -30,7 +28,14 @@ import { limitBody } from "../limits/body_limit.ts";
 import { redactUrlsIn } from "../observe/redact.ts";
 import { RouteTable } from "../routes/table.ts";
 import { upstreamPayload } from "./claims.ts";
-import { DeadlineQueue } from "./deadlines.ts";
+import { type Deadline, DeadlineQueue } from "./deadlines.ts";
+import {
+  BUFFERED_BODY_BYTES,
+  fetchClient,
+  isTimeout,
+  type UpstreamClient,
+  type UpstreamResponse,
+} from "./upstream_client.ts";
 import type { Stage } from "../stage.ts";
 import type { HeaderRules } from "./headers.ts";
 import type { KeyRecord } from "../../keys/types.ts";
@@ -61,8 +66,7 @@ interface TokenRequest {
   tokenKey: string | undefined;
 }
 
-/** Bodies with a Content-Length up to this are read whole before answering (see above). */
-export const BUFFERED_BODY_BYTES = 64 * 1024;
+export { BUFFERED_BODY_BYTES };
 
 export interface ProxyOptions {
   signer: TokenSigner;
@@ -72,7 +76,9 @@ export interface ProxyOptions {
   maxBodyBytes: number;
   /** The listener's scheme, for X-Forwarded-Proto. Default "http". */
   scheme?: "http" | "https";
-  /** The fetch to use (tests); globalThis.fetch by default. */
+  /** The upstream client; fetch's (with `fetch`, or globalThis.fetch) by default. */
+  client?: UpstreamClient;
+  /** The fetch to use when no client is given (tests). */
   fetch?: typeof fetch;
 }
 
@@ -85,7 +91,7 @@ export function proxy(opts: ProxyOptions): Handler<GatewayEnv> {
 export function proxyStage(opts: ProxyOptions): Stage {
   const { signer, headers: rules, maxBodyBytes } = opts;
   const proto = opts.scheme ?? "http";
-  const doFetch = opts.fetch ?? fetch;
+  const client = opts.client ?? fetchClient(opts.fetch);
   const connectDeadlines = new DeadlineQueue(opts.connectMs);
   const overallDeadlines = new DeadlineQueue(opts.overallMs);
   const connectTimeout = () =>
@@ -139,141 +145,95 @@ export function proxyStage(opts: ProxyOptions): Stage {
       : state.requestBody ?? raw.body;
     if (body !== null && contentLength === null) body = limitBody(body, maxBodyBytes, () => tooLarge = true);
 
-    const abort = new AbortController();
-    const connect = connectDeadlines.add(() => abort.abort(connectTimeout()));
-    const overall = overallDeadlines.add(() => abort.abort(overallTimeout()));
-    let res: Response;
+    // Set before a deadline aborts the exchange: the reason the answer gives.
+    let cut: GatewayError | null = null;
+    let refused = false;
+    let bodyEnded = false;
+    let done: PromiseWithResolvers<void> | null = null;
+    let overall: Deadline | null = null;
+    const exchange = client.send({
+      origin: route.origin,
+      path: target.slice(route.origin.length),
+      method,
+      headers: rules.upstream(state.headerPairs ?? [...raw.headers], {
+        token,
+        requestId: state.requestId,
+        clientAddress: c.env?.remoteAddr?.hostname ?? "",
+        host: state.host,
+        proto,
+        contentLength,
+        policyHeaders: decision.headers,
+        removeHeaders: state.envoy?.removeHeaders,
+        connectionTokens: state.connectionTokens,
+      }),
+      body,
+      onBodyEnd(outcome, err) {
+        if (refused) return;
+        if (overall !== null) overallDeadlines.cancel(overall);
+        if (outcome === "failed") {
+          state.reason = cut?.reason ?? (isTimeout(err) ? "upstream_timeout" : "upstream_unreachable");
+          state.outcome = "error";
+          state.detail = `response body cut: ${errorDetail(err)}`;
+        } else if (outcome === "cancelled") {
+          state.detail = "the client went away during the response body";
+        }
+        bodyEnded = true;
+        done?.resolve();
+      },
+    });
+    const connect = connectDeadlines.add(() => exchange.abort(cut = connectTimeout()));
+    overall = overallDeadlines.add(() => exchange.abort(cut = overallTimeout()));
+    const failure = (e: unknown) =>
+      tooLarge
+        ? "request_too_large"
+        : cut?.reason ?? (isTimeout(e) ? "upstream_timeout" : "upstream_unreachable");
+    let res: UpstreamResponse;
     try {
-      res = await doFetch(target, {
-        method,
-        headers: rules.upstream(state.headerPairs ?? [...raw.headers], {
-          token,
-          requestId: state.requestId,
-          clientAddress: c.env?.remoteAddr?.hostname ?? "",
-          host: state.host,
-          proto,
-          contentLength,
-          policyHeaders: decision.headers,
-          removeHeaders: state.envoy?.removeHeaders,
-          connectionTokens: state.connectionTokens,
-        }),
-        body,
-        redirect: "manual",
-        signal: abort.signal,
-        // @ts-ignore: Deno and the Fetch standard need it for a streamed request body
-        duplex: "half",
-      });
+      res = await exchange.response;
     } catch (e) {
       connectDeadlines.cancel(connect);
       overallDeadlines.cancel(overall);
       state.detail = errorDetail(e);
-      if (tooLarge) return errorResponse(c, "request_too_large");
-      const reason = abort.signal.reason;
-      if (reason instanceof GatewayError) return errorResponse(c, reason.reason);
-      return errorResponse(c, "upstream_unreachable");
+      return errorResponse(c, failure(e));
     }
     connectDeadlines.cancel(connect);
     state.upstreamStatus = res.status;
     if (res.status < 200 || res.status > 599) {
       overallDeadlines.cancel(overall);
-      abort.abort();
+      refused = true;
+      exchange.abort(new Error("upstream status refused"));
       state.detail = `upstream status ${res.status}`;
       return errorResponse(c, "upstream_invalid");
     }
-    const headers = rules.downstream(res.headers);
-    const init = { status: res.status, statusText: res.statusText, headers };
+    const init = {
+      status: res.status,
+      statusText: res.statusText,
+      headers: rules.downstreamStamped(res.headers, state.requestId, state.rateLimit),
+    };
     const upstreamBody = res.body;
     if (upstreamBody === null) {
       overallDeadlines.cancel(overall);
-      return new Response(null, init);
+      return state.stamped = new Response(null, init);
     }
-
-    const length = res.headers.get("content-length");
-    if (length !== null && Number(length) <= BUFFERED_BODY_BYTES) {
-      let bytes: Uint8Array<ArrayBuffer>;
+    if (upstreamBody instanceof Promise) {
+      let bytes: Uint8Array;
       try {
-        bytes = await res.bytes();
+        bytes = await upstreamBody;
       } catch (e) {
         state.detail = errorDetail(e);
-        const reason = abort.signal.reason;
-        return errorResponse(c, reason instanceof GatewayError ? reason.reason : "upstream_unreachable");
+        return errorResponse(c, failure(e));
       } finally {
         overallDeadlines.cancel(overall);
       }
-      return new Response(bytes, init);
+      return state.stamped = new Response(bytes as Uint8Array<ArrayBuffer>, init);
     }
-
-    const done = Promise.withResolvers<void>();
-    state.bodyDone = done.promise;
-    const finish = (outcome: "done" | "failed" | "cancelled", err?: unknown) => {
-      overallDeadlines.cancel(overall);
-      if (outcome === "failed") {
-        const reason = abort.signal.reason;
-        state.reason = reason instanceof GatewayError ? reason.reason : "upstream_unreachable";
-        state.outcome = "error";
-        state.detail = `response body cut: ${errorDetail(err)}`;
-      } else if (outcome === "cancelled") {
-        abort.abort(new GatewayError("client_closed", "the client went away"));
-        state.detail = "the client went away during the response body";
-      }
-      done.resolve();
-    };
-    return new Response(guardedBody(upstreamBody, abort.signal, finish), init);
-  };
-}
-
-/**
- * The upstream body as a JS stream: chunks pass as they come; the end, an error, the abort signal
- * (the overall deadline; it errors the stream even while nobody reads it) or the client's cancel
- * is reported once.
- */
-function guardedBody(
-  source: ReadableStream<Uint8Array>,
-  signal: AbortSignal,
-  finish: (outcome: "done" | "failed" | "cancelled", err?: unknown) => void,
-): ReadableStream<Uint8Array> {
-  const reader = source.getReader();
-  let settled = false;
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  const settle = (outcome: "done" | "failed" | "cancelled", err?: unknown) => {
-    if (settled) return false;
-    settled = true;
-    signal.removeEventListener("abort", onAbort);
-    finish(outcome, err);
-    return true;
-  };
-  const onAbort = () => {
-    if (settle("failed", signal.reason)) {
-      controller.error(signal.reason);
-      reader.cancel(signal.reason).catch(() => {});
+    // A streamed body is recorded once it ends (it may have ended already).
+    if (!bodyEnded) {
+      done = Promise.withResolvers<void>();
+      state.bodyDone = done.promise;
     }
+    return state.stamped = new Response(upstreamBody, init);
   };
-  return new ReadableStream<Uint8Array>({
-    start(c) {
-      controller = c;
-      signal.addEventListener("abort", onAbort, { once: true });
-    },
-    async pull(c) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
-      try {
-        chunk = await reader.read();
-      } catch (e) {
-        if (settle("failed", e)) c.error(e);
-        return;
-      }
-      if (settled) return;
-      if (chunk.done) {
-        settle("done");
-        c.close();
-      } else {
-        c.enqueue(chunk.value);
-      }
-    },
-    cancel(reason) {
-      settle("cancelled");
-      return reader.cancel(reason).catch(() => {});
-    },
-  }, { highWaterMark: 0 });
 }
 
 /**

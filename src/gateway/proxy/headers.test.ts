@@ -1,3 +1,4 @@
+import type { RateLimitOutcome } from "../ratelimit/types.ts";
 import assert from "node:assert/strict";
 import { HeaderRules, type UpstreamRequestFacts } from "./headers.ts";
 
@@ -94,12 +95,27 @@ Deno.test("downstream: hop-by-hop dropped, set-cookie kept separately", () => {
     ["set-cookie", "b=2"],
     ["content-type", "text/plain"],
   ]);
-  const h = rules.downstream(up);
-  assert.equal(h.get("connection"), null);
-  assert.equal(h.get("x-internal"), null);
-  assert.equal(h.get("transfer-encoding"), null);
-  assert.deepEqual(h.getSetCookie(), ["a=1", "b=2"]);
-  assert.equal(h.get("content-type"), "text/plain");
+  const record = {
+    connection: "x-internal",
+    "x-internal": "1",
+    "transfer-encoding": "chunked",
+    "set-cookie": ["a=1", "b=2"],
+    "content-type": "text/plain",
+  };
+  // From fetch's Headers and from undici's record alike.
+  for (const fields of [up, record]) {
+    const h = new Headers(rules.downstream(fields));
+    assert.equal(h.get("connection"), null);
+    assert.equal(h.get("x-internal"), null);
+    assert.equal(h.get("transfer-encoding"), null);
+    assert.deepEqual(h.getSetCookie(), ["a=1", "b=2"]);
+    assert.equal(h.get("content-type"), "text/plain");
+  }
+});
+
+Deno.test("upstream: an Expect field is never forwarded (the gateway's server answers it)", () => {
+  assert.equal(up(new Headers({ expect: "100-continue", "x-a": "1" })).get("expect"), null);
+  assert.equal(up(new Headers(), { policyHeaders: { Expect: "100-continue" } }).get("expect"), null);
 });
 
 Deno.test("upstream: the caller's Connection removes caller fields only, never the gateway's or the policy's", () => {
@@ -156,4 +172,37 @@ Deno.test("upstream: forwarding, client-address and override fields are the gate
       "x-method-override",
     ]
   ) assert.equal(h.get(name), null, name);
+});
+
+Deno.test("downstreamStamped: the gateway's request id and RateLimit-* replace the upstream's, once each", () => {
+  const upstream = {
+    "x-request-id": "upstream-id",
+    "ratelimit-limit": "999",
+    "retry-after": "5",
+    "content-type": "text/plain",
+    connection: "x-drop",
+    "x-drop": "1",
+  };
+  const limit: RateLimitOutcome = {
+    key: "k",
+    limit: 10,
+    remaining: 3,
+    resetSeconds: 1.2,
+    allowed: true,
+    retryAfterSeconds: 0,
+  };
+  const pairs = rules.downstreamStamped(upstream, "rid-1", limit);
+  const names = pairs.map(([n]) => n);
+  assert.equal(new Set(names).size, names.length, `no field twice: ${names}`);
+  const h = new Headers(pairs);
+  assert.equal(h.get("x-request-id"), "rid-1");
+  assert.equal(h.get("ratelimit-limit"), "10");
+  assert.equal(h.get("ratelimit-remaining"), "3");
+  assert.equal(h.get("ratelimit-reset"), "2");
+  assert.equal(h.get("retry-after"), "5"); // the upstream's: the throttle sets one only on its 429
+  assert.equal(h.get("x-drop"), null);
+  // Without a rate limit the upstream's RateLimit-* pass, as they did when amended afterwards.
+  const unlimited = new Headers(rules.downstreamStamped(upstream, "rid-2", null));
+  assert.equal(unlimited.get("ratelimit-limit"), "999");
+  assert.equal(unlimited.get("x-request-id"), "rid-2");
 });

@@ -18,6 +18,15 @@
  *   that compresses anyway is passed through compressed, with its own, true, headers).
  */
 
+import type { RateLimitOutcome } from "../ratelimit/types.ts";
+import { rateLimitHeaders } from "../throttle/headers.ts";
+
+/**
+ * The fields the throttle sets on an answer to a request it let through (throttle/headers.ts;
+ * Retry-After only on its own 429, so an upstream's passes).
+ */
+const RATE_LIMIT_FIELDS = ["ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"];
+
 const HOP_BY_HOP = [
   "connection",
   "keep-alive",
@@ -43,6 +52,9 @@ const GATEWAY_OWNED = [
   "via",
   "content-length",
   "accept-encoding",
+  // An expectation is between the caller and the gateway, whose server has answered a
+  // `100-continue` already (and undici refuses to send one).
+  "expect",
   // Client address and forwarding claims.
   "forwarded",
   "x-real-ip",
@@ -101,9 +113,14 @@ export interface UpstreamRequestFacts {
 
 export type HeaderPairs = [string, string][];
 
+/** Response fields as undici gives them: lower-case names, repeated fields as arrays. */
+export type FieldRecord = Record<string, string | string[] | undefined>;
+
 export class HeaderRules {
   readonly #dropUp: Set<string>;
   readonly #dropDown: Set<string>;
+  readonly #dropDownStamped: Set<string>;
+  readonly #dropDownStampedLimited: Set<string>;
   readonly #jwtHeader: string;
   readonly #jwtPrefix: string;
   readonly #via: string;
@@ -114,6 +131,8 @@ export class HeaderRules {
     this.#via = opts.via;
     this.#dropUp = new Set([...HOP_BY_HOP, ...GATEWAY_OWNED, this.#jwtHeader]);
     this.#dropDown = new Set(HOP_BY_HOP);
+    this.#dropDownStamped = new Set([...HOP_BY_HOP, "x-request-id"]);
+    this.#dropDownStampedLimited = new Set([...this.#dropDownStamped, ...RATE_LIMIT_FIELDS]);
   }
 
   /**
@@ -153,14 +172,52 @@ export class HeaderRules {
     return out;
   }
 
-  /** Headers for the caller's response: the upstream's, without hop-by-hop fields. */
-  downstream(upstream: Headers): Headers {
-    const out = new Headers();
-    const connection = upstream.get("connection");
-    const drop = connection === null ? this.#dropDown : withTokens(this.#dropDown, connection);
-    upstream.forEach((value, name) => {
-      if (!drop.has(name)) out.append(name, value);
-    });
+  /**
+   * Fields for the caller's response: the upstream's (a Headers, or undici's record with repeated
+   * fields as arrays), without hop-by-hop fields.
+   */
+  downstream(upstream: Headers | FieldRecord): HeaderPairs {
+    return this.#downstream(upstream, this.#dropDown);
+  }
+
+  /**
+   * The caller's response fields with the gateway's own set in them at once, as the pipeline and
+   * the throttle would set them afterwards (replacing the upstream's): X-Request-Id, and the
+   * RateLimit-* fields when the request was limited.
+   */
+  downstreamStamped(upstream: Headers | FieldRecord, requestId: string, rateLimit: RateLimitOutcome | null) {
+    const out = this.#downstream(
+      upstream,
+      rateLimit === null ? this.#dropDownStamped : this.#dropDownStampedLimited,
+    );
+    out.push(["x-request-id", requestId]);
+    if (rateLimit !== null) {
+      const h = rateLimitHeaders(rateLimit);
+      for (const name in h) out.push([name, h[name]]);
+    }
+    return out;
+  }
+
+  #downstream(upstream: Headers | FieldRecord, base: Set<string>): HeaderPairs {
+    const out: HeaderPairs = [];
+    if (upstream instanceof Headers) {
+      const connection = upstream.get("connection");
+      const drop = connection === null ? base : withTokens(base, connection);
+      upstream.forEach((value, name) => {
+        if (!drop.has(name)) out.push([name, value]);
+      });
+      return out;
+    }
+    const connection = upstream["connection"];
+    const drop = connection === undefined
+      ? base
+      : withTokens(base, typeof connection === "string" ? connection : connection.join(","));
+    for (const name in upstream) {
+      const value = upstream[name];
+      if (value === undefined || drop.has(name)) continue;
+      if (typeof value === "string") out.push([name, value]);
+      else for (const v of value) out.push([name, v]);
+    }
     return out;
   }
 }

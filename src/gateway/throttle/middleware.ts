@@ -78,7 +78,7 @@ function conclude(c: Parameters<Stage>[0], state: RequestState, worst: RateLimit
 /** After a request the limits let through: its RateLimit-* headers on whatever answered it. */
 export function addRateLimitHeaders(res: Response, state: RequestState): void {
   const worst = state.rateLimit;
-  if (worst === null) return;
+  if (worst === null || state.stamped === res) return;
   const headers = res.headers;
   const h = rateLimitHeaders(worst);
   for (const name in h) headers.set(name, h[name]);

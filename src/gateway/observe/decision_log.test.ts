@@ -8,7 +8,8 @@ const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null });
 const number = fc.oneof(fc.integer(), fc.double(), fc.constantFrom(0, -0, 1e21, 1e-7));
 
 const line: fc.Arbitrary<DecisionLine> = fc.record({
-  ts: text,
+  "@timestamp": text,
+  level: fc.constant("INFO" as const),
   request_id: text,
   method: text,
   path: text,

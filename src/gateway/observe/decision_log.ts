@@ -8,7 +8,9 @@ import type { LineWriter } from "./line_writer.ts";
 import { redactUrlsIn } from "./redact.ts";
 
 export interface DecisionLine {
-  ts: string;
+  /** The time and level fields of every log line (LogTape's JSON lines: logging.ts). */
+  "@timestamp": string;
+  level: "INFO";
   request_id: string;
   method: string;
   path: string;
@@ -44,7 +46,8 @@ export function decisionLine(
     lastTs = new Date(r.now).toISOString();
   }
   const line: DecisionLine = {
-    ts: lastTs,
+    "@timestamp": lastTs,
+    level: "INFO",
     request_id: state.requestId,
     method: r.method,
     path: r.path,
@@ -97,7 +100,8 @@ const num = (n: number | null) => n === null || !Number.isFinite(n) ? "null" : S
  */
 export function formatDecisionLine(l: DecisionLine): string {
   const rl = l.rate_limit;
-  let s = '{"ts":' + str(l.ts) + ',"request_id":' + str(l.request_id) + ',"method":' + str(l.method) +
+  let s = '{"@timestamp":' + str(l["@timestamp"]) + ',"level":"INFO","request_id":' + str(l.request_id) +
+    ',"method":' + str(l.method) +
     ',"path":' + str(l.path) + ',"status":' + num(l.status) + ',"decision":' + str(l.decision) +
     ',"reason":' + str(l.reason) + ',"route":' + str(l.route) + ',"key_id":' + str(l.key_id) +
     ',"org":' + str(l.org) + ',"identity_type":' + str(l.identity_type) + ',"rate_limit":' +

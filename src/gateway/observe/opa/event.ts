@@ -70,7 +70,7 @@ export function opaEvent(
   const event: OpaEvent = {
     labels: ctx.labels,
     decision_id: state.decisionId ?? state.requestId,
-    timestamp: line.ts,
+    timestamp: line["@timestamp"],
     gateway: line,
   };
   if (state.revision !== null) event.bundles = { [ctx.bundleName]: { revision: state.revision } };

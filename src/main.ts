@@ -289,6 +289,7 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
     sign: bundleSigner,
     longPollSeconds: config.policy.longPollSeconds,
     limits: config.policy.bundleLimits,
+    lastGoodPath: config.policy.lastGoodPath,
     entrypoints: [config.policy.entrypoint],
     optionalEntrypoints: opa.optionalEntrypoints,
     onReload: (_outcome, status) =>
@@ -344,8 +345,9 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
       current: () => engine.current(),
       lastReloadError: () => {
         const e = manager.status().lastError;
-        return e ? `${e.code}: ${e.message}` : null;
+        return e ? `${e.code}: ${redactUrlsIn(e.message)}` : null;
       },
+      lastGood: () => manager.status().lastGood,
     },
     entrypoint: config.policy.entrypoint,
     headerAllowList: config.input.headers,

@@ -28,6 +28,7 @@ import {
   shownBundleUrl,
   startEngine,
 } from "./engine/mod.ts";
+import { policyView } from "./gateway/admin/policy_view.ts";
 import { adminRoutes } from "./gateway/admin/routes.ts";
 import { createGatewayApp, createOpsApp, type GatewayDeps } from "./gateway/app.ts";
 import { DEFAULT_CREDENTIAL_PARAMS } from "./gateway/target/query.ts";
@@ -381,7 +382,12 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
       postgres: opened.postgres === null ? null : () => opened.postgres!.health(),
       policy_instance: () => engine.readiness(),
     }),
-    admin: adminRoutes({ store, token: env("GATEWAY_ADMIN_TOKEN") ?? "", hmacSecret: opened.secret }),
+    admin: adminRoutes({
+      store,
+      token: env("GATEWAY_ADMIN_TOKEN") ?? "",
+      hmacSecret: opened.secret,
+      policy: () => policyView(shownBundle, engine.current(), manager.status()),
+    }),
     trustRequestId: config.server.trustRequestId,
     credentialParams: [...DEFAULT_CREDENTIAL_PARAMS, ...config.upstream.stripQueryParams],
     separateOps: config.server.admin !== undefined,

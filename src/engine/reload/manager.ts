@@ -41,6 +41,8 @@ export interface ReloadStatus {
   lastDownloadAt: Date | null;
   activations: number;
   failures: number;
+  /** The last failed attempt, kept after later successes (lastError is cleared by them). */
+  lastFailure: { code: string; message: string; at: Date } | null;
   /** The bundle in force is the last good copy loaded at start (lastGoodPath), not the source's. */
   lastGood: { path: string; revision: string; loadedAt: Date } | null;
 }
@@ -87,6 +89,7 @@ export class BundleManager {
     lastDownloadAt: null,
     activations: 0,
     failures: 0,
+    lastFailure: null,
     lastGood: null,
   };
   #running: Promise<ReloadOutcome> | null = null;
@@ -211,7 +214,12 @@ export class BundleManager {
         });
       const repeated = this.#status.lastError?.code === error.code &&
         this.#status.lastError.message === error.message;
-      this.#status = { ...this.#status, lastError: error, failures: this.#status.failures + 1 };
+      this.#status = {
+        ...this.#status,
+        lastError: error,
+        failures: this.#status.failures + 1,
+        lastFailure: { code: error.code, message: error.message, at: this.#clock.now() },
+      };
       if (!repeated) {
         this.#log({
           level: "error",

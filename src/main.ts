@@ -29,6 +29,7 @@ import {
   shownBundleUrl,
   startEngine,
 } from "./engine/mod.ts";
+import { policyView } from "./gateway/admin/policy_view.ts";
 import { adminRoutes } from "./gateway/admin/routes.ts";
 import { createGatewayApp, createOpsApp, type GatewayDeps } from "./gateway/app.ts";
 import { DEFAULT_CREDENTIAL_PARAMS } from "./gateway/target/query.ts";
@@ -295,6 +296,7 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
     sign: bundleSigner,
     longPollSeconds: config.policy.longPollSeconds,
     limits: config.policy.bundleLimits,
+    lastGoodPath: config.policy.lastGoodPath,
     entrypoints: [config.policy.entrypoint],
     optionalEntrypoints: opa.optionalEntrypoints,
     onReload: (_outcome, status) =>
@@ -352,8 +354,9 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
       current: () => engine.current(),
       lastReloadError: () => {
         const e = manager.status().lastError;
-        return e ? `${e.code}: ${e.message}` : null;
+        return e ? `${e.code}: ${redactUrlsIn(e.message)}` : null;
       },
+      lastGood: () => manager.status().lastGood,
     },
     entrypoint: config.policy.entrypoint,
     headerAllowList: config.input.headers,
@@ -387,7 +390,12 @@ export async function main(args: string[], opts: MainOptions = {}): Promise<void
       postgres: opened.postgres === null ? null : () => opened.postgres!.health(),
       policy_instance: () => engine.readiness(),
     }),
-    admin: adminRoutes({ store, token: env("GATEWAY_ADMIN_TOKEN") ?? "", hmacSecret: opened.secret }),
+    admin: adminRoutes({
+      store,
+      token: env("GATEWAY_ADMIN_TOKEN") ?? "",
+      hmacSecret: opened.secret,
+      policy: () => policyView(shownBundle, engine.current(), manager.status()),
+    }),
     trustRequestId: config.server.trustRequestId,
     credentialParams: [...DEFAULT_CREDENTIAL_PARAMS, ...config.upstream.stripQueryParams],
     separateOps: config.server.admin !== undefined,

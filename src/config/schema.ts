@@ -99,6 +99,13 @@ export const configSchema = z.object({
       (v) => !urlWithCredentials(v),
       "a bundle URL must not carry credentials (user:password@): set $GATEWAY_BUNDLE_TOKEN or $GATEWAY_BUNDLE_HEADERS",
     ).optional(),
+    /**
+     * Where the bundle in force is kept (written atomically after each activation): when the source
+     * fails at start (unreachable, broken bundle), this copy is served instead, after the same
+     * checks (src/engine/reload/manager.ts). Unset: no copy; a gateway that never loaded a bundle
+     * refuses every request (503 no_policy_loaded).
+     */
+    lastGoodPath: z.string().min(1).optional(),
     /** Bounds on a bundle, each checked before the bytes it bounds are read (unset: the defaults of
      * src/engine/bundle/limits.ts, with their reasons: 32 MiB archive, 128 MiB unpacked, 10,000
      * files, 16 MiB of data). */

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { PolicyEngine } from "../engine.ts";
 import { fakeBundle, fakeLoader } from "../testing/fake_policy.ts";
 import type { Clock } from "./clock.ts";
+import { HttpBundleSource } from "./http_source.ts";
 import { BundleManager, type LogEntry } from "./manager.ts";
 import type { BundleSource, SourceSnapshot } from "./source.ts";
 
@@ -179,4 +180,92 @@ Deno.test("reload: polling fetches on every tick until stopped", async () => {
   assert.equal(clock.timers.size, 0);
   manager.notifyChange();
   assert.equal(clock.timers.size, 0);
+});
+
+Deno.test("last good: an http source gone at the next start serves the persisted bundle; none at all fails closed", async () => {
+  const dir = await Deno.makeTempDir();
+  const lastGoodPath = `${dir}/last-good.tar.gz`;
+  let body: Uint8Array = await fakeBundle({ value: "v1" }, { revision: "r1" });
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () => new Response(body as Uint8Array<ArrayBuffer>),
+  );
+  const url = `http://127.0.0.1:${server.addr.port}/bundle.tar.gz`;
+  const start = async (bundleUrl: string, path = lastGoodPath) => {
+    const engine = new PolicyEngine();
+    const logs: LogEntry[] = [];
+    const manager = new BundleManager(engine, new HttpBundleSource(bundleUrl, { timeoutMs: 2000 }), {
+      loader: fakeLoader,
+      log: (e) => logs.push(e),
+      watch: false,
+      pollIntervalMs: 0,
+      lastGoodPath: path,
+    });
+    await manager.start();
+    manager.stop();
+    return { engine, manager, logs };
+  };
+  try {
+    // First start: the source answers; its bytes are kept, and nothing temporary is left beside them.
+    const first = await start(url);
+    assert.equal(valueOf(first.engine), "v1");
+    assert.equal(first.manager.status().lastGood, null);
+    assert.deepEqual(await Deno.readFile(lastGoodPath), body);
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["last-good.tar.gz"]);
+
+    // The source serves a broken bundle: the last good one is served, and said so.
+    body = new TextEncoder().encode("garbage");
+    const broken = await start(url);
+    assert.equal(valueOf(broken.engine), "v1");
+    assert.equal(broken.engine.current()?.source, lastGoodPath);
+    assert.equal(broken.manager.status().lastGood?.revision, "r1");
+    assert.equal(broken.manager.status().lastError?.code, "bundle_corrupt");
+    assert.deepEqual(broken.logs.map((l) => l.event), ["bundle_rejected", "last_good_loaded"]);
+    // A rejected bundle never overwrites the copy.
+    assert.deepEqual(
+      await Deno.readFile(lastGoodPath),
+      await fakeBundle({ value: "v1" }, { revision: "r1" }),
+    );
+  } finally {
+    await server.shutdown();
+  }
+  // The source is gone: the last good bundle again.
+  const gone = await start(url);
+  assert.equal(valueOf(gone.engine), "v1");
+  assert.equal(gone.manager.status().ready, true);
+  assert.equal(gone.manager.status().lastError?.code, "bundle_not_found");
+  assert.equal(gone.manager.status().lastGood?.path, lastGoodPath);
+
+  // A corrupted copy is not trusted, and with no copy nothing is in force: every evaluation fails.
+  await Deno.writeTextFile(lastGoodPath, "tampered");
+  const tampered = await start(url);
+  assert.equal(tampered.manager.status().ready, false);
+  assert.deepEqual(tampered.logs.map((l) => l.event), ["bundle_rejected", "last_good_rejected"]);
+  const never = await start(url, `${dir}/missing.tar.gz`);
+  assert.equal(never.manager.status().ready, false);
+  const r = never.engine.evaluate("gateway/decision", {});
+  assert.equal(!r.ok && r.error.code, "no_policy_loaded");
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("last good: a directory source is kept packed as one archive", async () => {
+  const dir = await Deno.makeTempDir();
+  const bundle = await fakeBundle({ value: "v1" }, { revision: "r1" });
+  const { unpackBundleArchive } = await import("../bundle/archive.ts");
+  const files = await unpackBundleArchive(bundle);
+  const source: BundleSource = {
+    location: "memory://dir",
+    fetch: () => Promise.resolve({ kind: "files", files, version: "d1" }),
+  };
+  const manager = new BundleManager(new PolicyEngine(), source, {
+    loader: fakeLoader,
+    log: () => {},
+    watch: false,
+    pollIntervalMs: 0,
+    lastGoodPath: `${dir}/kept.tar.gz`,
+  });
+  await manager.start();
+  manager.stop();
+  assert.deepEqual(await unpackBundleArchive(await Deno.readFile(`${dir}/kept.tar.gz`)), files);
+  await Deno.remove(dir, { recursive: true });
 });

@@ -6,13 +6,23 @@
  * Triggers: `reload()` (explicit), file-system events (Deno.watchFs, debounced) and a poll timer,
  * which is the fallback where watching is not possible (remote sources, some file systems).
  * Reloads never overlap: a trigger during a reload schedules one more run after it.
+ *
+ * Last good bundle (`lastGoodPath`): each bundle put in force is written there (an archive as it
+ * came; a directory's files packed as one, signatures kept), atomically: a temporary file beside it,
+ * then a rename, so a crash leaves the old copy or the new one, never half of one. When the first
+ * attempt at start fails (source unreachable, bundle broken), that copy is loaded instead, through
+ * the same checks (limits, signature, entrypoints, smoke test), and said so in the log and the
+ * status; the source is tried again at every poll as usual. With no copy either, nothing is in force
+ * and every request is refused (no_policy_loaded, 503).
  */
+import { packBundleArchive } from "../bundle/archive.ts";
 import { BundleWorker } from "../bundle/prepare_off_thread.ts";
 import type { PolicyEngine } from "../engine.ts";
 import { loadBundle, type LoadOptions } from "../load.ts";
 import { EngineError } from "../types.ts";
 import { type Clock, systemClock, type TimerId } from "./clock.ts";
-import type { BundleSource } from "./source.ts";
+import { FileBundleSource } from "./file_source.ts";
+import type { BundleSource, SourceSnapshot } from "./source.ts";
 
 /** The shortest time between two long-polling requests. */
 const LONG_POLL_MIN_GAP_MS = 1000;
@@ -31,11 +41,20 @@ export interface ReloadStatus {
   lastDownloadAt: Date | null;
   activations: number;
   failures: number;
+  /** The last failed attempt, kept after later successes (lastError is cleared by them). */
+  lastFailure: { code: string; message: string; at: Date } | null;
+  /** The bundle in force is the last good copy loaded at start (lastGoodPath), not the source's. */
+  lastGood: { path: string; revision: string; loadedAt: Date } | null;
 }
 
 export interface LogEntry {
   level: "info" | "error";
-  event: "bundle_activated" | "bundle_rejected";
+  event:
+    | "bundle_activated"
+    | "bundle_rejected"
+    | "last_good_loaded"
+    | "last_good_rejected"
+    | "last_good_write_failed";
   source: string;
   revision?: string;
   code?: string;
@@ -51,6 +70,8 @@ export interface ManagerOptions extends LoadOptions {
   watch?: boolean;
   clock?: Clock;
   log?: (entry: LogEntry) => void;
+  /** Where the bundle in force is kept, and loaded from when the source fails at start. */
+  lastGoodPath?: string;
   /** After each attempt that activated a bundle or failed, with the status then (status reports). */
   onReload?: (outcome: ReloadOutcome, status: ReloadStatus) => void;
 }
@@ -68,6 +89,8 @@ export class BundleManager {
     lastDownloadAt: null,
     activations: 0,
     failures: 0,
+    lastFailure: null,
+    lastGood: null,
   };
   #running: Promise<ReloadOutcome> | null = null;
   #queued: Promise<ReloadOutcome> | null = null;
@@ -117,7 +140,10 @@ export class BundleManager {
   /** Loads the first bundle, then watches and polls. Resolves after the first attempt. */
   async start(): Promise<ReloadOutcome> {
     this.#stopped = false;
-    const outcome = await this.reload();
+    let outcome = await this.reload();
+    if (outcome === "failed" && !this.#status.ready && this.options.lastGoodPath !== undefined) {
+      if (await this.#loadLastGood(this.options.lastGoodPath)) outcome = "activated";
+    }
     if (this.options.watch !== false && this.source.watchPaths !== undefined) {
       this.#watch(this.source.watchPaths);
     }
@@ -170,7 +196,9 @@ export class BundleManager {
         lastError: null,
         lastSuccessAt: this.#clock.now(),
         activations: this.#status.activations + 1,
+        lastGood: null,
       };
+      if (this.options.lastGoodPath !== undefined) await this.#persist(this.options.lastGoodPath, snapshot);
       this.#log({
         level: "info",
         event: "bundle_activated",
@@ -186,7 +214,12 @@ export class BundleManager {
         });
       const repeated = this.#status.lastError?.code === error.code &&
         this.#status.lastError.message === error.message;
-      this.#status = { ...this.#status, lastError: error, failures: this.#status.failures + 1 };
+      this.#status = {
+        ...this.#status,
+        lastError: error,
+        failures: this.#status.failures + 1,
+        lastFailure: { code: error.code, message: error.message, at: this.#clock.now() },
+      };
       if (!repeated) {
         this.#log({
           level: "error",
@@ -197,6 +230,71 @@ export class BundleManager {
         });
       }
       return "failed";
+    }
+  }
+
+  /** Writes the bundle just put in force to `path` (temporary file + rename); a failure is logged only. */
+  async #persist(path: string, snapshot: SourceSnapshot): Promise<void> {
+    const temp = `${path}.${crypto.randomUUID()}.tmp`;
+    try {
+      const bytes = snapshot.kind === "archive" ? snapshot.bytes : await packBundleArchive(snapshot.files);
+      await Deno.writeFile(temp, bytes, { mode: 0o600 });
+      await Deno.rename(temp, path);
+    } catch (e) {
+      await Deno.remove(temp).catch(() => {});
+      this.#log({
+        level: "error",
+        event: "last_good_write_failed",
+        source: path,
+        message: (e as Error)?.message ?? String(e),
+      });
+    }
+  }
+
+  /** Start with the source failing: put the last good copy in force, if there is one that loads. */
+  async #loadLastGood(path: string): Promise<boolean> {
+    try {
+      const snapshot = await new FileBundleSource(path, this.options.limits).fetch();
+      if (snapshot === null) return false;
+      const loaded = await loadBundle(snapshot, {
+        ...this.options,
+        bundleWorker: this.options.bundleWorker ?? this.#bundleWorker,
+        source: path,
+        now: () => this.#clock.now(),
+      });
+      this.engine.activate(loaded);
+      const now = this.#clock.now();
+      // lastError stays: /readyz shows why the source's bundle is not the one in force.
+      this.#status = {
+        ...this.#status,
+        ready: true,
+        revision: loaded.info.revision,
+        activations: this.#status.activations + 1,
+        lastGood: { path, revision: loaded.info.revision, loadedAt: now },
+      };
+      this.#log({
+        level: "info",
+        event: "last_good_loaded",
+        source: path,
+        revision: loaded.info.revision,
+        message: `the source ${this.source.location} failed at start: serving the last good bundle`,
+      });
+      try {
+        this.options.onReload?.("activated", this.status());
+      } catch {
+        // as in reload()
+      }
+      return true;
+    } catch (e) {
+      const error = e instanceof EngineError ? e : null;
+      this.#log({
+        level: "error",
+        event: "last_good_rejected",
+        source: path,
+        code: error?.code ?? "policy_load_failed",
+        message: (e as Error)?.message ?? String(e),
+      });
+      return false;
     }
   }
 

@@ -11,6 +11,8 @@
  *                            for a revoked, rotated-out or expired key
  *   POST /keys/:id/revoke    revoke now (takes effect on the next request in this process)
  *   POST /keys/:id/rotate    body {grace_seconds}: new key; the old one stays valid for the grace period
+ *   GET  /policy             the policy in force: revision, source (redacted), activation time, last
+ *                            failure, reload counters (policy_view.ts); 404 when not wired
  *
  * Behind its own credential: `Authorization: Bearer <admin token>`, compared in constant time.
  * With no admin token configured, every route answers 404 (the API does not exist).
@@ -24,6 +26,7 @@ import { KeyError, type KeyErrorCode } from "../../keys/errors.ts";
 import { constantTimeEqual, KeyHasher } from "../../keys/hash.ts";
 import { createKey, IDENTITY_TYPES, keyView, revokeKey, rotateKey, updateKey } from "../../keys/manage.ts";
 import type { IdentityType, KeyStore } from "../../keys/types.ts";
+import type { PolicyView } from "./policy_view.ts";
 
 export interface AdminRoutesOptions {
   store: KeyStore;
@@ -31,6 +34,8 @@ export interface AdminRoutesOptions {
   token: string;
   /** Server-side HMAC secret used to hash new keys. */
   hmacSecret: Uint8Array | string;
+  /** The policy in force, for GET /policy. */
+  policy?: () => PolicyView;
   now?: () => Date;
 }
 
@@ -194,6 +199,14 @@ export function adminRoutes(opts: AdminRoutesOptions): Hono {
       previous: keyView(issued.previous, t),
     }, 201);
   });
+
+  if (opts.policy !== undefined) {
+    const view = opts.policy;
+    app.get("/policy", (c) => {
+      c.header("Cache-Control", "no-store");
+      return c.json(view());
+    });
+  }
 
   app.all("*", (c) => fail(c, 404, "not_found"));
   return app;

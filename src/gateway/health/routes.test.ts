@@ -120,3 +120,24 @@ Deno.test("readyz: concurrent probes share a check under way; the next probe che
   assert.equal((await readyz(app)).status, 200);
   assert.equal(calls, 2);
 });
+
+Deno.test("readyz: serving the last good copy says so, with the source's error", async () => {
+  const app = opsRoutes({
+    policy: {
+      current: () => BUNDLE,
+      lastReloadError: () => "bundle_not_found: cannot fetch http://bundles.example/b.tar.gz",
+      lastGood: () => ({ path: "/var/lib/gw/last.tar.gz", revision: "rev-7", loadedAt: new Date(0) }),
+    },
+    metrics: new GatewayMetrics(),
+    jwks: () => ({ keys: [] }),
+  });
+  const { status, body } = await readyz(app);
+  assert.equal(status, 200);
+  assert.deepEqual(body.last_good, {
+    path: "/var/lib/gw/last.tar.gz",
+    revision: "rev-7",
+    loaded_at: "1970-01-01T00:00:00.000Z",
+  });
+  assert.match(body.last_reload_error, /^bundle_not_found/);
+  assert.equal((await readyz(ops())).body.last_good, undefined);
+});

@@ -14,6 +14,8 @@ export interface PolicyStatus {
   current(): BundleInfo | null;
   /** The last failed reload's message, cleared by a successful one. */
   lastReloadError(): string | null;
+  /** Set while the bundle in force is the last good copy loaded at start (policy.lastGoodPath). */
+  lastGood?(): { path: string; revision: string; loadedAt: Date } | null;
 }
 
 export interface OpsOptions {
@@ -51,7 +53,17 @@ export function opsRoutes(opts: OpsOptions): Hono<GatewayEnv> {
     const bundle = policy.current();
     const lastError = policy.lastReloadError();
     const deps = checker.size > 0 ? await checker.check() : null;
-    const reported = deps === null ? {} : { dependencies: deps.dependencies };
+    const lastGood = policy.lastGood?.() ?? null;
+    const reported = {
+      ...(lastGood === null ? {} : {
+        last_good: {
+          path: lastGood.path,
+          revision: lastGood.revision,
+          loaded_at: lastGood.loadedAt.toISOString(),
+        },
+      }),
+      ...(deps === null ? {} : { dependencies: deps.dependencies }),
+    };
     if (bundle === null || deps?.up === false) {
       const body = bundle === null
         ? { status: "not_ready", revision: null, last_reload_error: lastError }

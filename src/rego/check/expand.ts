@@ -92,6 +92,9 @@ class Expander {
   }
 
   private expand(e: TermExpr): Expr[] {
+    // print() gets an undefined argument as "<undefined>" (OPA's RewritePrintCalls wraps each
+    // argument in a set comprehension): nothing in it is evaluated first.
+    if (e.term.type === "call" && e.term.operator.length === 1 && e.term.operator[0] === "print") return [e];
     const first: Expr[] = [];
     const hoist = (t: Term, withs: TermExpr["with"]): Term => {
       const v = this.fresh(t);

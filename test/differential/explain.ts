@@ -42,6 +42,23 @@ const EXPLANATIONS: (Explanation & { matches: (r: QueryResult, s?: Scenario) => 
         return Array.isArray(v) && v.some((x) => x !== null && typeof x === "object");
       }),
   },
+  {
+    id: "opa-v047-object-builtin-results",
+    reason: "OPA v0.47 declared the results of object.union, object.remove and object.filter as any " +
+      "(the oracle accepts `object.union(input.a, input.b) == 3`); today's OPA declares object[any: any] " +
+      "(capabilities v1.20.2, the registry's source: src/rego/builtins/opa_capabilities.ts), so its type " +
+      "checker refuses such a result where an object cannot fit, as this compiler does (see " +
+      "cases/types-equal-object-remove.json).",
+    matches: (r, s) => {
+      if (s === undefined || !isError(r.ours) || isError(r.opa) || errorStage(r.ours.error) !== "compile") {
+        return false;
+      }
+      if (!/\bobject\.(union|remove|filter)\(/.test(s.modules.join("\n"))) return false;
+      const errors = [...r.ours.error.matchAll(/rego_\w+_error: [^\n]*(\n\t[^\n]*)*/g)].map((m) => m[0]);
+      return errors.length > 0 &&
+        errors.every((e) => e.startsWith("rego_type_error: ") && e.includes("object[any: any]"));
+    },
+  },
 ];
 
 /** Ground refs a module unifies with an array of variables and scalars (`[a, b] = input.xs`). */

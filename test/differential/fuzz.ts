@@ -99,7 +99,7 @@ async function record(
     : `${r.verdict.agree ? "agree" : "DISAGREE"}: ${r.verdict.class}`;
   summary.verdicts[key] = (summary.verdicts[key] ?? 0) + 1;
   if (r.verdict.agree !== false) return;
-  const explanation = explain(r);
+  const explanation = explain(r, { modules: [render(c.policy)], input: c.input, data: c.data });
   if (explanation) {
     summary.explained[explanation.id] = (summary.explained[explanation.id] ?? 0) + 1;
     return;

@@ -33,15 +33,10 @@ export async function shrink(
   let attempts = 0;
   const stillFails = async (cand: Candidate): Promise<QueryResult | undefined> => {
     attempts++;
-    const [r] = await runScenario(oracle, {
-      modules: [render(cand.policy)],
-      input: cand.input,
-      data: cand.data,
-    }, [
-      query,
-    ]);
+    const scenario = { modules: [render(cand.policy)], input: cand.input, data: cand.data };
+    const [r] = await runScenario(oracle, scenario, [query]);
     // The same disagreement: same class, and still without a known explanation.
-    return r.verdict.agree === false && r.verdict.class === first.verdict.class && !explain(r)
+    return r.verdict.agree === false && r.verdict.class === first.verdict.class && !explain(r, scenario)
       ? r
       : undefined;
   };

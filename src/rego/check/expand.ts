@@ -7,8 +7,9 @@
  * their results. That placement ignores `not`: in OPA `not startswith(input.path, "/admin")` is
  * `t := input.path; not startswith(t, "/admin")`, which is undefined, not true, when
  * `input.path` is undefined (open-policy-agent/opa#1877, #4743, #7558, all by design so far).
- * Outside a negation the rewriting changes nothing, so only negated expressions are expanded
- * here:
+ * Outside a negation the rewriting changes only the order in which an expression's parts are
+ * evaluated (which error or undefined part comes first); the planner applies it there
+ * (expandPositive), this stage to negated expressions, whose meaning it changes:
  *
  * - a call nested anywhere in the expression (an argument, inside a composite, the subject or a
  *   key of a ref) is evaluated first (RewriteExprTerms), innermost first;
@@ -20,9 +21,10 @@
  *   carry the expression's `with` modifiers.
  *
  * Runs after safety (as OPA's RewriteDynamicTerms does): every variable of a negated
- * expression is bound, so the new expressions never iterate.
+ * expression is bound, so the new expressions never iterate (those of an expression that is not
+ * negated may, binding what the expression would have bound).
  */
-import type { Body, Expr, Rule, Term, TermExpr } from "../ast.ts";
+import type { Body, Expr, Module, Rule, Term, TermExpr } from "../ast.ts";
 import type { CheckState, Stage } from "./stage.ts";
 import { forEachRuleTerm, mapChildren, ROOT_VARS, varTerm } from "./terms.ts";
 
@@ -30,12 +32,18 @@ class Expander {
   private names = new Set<string>();
   private counter = 0;
 
+  /** `negated`: the check stage's expansion; `positive`: the planner's (eval order only). */
+  constructor(private readonly which: "negated" | "positive") {}
+
   rule(rule: Rule): void {
     this.names = new Set();
     this.counter = 0;
     forEachRuleTerm(rule, (t) => t.type === "var" && this.names.add(t.name));
     rule.body = this.body(rule.body);
-    for (const branch of rule.elses) branch.body = this.body(branch.body);
+    for (const branch of rule.elses) {
+      branch.body = this.body(branch.body);
+      if (branch.value) branch.value = this.closures(branch.value);
+    }
     rule.head.ref = rule.head.ref.map((t) => this.closures(t));
     if (rule.head.key) rule.head.key = this.closures(rule.head.key);
     if (rule.head.value) rule.head.value = this.closures(rule.head.value);
@@ -59,7 +67,7 @@ class Expander {
       case "term": {
         const withs = e.with.map((w) => (w.replacement ? w : { ...w, value: this.closures(w.value) }));
         const expr: TermExpr = { ...e, term: this.closures(e.term), with: withs };
-        return e.negated ? this.negated(expr) : [expr];
+        return e.negated === (this.which === "negated") ? this.expand(expr) : [expr];
       }
       case "somein":
         return [{ ...e, collection: this.closures(e.collection), with: e.with }];
@@ -83,7 +91,10 @@ class Expander {
     }
   }
 
-  private negated(e: TermExpr): Expr[] {
+  private expand(e: TermExpr): Expr[] {
+    // print() gets an undefined argument as "<undefined>" (OPA's RewritePrintCalls wraps each
+    // argument in a set comprehension): nothing in it is evaluated first.
+    if (e.term.type === "call" && e.term.operator.length === 1 && e.term.operator[0] === "print") return [e];
     const first: Expr[] = [];
     const hoist = (t: Term, withs: TermExpr["with"]): Term => {
       const v = this.fresh(t);
@@ -154,7 +165,18 @@ export const expandStage: Stage = {
   name: "expand",
   follows: "safety (OPA expands after its safety check: every variable of a negation is bound)",
   run(state: CheckState) {
-    const expander = new Expander();
+    const expander = new Expander("negated");
     for (const module of state.modules) for (const rule of module.rules) expander.rule(rule);
   },
 };
+
+/**
+ * The same expansion of the expressions that are not negated, for the planner (plan/planner.ts):
+ * there it changes only the order in which the parts of an expression are evaluated, which
+ * decides which error or undefined result comes first (`lt([x | f(x)], format_int(input.n, 2))`
+ * evaluates format_int first, and the comprehension not at all when input.n is undefined).
+ */
+export function expandPositive(modules: Module[]): void {
+  const expander = new Expander("positive");
+  for (const module of modules) for (const rule of module.rules) expander.rule(rule);
+}

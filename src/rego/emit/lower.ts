@@ -231,7 +231,11 @@ export function maxLocal(blocks: Block[], params: number[]): number {
         if (k === "block") visit(v as Block);
         else if (k === "blocks") (v as Block[]).forEach(visit);
         else if (k === "args") (v as Operand[]).forEach(visitOperand);
-        else if (typeof v === "number" && LOCAL_FIELDS.has(k) && s.type !== "MakeNumberIntStmt") {
+        // MakeNumberInt's `value` is the number itself; its `target` is a local like any other (a
+        // dead one can be the highest: `f(0) with f as 2` makes the 0 and never reads it).
+        else if (
+          typeof v === "number" && LOCAL_FIELDS.has(k) && !(k === "value" && s.type === "MakeNumberIntStmt")
+        ) {
           max = Math.max(max, v);
         } else if (v && typeof v === "object" && !Array.isArray(v) && k !== "loc") visitOperand(v as Operand);
       }

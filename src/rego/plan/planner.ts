@@ -12,7 +12,9 @@ import { NATIVE_BUILTINS } from "../builtins/native.ts";
 import { refusalOf, registryEntry } from "../builtins/registry.ts";
 import type { Location, Module } from "../ast.ts";
 import type { Block, Func, Operand, Plan, Policy } from "../ir/ir.ts";
+import { expandPositive } from "../check/expand.ts";
 import { FuncBuilder, local, PlanError } from "./builder.ts";
+import { addIndexGuards } from "./index_guards.ts";
 import { refersToRule, unmappedEntrypointMessage } from "./entrypoints.ts";
 import { planDataPath } from "./refs.ts";
 import { planRuleSet, planVirtualDoc } from "./rules.ts";
@@ -34,7 +36,12 @@ export interface PlanOptions {
   optionalEntrypoints?: readonly string[];
 }
 
-export function planProgram(modules: Module[], entrypoints: string[], options: PlanOptions = {}): PlanResult {
+export function planProgram(checked: Module[], entrypoints: string[], options: PlanOptions = {}): PlanResult {
+  // OPA's order of evaluation: nested calls before the expression that uses them, and the
+  // equalities its rule index reads before the rest of a body. Decides only which of an error
+  // and an undefined result comes first.
+  const modules = structuredClone(checked);
+  expandPositive(modules);
   let tree: RuleNode;
   try {
     tree = buildRuleTree(modules);
@@ -44,6 +51,7 @@ export function planProgram(modules: Module[], entrypoints: string[], options: P
     }
     throw e;
   }
+  addIndexGuards(modules, tree);
   const planner = new Planner(tree, new Set(options.allowBuiltins ?? []));
   const diagnostics: Diagnostic[] = [];
   const attempt = (fn: () => void) => {

@@ -240,3 +240,21 @@ export function bareRoot(t: Term): string | undefined {
   }
   return undefined;
 }
+
+/** A term without variables, references, calls or comprehensions: every solution yields the same value. */
+export function isConstant(t: Term): boolean {
+  switch (t.type) {
+    case "null":
+    case "boolean":
+    case "number":
+    case "string":
+      return true;
+    case "array":
+    case "set":
+      return t.items.every(isConstant);
+    case "object":
+      return t.items.every(([k, v]) => isConstant(k) && isConstant(v));
+    default:
+      return false;
+  }
+}

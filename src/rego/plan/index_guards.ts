@@ -30,7 +30,7 @@
  * Runs in the planner, after the checks: the guards are not the user's, so no check sees them.
  */
 import type { Body, Expr, Location, Module, RefTerm, Rule, Term } from "../ast.ts";
-import { forEachRuleTerm, isClosure, ROOT_VARS, varTerm } from "../check/terms.ts";
+import { forEachRuleTerm, isClosure, isConstant, ROOT_VARS, varTerm } from "../check/terms.ts";
 import type { RuleNode } from "./tree.ts";
 
 /** A term as OPA sees it after its rewriting: what became a variable is `{type: "var"}`. */
@@ -209,7 +209,7 @@ class Guards {
   /** eqOperandsToRefAndValue: records an entry when `a` is an indexable ref and `b` a value. */
   private index(a: Rewritten, b: Rewritten): boolean {
     if (a.type !== "ref" || a.head.type !== "var" || !ROOT_VARS.has(a.head.name)) return false;
-    if (a.path.length === 0 || !a.path.every(isGroundValue)) return false;
+    if (a.path.length === 0 || !a.path.every(isConstant)) return false;
     // A key that is not a string is never a rule tree node's (the sentinel matches none).
     const path = [a.head.name, ...a.path.map((p) => (p.type === "string" ? p.value : "\u0000"))];
     if (this.isVirtual(path)) return false;
@@ -258,24 +258,6 @@ function isPrint(t: Term & { type: "call" }): boolean {
 
 function isScalar(t: Term): boolean {
   return t.type === "null" || t.type === "boolean" || t.type === "number" || t.type === "string";
-}
-
-/** A term without variables, references, calls or comprehensions. */
-function isGroundValue(t: Term): boolean {
-  switch (t.type) {
-    case "null":
-    case "boolean":
-    case "number":
-    case "string":
-      return true;
-    case "array":
-    case "set":
-      return t.items.every(isGroundValue);
-    case "object":
-      return t.items.every(([k, v]) => isGroundValue(k) && isGroundValue(v));
-    default:
-      return false;
-  }
 }
 
 function holdsRefOrClosure(t: Term): boolean {

@@ -11,6 +11,7 @@
  * base data at the same path.
  */
 import type { ElseBranch, Rule, Term } from "../ast.ts";
+import { isConstant } from "../check/terms.ts";
 import type { Block, Func, Local, Operand } from "../ir/ir.ts";
 import { DATA, INPUT } from "../ir/ir.ts";
 import { type FuncBuilder, local, PlanError } from "./builder.ts";
@@ -203,24 +204,6 @@ function unifyArgs(p: Planner, b: FuncBuilder, args: Term[], arity: number, k: (
 
 function functionArity(rules: Rule[]): number {
   return rules[0]?.head.args?.length ?? 0;
-}
-
-/** A term without variables, references or calls: every solution yields the same value. */
-function isConstant(t: Term): boolean {
-  switch (t.type) {
-    case "null":
-    case "boolean":
-    case "number":
-    case "string":
-      return true;
-    case "array":
-    case "set":
-      return t.items.every(isConstant);
-    case "object":
-      return t.items.every(([k, v]) => isConstant(k) && isConstant(v));
-    default:
-      return false;
-  }
 }
 
 function trueTerm(branch: ElseBranch): Term {
